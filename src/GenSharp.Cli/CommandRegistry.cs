@@ -1,0 +1,13 @@
+using System.CommandLine;
+using GenSharp.Cli.Commands;
+
+namespace GenSharp.Cli;
+
+/// <summary>Every verb of the command line, in one explicit place. A new verb is one file plus one line here.</summary>
+public static class CommandRegistry
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return InfoCommand.Build();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace GenSharp.Runtime;
+
+/// <summary>
+/// glibc malloc tuning. On CPU, libtorch allocates and frees large activation buffers every step;
+/// with glibc's defaults each one is a fresh mmap and the page faults dominate the step time
+/// (measured on the reference U-Net step: 0.83-1.27 s default, 0.40-0.44 s tuned). Raising the
+/// mmap and trim thresholds keeps freed memory in the heap for reuse. Equivalent to the
+/// MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_ and MALLOC_TOP_PAD_ environment variables.
+/// </summary>
+public static class NativeMemory
+{
+    private const int M_TRIM_THRESHOLD = -1;
+    private const int M_TOP_PAD = -2;
+    private const int M_MMAP_THRESHOLD = -3;
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int Mallopt(int param, int value);
+
+    private static bool _tuned;
+
+    /// <summary>True once <see cref="TuneMalloc"/> has been applied in this process.</summary>
+    public static bool Tuned => _tuned;
+
+    /// <summary>Applies the tuning once per process; a no-op off Linux/glibc.</summary>
+    public static void TuneMalloc()
+    {
+        if (_tuned || !OperatingSystem.IsLinux()) return;
+        try
+        {
+            Mallopt(M_MMAP_THRESHOLD, int.MaxValue);
+            Mallopt(M_TRIM_THRESHOLD, int.MaxValue);
+            Mallopt(M_TOP_PAD, 1 << 30);
+            _tuned = true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (e.g. musl): keep the allocator's defaults.
+        }
+    }
+}
