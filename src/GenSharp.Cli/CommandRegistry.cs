@@ -9,5 +9,9 @@ public static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Build();
+        yield return DemoCommand.Build();
+        yield return TrainCommand.Build();
+        yield return SampleCommand.Build();
+        yield return EvalCommand.Build();
     }
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Idempotent machine set-up for GenSharp on Debian 12: the .NET SDK must be present (it is on the
+# project's machines); Debian packages that data and tests need are installed when missing.
+set -euo pipefail
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK is not installed; see https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
+  exit 2
+fi
+need=()
+dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need+=(dataset-fashion-mnist)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "installing Debian packages: ${need[*]}" >&2
+  $sudo_cmd apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >&2
+fi

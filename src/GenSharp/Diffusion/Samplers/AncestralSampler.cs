@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Diffusion.Samplers;
+
+/// <summary>
+/// Ancestral DDPM sampling (Ho et al., Algorithm 2; SPEC §2.3).
+///
+/// Notation: x_T ~ N(0, I); for t = T..1:
+///   x_{t-1} = mu_theta(x_t, t) + sigma_t z,  z ~ N(0, I),
+///   mu_theta = 1/sqrt(alpha_t) (x_t - beta_t / sqrt(1 - abar_t) eps_theta(x_t, t)),
+///   sigma_t^2 = beta_t or beta_tilde_t,
+/// and NO noise at the last step (t = 1, index 0): x_0 = mu_theta(x_1, 1). Adding noise there would
+/// only blur the result by sqrt(beta_1) and is not part of the model's decoder.
+/// One dispose scope per step; the previous x_t is disposed as soon as x_{t-1} exists.
+/// </summary>
+public sealed class AncestralSampler
+{
+    private readonly GaussianDiffusion _diffusion;
+    private readonly AncestralSamplerConfig _config;
+
+    public AncestralSampler(GaussianDiffusion diffusion, AncestralSamplerConfig? config = null)
+    {
+        _diffusion = diffusion;
+        _config = (config ?? new AncestralSamplerConfig()).Validate();
+    }
+
+    /// <summary>Runs the full T-step reverse chain from N(0, I) noise drawn from <paramref name="generator"/>.</summary>
+    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device, SamplingObserver? observer = null)
+    {
+        using var noGrad = no_grad();
+        var clock = Stopwatch.StartNew();
+        var schedule = _diffusion.Schedule;
+        int T = schedule.Timesteps;
+        var sigmaTable = _config.Variance == "beta" ? schedule.BetasT : schedule.PosteriorVarianceT;
+        var trajectory = new Dictionary<int, Tensor>();
+        var x = randn(shape, dtype: ScalarType.Float32, device: device, generator: generator);
+        for (int i = T - 1; i >= 0; i--)
+        {
+            if (observer?.ShouldRecord(i) == true) trajectory[i] = x.clone().DetachFromDisposeScope();
+            using var scope = NewDisposeScope();
+            var t = full([shape[0]], i, dtype: ScalarType.Int64, device: device);
+            var eps = epsModel(x, t);
+            var mean = _diffusion.PMeanFromEps(x, t, eps);
+            Tensor next;
+            if (i > 0)
+            {
+                var sigma = NoiseSchedule.Gather(sigmaTable, t, x.shape).sqrt();
+                next = mean + sigma * randn(shape, dtype: ScalarType.Float32, device: device, generator: generator);
+            }
+            else
+            {
+                next = mean; // no noise at the last step
+            }
+            next.MoveToOuterDisposeScope();
+            x.Dispose();
+            x = next;
+            observer?.Step(T - i, T);
+        }
+        return new SamplerResult(x, T, clock.Elapsed.TotalSeconds, trajectory);
+    }
+}

@@ -1,0 +1,67 @@
+using GenSharp.Nn;
+
+namespace GenSharp.Diffusion.Toy;
+
+/// <summary>
+/// Everything that defines a DDPM run on 2D toy data; saved (resolved) as the run's config.json.
+/// Defaults are the demo's budget: trains in well under three minutes on 2 CPU cores.
+/// </summary>
+public sealed record ToyDdpmConfig
+{
+    /// <summary>The model family tag written to config.json; <c>sample</c> and <c>eval</c> dispatch on it.</summary>
+    public const string Kind = "ddpm-toy2d";
+
+    public string Model { get; init; } = Kind;
+
+    /// <summary><c>toy:NAME</c> or <c>toy:FILE.json</c>.</summary>
+    public string Data { get; init; } = "toy:mog2";
+
+    public long Seed { get; init; } = 0;
+    public long Steps { get; init; } = 6000;
+    public int Batch { get; init; } = 512;
+    public double Lr { get; init; } = 2e-3;
+    public long WarmupSteps { get; init; } = 200;
+    public string LrDecay { get; init; } = "cosine";
+    public double WeightDecay { get; init; } = 0.0;
+    public double GradClip { get; init; } = 1.0;
+    public double EmaDecay { get; init; } = 0.995;
+    public int LogEvery { get; init; } = 50;
+    public int CheckpointEvery { get; init; } = 1000;
+    public int SampleEvery { get; init; } = 2000;
+
+    /// <summary>Noise schedule (SPEC §2.1): linear 1e-4..0.02 over T = 1000 by default.</summary>
+    public NoiseScheduleConfig Schedule { get; init; } = new();
+
+    /// <summary>The noise predictor eps_theta(x_t, t).</summary>
+    public MlpNoisePredictorConfig Network { get; init; } = new(DataDim: 2, Hidden: 128, Layers: 3, TimeEmbedDim: 64);
+
+    /// <summary>Ancestral sampling variance: "beta" or "beta_tilde" (SPEC §2.3).</summary>
+    public string SamplerVariance { get; init; } = "beta";
+
+    /// <summary>Samples drawn for the evaluation written at the end of training.</summary>
+    public int EvalSamples { get; init; } = 5000;
+
+    /// <summary>Per-dimension mean and std used to standardise the data (measured on a seeded sample; stored for reproducibility).</summary>
+    public double[] DataMean { get; init; } = [];
+    public double[] DataStd { get; init; } = [];
+
+    /// <summary>SHA-256 of the distribution's definition (toy name or the JSON file's bytes).</summary>
+    public string DataHash { get; init; } = "";
+
+    /// <summary>Environment recorded at creation: versions, device, threads.</summary>
+    public Dictionary<string, string> Environment { get; init; } = [];
+
+    public ToyDdpmConfig Validate()
+    {
+        if (!Data.StartsWith("toy:", StringComparison.Ordinal))
+            throw new ConfigException($"--data {Data}: the 2D DDPM trains on toy data; use toy:NAME (e.g. toy:mog2) or toy:FILE.json");
+        if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
+        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ConfigException($"--ema-decay {EmaDecay}: must be in [0, 1)");
+        if (SampleEvery < 1) throw new ConfigException($"--sample-every {SampleEvery}: must be at least 1");
+        if (EvalSamples < 100) throw new ConfigException($"eval samples {EvalSamples}: must be at least 100");
+        if (SamplerVariance is not ("beta" or "beta_tilde"))
+            throw new ConfigException($"--sampler-variance {SamplerVariance}: use beta or beta_tilde");
+        Schedule.Validate();
+        return this;
+    }
+}

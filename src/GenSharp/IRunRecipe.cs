@@ -1,0 +1,36 @@
+using GenSharp.Training;
+using TorchSharp;
+
+namespace GenSharp;
+
+/// <summary>
+/// What <c>gensharp sample</c> and <c>gensharp eval</c> need from a model family: given a run directory
+/// written by that family's trainer, draw samples and evaluate them. Families are registered by the
+/// <c>model</c> field of config.json in <see cref="Registry"/>.
+/// </summary>
+public interface IRunRecipe
+{
+    /// <summary>The <c>model</c> tag in config.json, e.g. <c>ddpm-toy2d</c>.</summary>
+    string Kind { get; }
+
+    /// <summary>Draws <paramref name="request"/>.N samples from the run's EMA weights and writes them under samples/.</summary>
+    SampleOutcome Sample(RunDirectory run, SampleRequest request, torch.Device device);
+
+    /// <summary>Samples, scores against the family's yardstick, writes eval.json and refreshes report.html.</summary>
+    EvalOutcome Evaluate(RunDirectory run, EvalRequest request, torch.Device device);
+}
+
+/// <summary>Options of <c>gensharp sample</c>.</summary>
+public sealed record SampleRequest(int N, long Seed, string? Output = null, bool Quiet = false);
+
+/// <summary>What a sampling call produced.</summary>
+public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Seconds, int FunctionEvaluations)
+{
+    public double SamplesPerSecond => N / Math.Max(Seconds, 1e-9);
+}
+
+/// <summary>Options of <c>gensharp eval RUN_DIR</c>.</summary>
+public sealed record EvalRequest(int N, long Seed, bool Quiet = false);
+
+/// <summary>The metrics written to eval.json, as name -> value (null where not applicable).</summary>
+public sealed record EvalOutcome(string EvalPath, IReadOnlyDictionary<string, double?> Metrics);

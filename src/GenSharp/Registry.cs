@@ -1,0 +1,24 @@
+using GenSharp.Diffusion.Toy;
+
+namespace GenSharp;
+
+/// <summary>
+/// Names to implementations, in one explicit place (nothing registers itself on import). A new model
+/// family is one new file plus one line here.
+/// </summary>
+public static class Registry
+{
+    private static readonly Dictionary<string, Func<IRunRecipe>> Recipes = new(StringComparer.Ordinal)
+    {
+        [ToyDdpmConfig.Kind] = () => new ToyDdpmRecipe(),
+    };
+
+    /// <summary>The registered run kinds.</summary>
+    public static IReadOnlyCollection<string> RecipeKinds => Recipes.Keys;
+
+    /// <summary>The recipe for a run kind, or a clear error listing the known ones.</summary>
+    public static IRunRecipe Recipe(string kind) =>
+        Recipes.TryGetValue(kind, out var make)
+            ? make()
+            : throw new ConfigException($"unknown model kind '{kind}' in config.json; this GenSharp knows: {string.Join(", ", Recipes.Keys)}");
+}

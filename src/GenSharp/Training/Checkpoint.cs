@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenSharp.Training;
+
+/// <summary>
+/// A whole training state in ONE safetensors file (no pickle):
+/// <c>model.&lt;key&gt;</c> and <c>ema.&lt;key&gt;</c> (state-dict keys: parameters and buffers),
+/// <c>optim.&lt;i&gt;.&lt;field&gt;</c> (per-parameter optimiser tensors such as exp_avg, exp_avg_sq,
+/// square_avg), <c>rng</c> (the generator state), and metadata: step, optimiser type, per-parameter
+/// scalar state, param-group hyper-parameters, learning-rate schedule, and the caller's strings.
+/// Loading copies values into the live tensors (TorchSharp's load_state_dict shares tensors, issue
+/// #1172) and checks every key, shape and dtype.
+/// </summary>
+public static class Checkpoint
+{
+    private const string OptimizerGroupsKey = "optimizer.param_groups";
+    private const string OptimizerScalarsKey = "optimizer.scalars";
+    private const string OptimizerTypeKey = "optimizer.type";
+
+    public static void Save(string path, TrainingSnapshot s)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (k, v) in s.Model.state_dict()) tensors["model." + k] = v;
+        if (s.Ema is not null) foreach (var (k, v) in s.Ema.state_dict()) tensors["ema." + k] = v;
+        var metadata = new Dictionary<string, string>(s.Metadata, StringComparer.Ordinal)
+        {
+            ["format"] = "gensharp-checkpoint-v1",
+            ["step"] = s.Step.ToString(CultureInfo.InvariantCulture),
+        };
+        if (s.LrScheduleJson is not null) metadata["lr_schedule"] = s.LrScheduleJson;
+        if (s.Optimizer is OptimizerHelper opt)
+        {
+            var dict = opt.state_dict();
+            metadata[OptimizerTypeKey] = opt.GetType().Name;
+            metadata[OptimizerGroupsKey] = JsonSerializer.Serialize(dict.Options.Select(ScalarFields).ToList());
+            var scalars = new List<Dictionary<string, double>>();
+            for (int i = 0; i < dict.State.Count; i++)
+            {
+                scalars.Add(ScalarFields(dict.State[i]));
+                foreach (var f in TensorFields(dict.State[i]))
+                    if (f.GetValue(dict.State[i]) is Tensor t && !t.IsInvalid)
+                        tensors[$"optim.{i}.{f.Name}"] = t;
+            }
+            metadata[OptimizerScalarsKey] = JsonSerializer.Serialize(scalars);
+        }
+        if (s.Rng is not null) tensors["rng"] = s.Rng.get_state();
+        Safetensors.Save(path, tensors, metadata);
+    }
+
+    /// <summary>Restores everything the snapshot names; returns the step and metadata.</summary>
+    public static LoadedCheckpoint Load(string path, TrainingSnapshot s)
+    {
+        using var content = Safetensors.Load(path);
+        var md = content.Metadata;
+        RequireFormat(path, md);
+        CopyModule(path, content, "model", s.Model);
+        if (s.Ema is not null) CopyModule(path, content, "ema", s.Ema);
+        if (s.Optimizer is OptimizerHelper opt) LoadOptimizer(path, content, opt);
+        if (s.Rng is not null)
+        {
+            if (!content.Tensors.TryGetValue("rng", out var rng)) throw new CheckpointException($"{path}: no 'rng' state; it cannot resume exactly");
+            s.Rng.set_state(rng);
+        }
+        long step = long.Parse(md["step"], CultureInfo.InvariantCulture);
+        return new LoadedCheckpoint(step, md.GetValueOrDefault("lr_schedule"), md);
+    }
+
+    /// <summary>Loads only the weights under <paramref name="prefix"/> ("model" or "ema") into a module, e.g. for sampling.</summary>
+    public static IReadOnlyDictionary<string, string> LoadModule(string path, string prefix, nn.Module module)
+    {
+        using var content = Safetensors.Load(path);
+        RequireFormat(path, content.Metadata);
+        CopyModule(path, content, prefix, module);
+        return content.Metadata;
+    }
+
+    /// <summary>The checkpoint with the highest step in a folder (<c>step-NNNNNNNN.safetensors</c>), or null.</summary>
+    public static string? FindLatest(string checkpointDir)
+    {
+        if (!Directory.Exists(checkpointDir)) return null;
+        return Directory.GetFiles(checkpointDir, "step-*.safetensors")
+            .Where(f => long.TryParse(Path.GetFileNameWithoutExtension(f)["step-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .OrderBy(f => long.Parse(Path.GetFileNameWithoutExtension(f)["step-".Length..], CultureInfo.InvariantCulture))
+            .LastOrDefault();
+    }
+
+    private static void RequireFormat(string path, IReadOnlyDictionary<string, string> md)
+    {
+        if (!md.TryGetValue("format", out var f) || f != "gensharp-checkpoint-v1" || !md.ContainsKey("step"))
+            throw new CheckpointException($"{path}: not a GenSharp checkpoint (no format/step metadata)");
+    }
+
+    private static void CopyModule(string path, SafetensorsContent content, string prefix, nn.Module module)
+    {
+        using var noGrad = no_grad();
+        var expected = module.state_dict();
+        var present = content.Tensors.Keys.Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal)).Select(k => k[(prefix.Length + 1)..]).ToHashSet();
+        var extra = present.Except(expected.Keys).ToList();
+        if (extra.Count > 0)
+            throw new CheckpointException($"{path}: '{prefix}.{extra[0]}' is not in this model ({extra.Count} unexpected keys); the checkpoint belongs to a different architecture");
+        foreach (var (key, live) in expected)
+        {
+            if (!content.Tensors.TryGetValue($"{prefix}.{key}", out var saved))
+                throw new CheckpointException($"{path}: missing '{prefix}.{key}'; the checkpoint belongs to a different architecture or is incomplete");
+            CopyInto(path, $"{prefix}.{key}", live, saved);
+        }
+    }
+
+    private static void CopyInto(string path, string key, Tensor live, Tensor saved)
+    {
+        if (!live.shape.SequenceEqual(saved.shape))
+            throw new CheckpointException($"{path}: '{key}' has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", live.shape)}]");
+        if (live.dtype != saved.dtype)
+            throw new CheckpointException($"{path}: '{key}' has dtype {saved.dtype}, the model expects {live.dtype}");
+        using var noGrad = no_grad();
+        live.copy_(saved);
+    }
+
+    private static void LoadOptimizer(string path, SafetensorsContent content, OptimizerHelper opt)
+    {
+        var md = content.Metadata;
+        if (!md.TryGetValue(OptimizerTypeKey, out var type))
+            throw new CheckpointException($"{path}: no optimizer state; it cannot resume training");
+        if (type != opt.GetType().Name)
+            throw new CheckpointException($"{path}: optimizer state is {type}, but the run uses {opt.GetType().Name}");
+        var dict = opt.state_dict();
+        var groups = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[OptimizerGroupsKey])!;
+        var scalars = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[OptimizerScalarsKey])!;
+        if (groups.Count != dict.Options.Count || scalars.Count != dict.State.Count)
+            throw new CheckpointException($"{path}: optimizer has {scalars.Count} parameter states in {groups.Count} groups, the run has {dict.State.Count} in {dict.Options.Count}");
+        for (int g = 0; g < groups.Count; g++) SetScalarFields(dict.Options[g], groups[g]);
+        for (int i = 0; i < dict.State.Count; i++)
+        {
+            var state = dict.State[i];
+            SetScalarFields(state, scalars[i]);
+            foreach (var f in TensorFields(state))
+            {
+                string key = $"optim.{i}.{f.Name}";
+                var live = f.GetValue(state) as Tensor;
+                bool has = content.Tensors.TryGetValue(key, out var saved);
+                if (!has)
+                {
+                    if (live is not null && !live.IsInvalid)
+                        throw new CheckpointException($"{path}: missing optimizer state '{key}'");
+                    continue;
+                }
+                if (live is null || live.IsInvalid)
+                    f.SetValue(state, saved!.clone().to(opt.parameters().ElementAt(i).device).DetachFromDisposeScope());
+                else
+                    CopyInto(path, key, live, saved!);
+            }
+        }
+    }
+
+    private static IEnumerable<FieldInfo> TensorFields(object o) =>
+        o.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance).Where(f => f.FieldType == typeof(Tensor)).OrderBy(f => f.Name, StringComparer.Ordinal);
+
+    private static Dictionary<string, double> ScalarFields(object o)
+    {
+        var d = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var f in o.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance))
+            if (ToDouble(f.GetValue(o)) is double v) d[f.Name] = v;
+        foreach (var p in o.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0))
+            if (ToDouble(p.GetValue(o)) is double v) d[p.Name] = v;
+        return d;
+    }
+
+    private static void SetScalarFields(object o, Dictionary<string, double> values)
+    {
+        foreach (var (name, v) in values)
+        {
+            var f = o.GetType().GetField(name, BindingFlags.Public | BindingFlags.Instance);
+            if (f is not null) { f.SetValue(o, FromDouble(f.FieldType, v)); continue; }
+            var p = o.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
+            if (p is not null && p.CanWrite) p.SetValue(o, FromDouble(p.PropertyType, v));
+        }
+    }
+
+    private static double? ToDouble(object? v) => v switch
+    {
+        double d => d,
+        float f => f,
+        long l => l,
+        int i => i,
+        bool b => b ? 1 : 0,
+        _ => null,
+    };
+
+    private static object FromDouble(Type type, double v)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t == typeof(double)) return v;
+        if (t == typeof(float)) return (float)v;
+        if (t == typeof(long)) return (long)v;
+        if (t == typeof(int)) return (int)v;
+        if (t == typeof(bool)) return v != 0;
+        throw new CheckpointException($"cannot restore optimizer field of type {type.Name}");
+    }
+}

@@ -1,0 +1,28 @@
+namespace GenSharp.Training;
+
+/// <summary>The loop's own settings (the model's and data's live in the model family's config).</summary>
+/// <param name="TotalSteps">Optimiser steps to reach; a resumed run stops at the same step.</param>
+/// <param name="BatchSize">Examples per step (for samples/s).</param>
+/// <param name="GradClip">Global gradient-norm clip; 0 disables.</param>
+/// <param name="LogEvery">Steps between metrics.jsonl records.</param>
+/// <param name="CheckpointEvery">Steps between checkpoints (the last step is always saved).</param>
+/// <param name="KeepCheckpoints">How many most recent checkpoints to keep.</param>
+public sealed record TrainerConfig(
+    long TotalSteps,
+    int BatchSize,
+    double GradClip = 1.0,
+    int LogEvery = 50,
+    int CheckpointEvery = 1000,
+    int KeepCheckpoints = 3)
+{
+    public TrainerConfig Validate()
+    {
+        if (TotalSteps < 1) throw new ConfigException($"--steps {TotalSteps}: must be at least 1");
+        if (BatchSize < 1) throw new ConfigException($"--batch {BatchSize}: must be at least 1");
+        if (GradClip < 0 || double.IsNaN(GradClip)) throw new ConfigException($"--grad-clip {GradClip}: must be >= 0 (0 disables)");
+        if (LogEvery < 1) throw new ConfigException($"--log-every {LogEvery}: must be at least 1");
+        if (CheckpointEvery < 1) throw new ConfigException($"--checkpoint-every {CheckpointEvery}: must be at least 1");
+        if (KeepCheckpoints < 1) throw new ConfigException($"keep checkpoints {KeepCheckpoints}: must be at least 1");
+        return this;
+    }
+}

@@ -1,0 +1,19 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Training;
+
+/// <summary>
+/// The live objects whose state a checkpoint saves or restores: the model (parameters and buffers), an
+/// optional EMA copy, the optimiser (per-parameter state and hyper-parameters), the RNG, the
+/// learning-rate schedule (as JSON) and the step, plus free-form metadata.
+/// </summary>
+public sealed record TrainingSnapshot(nn.Module Model, nn.Module? Ema, optim.Optimizer? Optimizer, Generator? Rng)
+{
+    public long Step { get; init; }
+    public string? LrScheduleJson { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>What <see cref="Checkpoint.Load"/> restored.</summary>
+public sealed record LoadedCheckpoint(long Step, string? LrScheduleJson, IReadOnlyDictionary<string, string> Metadata);
