@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using GenSharp.Data;
 using GenSharp.Runtime;
 using TorchSharp;
 
@@ -12,11 +13,13 @@ public static class InfoCommand
     {
         var common = new CommonOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+        var data = new Option<string>("--data") { Description = "Folder to look for Fashion-MNIST in", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var command = new Command("info",
             "Show GenSharp, TorchSharp and libtorch versions, threads, device and whether Fashion-MNIST was found.\n\n" +
             "Examples:\n  gensharp info\n  gensharp info --json --threads 2");
         common.AddTo(command);
         command.Options.Add(json);
+        command.Options.Add(data);
         command.SetAction(parse =>
         {
             var compute = common.Read(parse);
@@ -30,6 +33,8 @@ public static class InfoCommand
                 ["device"] = device.ToString(),
                 ["cuda_available"] = torch.cuda.is_available(),
                 ["malloc_tuned"] = NativeMemory.Tuned,
+                ["fashion_mnist"] = FashionMnist.IsAvailable(parse.GetValue(data)) ? parse.GetValue(data) : null,
+                ["fashion_mnist_found"] = FashionMnist.IsAvailable(parse.GetValue(data)),
                 ["dotnet"] = Environment.Version.ToString(),
                 ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             };
@@ -38,7 +43,7 @@ public static class InfoCommand
                 output.WriteLine(JsonSerializer.Serialize(info));
             else
                 foreach (var (k, v) in info)
-                    output.WriteLine($"{k,-16}{v}");
+                    output.WriteLine($"{k,-20}{v ?? "not found (apt-get install -y dataset-fashion-mnist, or --data DIR)"}");
             return 0;
         });
         return command;

@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using SkiaSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Data;
+
+/// <summary>
+/// A folder of PNG images (searched recursively, ordinal order). If the images sit in sub-folders,
+/// each immediate sub-folder is a class (the ImageFolder convention). All images must share one size.
+/// Channels: 1 if every image is grey (R = G = B), else 3 (alpha dropped), unless given.
+/// </summary>
+public static class PngFolder
+{
+    public static ImageDataset Load(string directory, int? channels = null, PixelRange range = PixelRange.MinusOneToOne, Device? device = null)
+    {
+        if (!Directory.Exists(directory)) throw new DataFileException($"{directory}: folder not found; give a folder of .png images");
+        if (channels is not null and not (1 or 3)) throw new ConfigException($"channels {channels}: must be 1 or 3");
+        var files = Directory.GetFiles(directory, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        if (files.Length == 0) throw new DataFileException($"{directory}: no .png images found (searched sub-folders too)");
+
+        string root = Path.GetFullPath(directory);
+        var classOf = files.Select(f => Path.GetRelativePath(root, Path.GetFullPath(f)).Split(Path.DirectorySeparatorChar)).ToArray();
+        bool labelled = classOf.All(parts => parts.Length >= 2);
+        var classNames = labelled ? classOf.Select(p => p[0]).Distinct().Order(StringComparer.Ordinal).ToList() : [];
+
+        int width = 0, height = 0;
+        var rgb = new List<byte[]>(files.Length);
+        bool allGrey = true;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (int i = 0; i < files.Length; i++)
+        {
+            byte[] bytes = File.ReadAllBytes(files[i]);
+            sha.AppendData(bytes);
+            using var bitmap = Decode(bytes) ?? throw new DataFileException($"{files[i]}: not a decodable PNG image; remove or replace it");
+            if (i == 0) (width, height) = (bitmap.Width, bitmap.Height);
+            else if (bitmap.Width != width || bitmap.Height != height)
+                throw new DataFileException($"{files[i]}: size {bitmap.Width}x{bitmap.Height} differs from {width}x{height} of {files[0]}; all images must have one size");
+            var px = new byte[width * height * 3];
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                {
+                    var c = bitmap.GetPixel(x, y);
+                    int o = (y * width + x) * 3;
+                    (px[o], px[o + 1], px[o + 2]) = (c.Red, c.Green, c.Blue);
+                    if (c.Red != c.Green || c.Green != c.Blue) allGrey = false;
+                }
+            rgb.Add(px);
+        }
+        int ch = channels ?? (allGrey ? 1 : 3);
+        var data = new byte[files.Length * ch * height * width];
+        for (int i = 0; i < files.Length; i++)
+            for (int c = 0; c < ch; c++)
+                for (int p = 0; p < height * width; p++)
+                    data[((i * ch + c) * height * width) + p] = rgb[i][p * 3 + (ch == 1 ? 0 : c)];
+
+        using var scope = NewDisposeScope();
+        var images = tensor(data, dtype: ScalarType.Byte).reshape(files.Length, ch, height, width).to_type(ScalarType.Float32) / 255f;
+        if (range == PixelRange.MinusOneToOne) images = images * 2 - 1;
+        Tensor? labels = labelled ? tensor(classOf.Select(p => (long)classNames.IndexOf(p[0])).ToArray()) : null;
+        if (device is not null) { images = images.to(device); labels = labels?.to(device); }
+        return new ImageDataset(Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)), images.MoveToOuterDisposeScope(),
+            labels?.MoveToOuterDisposeScope(), classNames, range, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
+    private static SKBitmap? Decode(byte[] bytes)
+    {
+        try { return SKBitmap.Decode(bytes); }
+        catch (ArgumentException) { return null; } // SkiaSharp reports undecodable data as a null argument
+    }
+}
