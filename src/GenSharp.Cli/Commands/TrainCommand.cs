@@ -29,7 +29,7 @@ public static class TrainCommand
         var steps = new Option<long>("--steps") { Description = "Optimiser steps", DefaultValueFactory = _ => d.Steps };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => d.Batch };
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => d.Lr };
-        var warmup = new Option<long>("--warmup") { Description = "Linear learning-rate warm-up steps", DefaultValueFactory = _ => d.WarmupSteps };
+        var warmup = new Option<long?>("--warmup") { Description = $"Linear learning-rate warm-up steps (default: {d.WarmupSteps}, at most a tenth of --steps)" };
         var lrDecay = new Option<string>("--lr-decay") { Description = "constant or cosine", DefaultValueFactory = _ => d.LrDecay };
         var schedule = new Option<string>("--schedule") { Description = "Beta schedule: linear (1e-4..0.02) or cosine", DefaultValueFactory = _ => d.Schedule.Kind };
         var timesteps = new Option<int>("--timesteps") { Description = "Diffusion steps T", DefaultValueFactory = _ => d.Schedule.Timesteps };
@@ -74,7 +74,7 @@ public static class TrainCommand
                     Steps = parse.GetValue(steps),
                     Batch = parse.GetValue(batch),
                     Lr = parse.GetValue(lr),
-                    WarmupSteps = parse.GetValue(warmup),
+                    WarmupSteps = parse.GetValue(warmup) ?? Math.Min(d.WarmupSteps, parse.GetValue(steps) / 10),
                     LrDecay = parse.GetValue(lrDecay)!,
                     EmaDecay = parse.GetValue(emaDecay),
                     GradClip = parse.GetValue(gradClip),
