@@ -118,6 +118,7 @@ public static class Checkpoint
             throw new CheckpointException($"{path}: '{key}' has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", live.shape)}]");
         if (live.dtype != saved.dtype)
             throw new CheckpointException($"{path}: '{key}' has dtype {saved.dtype}, the model expects {live.dtype}");
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         live.copy_(saved);
     }

@@ -57,6 +57,7 @@ public sealed class Ema : IDisposable
     /// <summary>Sets the shadow equal to the model.</summary>
     public void CopyFromModel()
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         for (int i = 0; i < _shadowParams.Length; i++) _shadowParams[i].copy_(_modelParams[i]);
         for (int i = 0; i < _shadowBuffers.Length; i++) _shadowBuffers[i].copy_(_modelBuffers[i]);
@@ -66,6 +67,7 @@ public sealed class Ema : IDisposable
     public void Update(long updates)
     {
         double m = DecayAt(updates);
+        using var scope = NewDisposeScope(); // in-place ops hand back new managed handles
         using var _ = no_grad();
         for (int i = 0; i < _shadowParams.Length; i++)
             _shadowParams[i].lerp_(_modelParams[i], 1.0 - m); // shadow += (1 - m) * (param - shadow)

@@ -1,0 +1,84 @@
+using GenSharp.Output;
+using SkiaSharp;
+
+namespace GenSharp.Tests.Output;
+
+public sealed class PlotTests
+{
+    private static string Temp(string name) => Path.Combine(Directory.CreateTempSubdirectory("gensharp-plot").FullName, name);
+
+    private static SKBitmap AssertPng(string path, int width, int height)
+    {
+        var bmp = SKBitmap.Decode(path);
+        Assert.NotNull(bmp);
+        Assert.Equal((width, height), (bmp.Width, bmp.Height));
+        Assert.True(bmp.Pixels.Distinct().Count() > 10, "the image is (almost) blank");
+        return bmp;
+    }
+
+    [Fact]
+    public void LineScatterAndVectorFieldPlotsRender()
+    {
+        var x = Enumerable.Range(0, 100).Select(i => (double)i).ToArray();
+        string line = Temp("line.png");
+        new LinePlot { Title = "loss", LogY = true, Smooth = 5 }.Add(x, x.Select(v => Math.Exp(-v / 30) + 0.1).ToArray(), "loss").Save(line, 400, 300);
+        AssertPng(line, 400, 300).Dispose();
+
+        string scatter = Temp("scatter.png");
+        new ScatterPlot { Title = "points", Limits = (-5, 5, -5, 5) }.Add(x.Select(v => v / 20 - 2).ToArray(), x.Select(v => Math.Sin(v)).ToArray(), "a").Save(scatter, 300, 300);
+        AssertPng(scatter, 300, 300).Dispose();
+
+        var gx = new List<double>(); var gy = new List<double>(); var u = new List<double>(); var v = new List<double>();
+        for (int i = -5; i <= 5; i++) for (int j = -5; j <= 5; j++) { gx.Add(i); gy.Add(j); u.Add(-i); v.Add(-j); }
+        string field = Temp("field.png");
+        new VectorFieldPlot([.. gx], [.. gy], [.. u], [.. v]) { Title = "score of N(0, I)" }.Save(field, 400, 400);
+        AssertPng(field, 400, 400).Dispose();
+    }
+
+    [Fact]
+    public void HeatmapColoursHighAndLowRegionsDifferently()
+    {
+        var values = new double[50, 50];
+        for (int iy = 0; iy < 50; iy++) for (int ix = 0; ix < 50; ix++) values[iy, ix] = ix < 25 ? 0 : 1;
+        string path = Temp("heat.png");
+        new HeatmapPlot(values, (-1, 1, -1, 1)) { Title = "half" }.Save(path, 500, 400);
+        using var bmp = AssertPng(path, 500, 400);
+        // sample the plot area's left and right quarters on the middle row
+        var left = bmp.GetPixel(150, 200);
+        var right = bmp.GetPixel(330, 200);
+        Assert.NotEqual(left, right);
+    }
+
+    [Fact]
+    public void ReportEmbedsImagesAndEscapesText()
+    {
+        string png = Temp("p.png");
+        new ScatterPlot().Add([0, 1], [1, 0], "x").Save(png, 100, 100);
+        var report = new HtmlReport("run <1>");
+        report.AddParagraph("<script>alert(1)</script>").AddImage(png, "fig").AddKeyValueTable([("a & b", "1")]);
+        string path = Temp("report.html");
+        report.Save(path);
+        string html = File.ReadAllText(path);
+        Assert.DoesNotContain("<script>", html);
+        Assert.Contains("&lt;script&gt;", html);
+        Assert.Contains("a &amp; b", html);
+        int start = html.IndexOf("data:image/png;base64,", StringComparison.Ordinal) + "data:image/png;base64,".Length;
+        string b64 = html[start..html.IndexOf('"', start)];
+        Assert.Equal(File.ReadAllBytes(png), Convert.FromBase64String(b64));
+    }
+
+    [Fact]
+    public void QuietProgressWritesNothing()
+    {
+        var summary = new StringWriter();
+        using (var p = ProgressReporter.Start("x", 10, quiet: true, summary))
+        {
+            Assert.True(p.Quiet); // no render task: nothing is drawn on stdout
+            for (int i = 0; i <= 10; i++) p.Report(i, new Dictionary<string, double> { ["loss"] = 1.0 / (i + 1) });
+        }
+        Assert.Equal("", summary.ToString());
+
+        using (var p = ProgressReporter.Silent("y", 4, summary)) p.Report(4);
+        Assert.StartsWith("y: 4/4 in", summary.ToString());
+    }
+}
