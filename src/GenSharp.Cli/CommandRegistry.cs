@@ -13,5 +13,6 @@ public static class CommandRegistry
         yield return TrainCommand.Build();
         yield return SampleCommand.Build();
         yield return EvalCommand.Build();
+        yield return BenchCommand.Build();
     }
 }

@@ -43,10 +43,11 @@ public static class TrainCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => d.CheckpointEvery };
         var logEvery = new Option<int>("--log-every") { Description = "Steps between metrics.jsonl records", DefaultValueFactory = _ => d.LogEvery };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars" };
+        var tensorBoard = new Option<bool>("--tensorboard") { Description = "Also write TensorBoard event files to RUN/tensorboard/" };
 
         var command = new Command("ddpm", "Train a DDPM (SPEC §2): on 2D toy data an MLP noise predictor with L_simple, EMA and ancestral sampling, scored with exact metrics.\n\n" +
             "Examples:\n  gensharp train ddpm --data toy:mog2 --steps 6000\n  gensharp train ddpm --data toy:rings --schedule cosine --name rings\n  gensharp train ddpm --name rings --resume");
-        foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip, hidden, layers, variance, seed, sampleEvery, checkpointEvery, logEvery, quiet })
+        foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip, hidden, layers, variance, seed, sampleEvery, checkpointEvery, logEvery, quiet, tensorBoard })
             command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -82,6 +83,7 @@ public static class TrainCommand
                     SampleEvery = parse.GetValue(sampleEvery),
                     CheckpointEvery = parse.GetValue(checkpointEvery),
                     LogEvery = parse.GetValue(logEvery),
+                    TensorBoard = parse.GetValue(tensorBoard),
                     Schedule = d.Schedule with { Kind = parse.GetValue(schedule)!, Timesteps = parse.GetValue(timesteps) },
                     Network = d.Network with { Hidden = parse.GetValue(hidden), Layers = parse.GetValue(layers) },
                 };

@@ -85,6 +85,7 @@ public sealed class Trainer
         var parameters = _model.parameters().Where(p => p.requires_grad).ToArray();
 
         using var progress = ProgressReporter.Start(description, _config.TotalSteps, quiet);
+        var tensorBoard = _config.TensorBoard ? torch.utils.tensorboard.SummaryWriter(_run.TensorBoardDir) : null;
         progress.Report(Step);
         while (Step < _config.TotalSteps)
         {
@@ -115,7 +116,7 @@ public sealed class Trainer
             if (Step % _config.LogEvery == 0 || last)
             {
                 double windowSeconds = windowClock.Elapsed.TotalSeconds;
-                metrics.Append(new Dictionary<string, object?>
+                var record = new Dictionary<string, object?>
                 {
                     ["step"] = Step,
                     ["loss"] = lossSum / lossCount,
@@ -123,7 +124,11 @@ public sealed class Trainer
                     ["grad_norm"] = _config.GradClip > 0 ? gradNormSum / lossCount : null,
                     ["wall_time_s"] = Math.Round(WallSeconds, 3),
                     ["samples_per_s"] = Math.Round((Step - windowStart) * _config.BatchSize / Math.Max(windowSeconds, 1e-9), 1),
-                });
+                };
+                metrics.Append(record);
+                foreach (var (tag, value) in record)
+                    if (tag != "step" && value is double v)
+                        tensorBoard?.add_scalar(tag, (float)v, (int)Math.Min(Step, int.MaxValue));
                 progress.Report(Step, new Dictionary<string, double> { ["loss"] = lossSum / lossCount });
                 lossSum = 0; gradNormSum = 0; lossCount = 0;
                 windowClock.Restart();

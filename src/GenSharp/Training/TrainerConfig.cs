@@ -7,13 +7,15 @@ namespace GenSharp.Training;
 /// <param name="LogEvery">Steps between metrics.jsonl records.</param>
 /// <param name="CheckpointEvery">Steps between checkpoints (the last step is always saved).</param>
 /// <param name="KeepCheckpoints">How many most recent checkpoints to keep.</param>
+/// <param name="TensorBoard">Also write TensorBoard event files (run/tensorboard/) with the logged scalars.</param>
 public sealed record TrainerConfig(
     long TotalSteps,
     int BatchSize,
     double GradClip = 1.0,
     int LogEvery = 50,
     int CheckpointEvery = 1000,
-    int KeepCheckpoints = 3)
+    int KeepCheckpoints = 3,
+    bool TensorBoard = false)
 {
     public TrainerConfig Validate()
     {

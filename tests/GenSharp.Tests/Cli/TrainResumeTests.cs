@@ -50,8 +50,9 @@ public sealed class TrainResumeTests
     {
         string runs = Directory.CreateTempSubdirectory("gensharp-runs").FullName;
         var first = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "r", "--data", "toy:moons", "--steps", "20", "--batch", "32", "--hidden", "16",
-            "--timesteps", "50", "--checkpoint-every", "10", "--sample-every", "20", "--threads", "2", "--quiet");
+            "--timesteps", "50", "--checkpoint-every", "10", "--sample-every", "20", "--threads", "2", "--quiet", "--tensorboard");
         Assert.True(first.ExitCode == 0, first.Err);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(runs, "r", "tensorboard"), "events.out.tfevents*", SearchOption.AllDirectories));
         string config = File.ReadAllText(Path.Combine(runs, "r", "config.json"));
         var again = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "r", "--steps", "50", "--quiet"]);
         Assert.Equal(2, again.ExitCode);

@@ -29,6 +29,9 @@ public sealed record ToyDdpmConfig
     public int CheckpointEvery { get; init; } = 1000;
     public int SampleEvery { get; init; } = 2000;
 
+    /// <summary>Also write TensorBoard event files under tensorboard/.</summary>
+    public bool TensorBoard { get; init; }
+
     /// <summary>Noise schedule (SPEC §2.1): linear 1e-4..0.02 over T = 1000 by default.</summary>
     public NoiseScheduleConfig Schedule { get; init; } = new();
 

@@ -67,7 +67,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         using var std = tensor(config.DataStd, device: device).to_type(ScalarType.Float32);
 
         var schedule = new LearningRateSchedule(config.Lr, config.Steps, config.WarmupSteps, config.LrDecay);
-        var trainerConfig = new TrainerConfig(config.Steps, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery);
+        var trainerConfig = new TrainerConfig(config.Steps, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery, TensorBoard: config.TensorBoard);
         Tensor Loss(long step)
         {
             var x0 = (distribution.Sample(config.Batch, rng, device) - mean) / std;
