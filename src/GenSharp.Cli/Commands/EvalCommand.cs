@@ -17,6 +17,7 @@ public static class EvalCommand
         var command = new Command("eval", "Sample a trained run and score the samples (exact metrics against the true density on 2D toys); writes eval.json and refreshes report.html.\n\n" +
             "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3");
         command.Arguments.Add(runDir);
+        command.Subcommands.Add(EvalTrainClassifierCommand.Build());
         foreach (var o in new Option[] { n, seed, quiet }) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>
