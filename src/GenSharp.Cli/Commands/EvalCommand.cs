@@ -15,9 +15,11 @@ public static class EvalCommand
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar" };
         var command = new Command("eval", "Sample a trained run and score the samples (exact metrics against the true density on 2D toys); writes eval.json and refreshes report.html.\n\n" +
-            "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3");
+            "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3\n  gensharp eval real\n  gensharp eval fd A_DIR B_DIR\n  gensharp eval train-classifier");
         command.Arguments.Add(runDir);
         command.Subcommands.Add(EvalTrainClassifierCommand.Build());
+        command.Subcommands.Add(EvalFdCommand.Build());
+        command.Subcommands.Add(EvalRealCommand.Build());
         foreach (var o in new Option[] { n, seed, quiet }) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>

@@ -14,6 +14,9 @@ public sealed class RunDirectory
     public string Name => System.IO.Path.GetFileName(Root.TrimEnd('/'));
     public string ConfigPath => System.IO.Path.Combine(Root, "config.json");
     public string MetricsPath => System.IO.Path.Combine(Root, "metrics.jsonl");
+
+    /// <summary>Metrics measured on samples during training (one record per evaluation step).</summary>
+    public string EvalCurvePath => System.IO.Path.Combine(Root, "eval_curve.jsonl");
     public string CheckpointsDir => System.IO.Path.Combine(Root, "checkpoints");
     public string SamplesDir => System.IO.Path.Combine(Root, "samples");
     public string PlotsDir => System.IO.Path.Combine(Root, "plots");
@@ -22,6 +25,7 @@ public sealed class RunDirectory
     public string TensorBoardDir => System.IO.Path.Combine(Root, "tensorboard");
 
     public MetricsLog Metrics => new(MetricsPath);
+    public MetricsLog EvalCurve => new(EvalCurvePath);
 
     /// <summary>Path of the checkpoint for a given step.</summary>
     public string CheckpointPath(long step) => System.IO.Path.Combine(CheckpointsDir, $"step-{step:D8}.safetensors");

@@ -68,6 +68,7 @@ public sealed class Trainer
         if (loaded.Metadata.TryGetValue("wall_time_s", out string? w) && double.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out double wall))
             WallSeconds = wall;
         _run.Metrics.TruncateAfter(Step);
+        _run.EvalCurve.TruncateAfter(Step);
         return Step;
     }
 

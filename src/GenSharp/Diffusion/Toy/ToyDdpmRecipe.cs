@@ -75,11 +75,18 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         }
         var trainer = new Trainer(trainerConfig, model, optimizer, schedule, ema, rng, run, Loss,
             new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
+        using var gReference = new Generator((ulong)(config.Seed + 2), CPU);
+        using var reference = distribution.Sample(2000, gReference);
         trainer.Every(config.SampleEvery, step =>
         {
+            // EMA samples during training: a figure and the metric-over-training curve (2k samples)
             using var g = new Generator((ulong)(config.Seed + 1), device);
             using var samples = DrawSamples(config, shadowModel, diffusion, 2000, g, device, quiet: true).Samples;
             ToyDdpmReport.WriteSampleScatter(samples, distribution, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"), $"EMA samples at step {step}");
+            var m = Toy2DMetrics.Evaluate(samples.cpu(), distribution, reference, config.Seed);
+            var record = new Dictionary<string, object?> { ["step"] = step, ["n"] = 2000 };
+            foreach (var (k, v) in m.ToDictionary()) record[k] = v;
+            run.EvalCurve.Append(record);
         });
         if (resume)
         {

@@ -58,6 +58,19 @@ public static class ToyDdpmReport
         new LinePlot { Title = "Training loss L_simple", XLabel = "step", YLabel = "loss", LogY = true, Smooth = 9 }
             .Add(steps, losses, "L_simple (mean over log interval)").Save(loss);
 
+        string curve = Path.Combine(run.PlotsDir, "metrics-over-training.png");
+        var evals = run.EvalCurve;
+        var (evalSteps, sw) = evals.Series("sliced_w2");
+        if (evalSteps.Length > 0)
+        {
+            var plot = new LinePlot { Title = "Exact metrics of 2k EMA samples during training", XLabel = "step", YLabel = "value" }
+                .Add(evalSteps, sw, "sliced W2 to true samples")
+                .Add(evals.Series("sliced_w2_true_vs_true").Steps, evals.Series("sliced_w2_true_vs_true").Values, "sliced W2 floor (true vs true)");
+            var (ws, we) = evals.Series("weight_error_max");
+            if (ws.Length > 0) plot.Add(ws, we, "max mixture-weight error");
+            plot.Save(curve);
+        }
+
         var html = new HtmlReport($"GenSharp run {run.Name}: DDPM on {config.Data}");
         html.AddParagraph("A denoising diffusion model (SPEC §2) on 2D toy data: an MLP noise predictor with a sinusoidal time embedding, " +
             "trained with L_simple and EMA weights, sampled with ancestral DDPM (no noise at the last step), and scored with exact metrics " +
@@ -88,6 +101,7 @@ public static class ToyDdpmReport
         html.AddImageRow(reverse);
         html.AddHeading("Training");
         html.AddImage(loss, "Loss per step (log scale), smoothed");
+        if (evalSteps.Length > 0) html.AddImage(curve, "Metrics over training (every --sample-every steps, 2,000 EMA samples)");
         var during = Directory.Exists(run.SamplesDir)
             ? Directory.GetFiles(run.SamplesDir, "step-*.png").Order(StringComparer.Ordinal).ToList()
             : [];
