@@ -21,7 +21,7 @@ public interface IRunRecipe
 }
 
 /// <summary>Options of <c>gensharp sample</c>.</summary>
-public sealed record SampleRequest(int N, long Seed, string? Output = null, bool Quiet = false);
+public sealed record SampleRequest(int N, long Seed, string? Output = null, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null);
 
 /// <summary>What a sampling call produced.</summary>
 public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Seconds, int FunctionEvaluations)
@@ -30,7 +30,7 @@ public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Se
 }
 
 /// <summary>Options of <c>gensharp eval RUN_DIR</c>.</summary>
-public sealed record EvalRequest(int N, long Seed, bool Quiet = false);
+public sealed record EvalRequest(int N, long Seed, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null, int BitsPerDimImages = 0, bool Figures = true);
 
 /// <summary>The metrics written to eval.json, as name -> value (null where not applicable).</summary>
 public sealed record EvalOutcome(string EvalPath, IReadOnlyDictionary<string, double?> Metrics);

@@ -1,3 +1,4 @@
+using GenSharp.Diffusion.Images;
 using GenSharp.Diffusion.Toy;
 
 namespace GenSharp;
@@ -11,6 +12,7 @@ public static class Registry
     private static readonly Dictionary<string, Func<IRunRecipe>> Recipes = new(StringComparer.Ordinal)
     {
         [ToyDdpmConfig.Kind] = () => new ToyDdpmRecipe(),
+        [ImageDdpmConfig.Kind] = () => new ImageDdpmRecipe(),
     };
 
     /// <summary>The registered run kinds.</summary>

@@ -63,6 +63,27 @@ public static class PngFolder
             labels?.MoveToOuterDisposeScope(), classNames, range, Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 
+    /// <summary>
+    /// Writes (N, C, H, W) images in [-1, 1] as <c>000000.png</c>, <c>000001.png</c>, ... into a new folder
+    /// (written beside it and renamed into place, so an interrupted write leaves no partial folder).
+    /// </summary>
+    public static void Write(Tensor images, string directory)
+    {
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+            throw new ConfigException($"{directory}: folder exists and is not empty; choose another --output or remove it");
+        string full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        string temp = full + ".partial-" + Environment.ProcessId;
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        for (long i = 0; i < images.shape[0]; i++)
+        {
+            using var one = images.narrow(0, i, 1);
+            File.WriteAllBytes(Path.Combine(temp, $"{i:D6}.png"), Output.ImageGrid.EncodePng(one, columns: 1, padding: 0));
+        }
+        if (Directory.Exists(full)) Directory.Delete(full);
+        Directory.Move(temp, full);
+    }
+
     private static SKBitmap? Decode(byte[] bytes)
     {
         try { return SKBitmap.Decode(bytes); }

@@ -9,6 +9,9 @@ public sealed class SamplingObserver(IReadOnlyList<int>? recordAt = null, Action
 {
     private readonly HashSet<int> _recordAt = recordAt is null ? [] : [.. recordAt];
 
+    /// <summary>The timestep indices whose state is recorded.</summary>
+    public IReadOnlyList<int> RecordAt => [.. _recordAt.Order()];
+
     /// <summary>True if the state entering step <paramref name="t"/> should be kept.</summary>
     public bool ShouldRecord(int t) => _recordAt.Contains(t);
 

@@ -38,15 +38,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             DataMean = mean,
             DataStd = std,
             DataHash = DataHash(config.Data, distribution),
-            Environment = new Dictionary<string, string>
-            {
-                ["gensharp"] = TorchRuntime.GenSharpVersion,
-                ["torchsharp"] = TorchRuntime.TorchSharpVersion,
-                ["libtorch"] = TorchRuntime.LibTorchVersion,
-                ["device"] = device.ToString(),
-                ["threads"] = torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["created_utc"] = DateTime.UtcNow.ToString("O"),
-            },
+            Environment = RunEnvironment.Capture(device),
         };
     }
 
@@ -105,7 +97,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         using var model = LoadEma(run, config, device);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var g = new Generator((ulong)request.Seed, device);
-        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet);
+        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, sampler: request.Sampler);
         using var samples = result.Samples;
         string csv = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}.csv");
         WriteCsv(samples, csv);
@@ -123,7 +115,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var g = new Generator((ulong)request.Seed, device);
         var recordAt = new[] { config.Schedule.Timesteps - 1, config.Schedule.Timesteps * 3 / 4, config.Schedule.Timesteps / 2, config.Schedule.Timesteps / 4, config.Schedule.Timesteps / 10, 0 };
-        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, recordAt);
+        var spec = ToySpec(config, request.Sampler);
+        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, spec.Name == "ddpm" ? recordAt : null, spec);
         using var samples = result.Samples;
         using var gTrue = new Generator((ulong)(request.Seed + 1_000_003), torch.CPU);
         using var reference = distribution.Sample(request.N, gTrue);
@@ -142,7 +135,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             ["data"] = config.Data,
             ["n"] = request.N,
             ["seed"] = request.Seed,
-            ["sampler"] = $"ddpm-ancestral ({config.SamplerVariance})",
+            ["sampler"] = spec.Label,
             ["metrics"] = metrics,
             ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
@@ -155,17 +148,18 @@ public sealed class ToyDdpmRecipe : IRunRecipe
     /// <summary>Ancestral DDPM sampling in standardised space, mapped back to data space.</summary>
     internal static SamplerResult DrawSamples(
         ToyDdpmConfig config, MlpNoisePredictor model, GaussianDiffusion diffusion, int n, Generator g,
-        torch.Device device, bool quiet, IReadOnlyList<int>? recordAt = null)
+        torch.Device device, bool quiet, IReadOnlyList<int>? recordAt = null, SamplerSpec? sampler = null)
     {
         model.eval();
         using var mean = tensor(config.DataMean, device: device).to_type(ScalarType.Float32);
         using var std = tensor(config.DataStd, device: device).to_type(ScalarType.Float32);
-        var sampler = new AncestralSampler(diffusion, new AncestralSamplerConfig(config.SamplerVariance));
-        using var progress = Output.ProgressReporter.Start($"sampling {n}", config.Schedule.Timesteps, quiet);
+        var spec = ToySpec(config, sampler);
+        int steps = spec.FunctionEvaluations(config.Schedule.Timesteps);
+        using var progress = Output.ProgressReporter.Start($"sampling {n} ({spec.Label})", steps, quiet);
         var observer = new SamplingObserver(
             recordAt: recordAt,
             onStep: (done, total) => { if (done % 50 == 0 || done == total) progress.Report(done); });
-        var result = sampler.Sample((x, t) => model.call(x, t), [n, config.Network.DataDim], g, device, observer);
+        var result = spec.Create(diffusion).Sample((x, t) => model.call(x, t), [n, config.Network.DataDim], g, device, observer);
         var unscaled = result.Samples * std + mean;
         result.Samples.Dispose();
         var trajectory = result.Trajectory.ToDictionary(kv => kv.Key, kv =>
@@ -176,6 +170,10 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         });
         return result with { Samples = unscaled, Trajectory = trajectory };
     }
+
+    /// <summary>The run's ancestral sampler unless another is asked for; never clips (toy data are not bounded).</summary>
+    private static SamplerSpec ToySpec(ToyDdpmConfig config, SamplerSpec? requested) =>
+        (requested ?? new SamplerSpec("ddpm", config.Schedule.Timesteps, 1.0, "leading", config.SamplerVariance)).Validate(config.Schedule.Timesteps) with { ClipX0 = false };
 
     private static MlpNoisePredictor LoadEma(RunDirectory run, ToyDdpmConfig config, torch.Device device)
     {

@@ -1,0 +1,1 @@
+namespace GenSharp.Diffusion.Images;

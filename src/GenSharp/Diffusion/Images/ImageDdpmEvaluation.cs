@@ -1,0 +1,124 @@
+using GenSharp.Data;
+using GenSharp.Diffusion.Samplers;
+using GenSharp.Evaluation;
+using GenSharp.Nn;
+using GenSharp.Output;
+using GenSharp.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Diffusion.Images;
+
+/// <summary>One evaluation of an image DDPM: what eval.json holds and the report shows.</summary>
+public sealed record ImageDdpmEvaluationResult(
+    Dictionary<string, object?> Json,
+    Dictionary<string, double?> Metrics,
+    string SampleGrid,
+    ImageMetricsReport? Model,
+    ImageMetricsReport? Floor,
+    ImageMetricsReport? Ceiling,
+    IReadOnlyList<string> ClassNames);
+
+/// <summary>
+/// Scores an image DDPM (SPEC §7): n samples from the EMA weights with a chosen sampler, against n held-out
+/// images, in the feature space of the committed Fashion-MNIST classifier, beside the real-vs-real floor
+/// (n training vs n test images) and the noise ceiling; optionally the variational bound in bits/dim.
+/// </summary>
+public static class ImageDdpmEvaluation
+{
+    /// <summary>The committed feature network, or null (with a one-line notice) when it cannot score this data.</summary>
+    public static FeatureExtractor? TryLoadExtractor(ImageDdpmConfig config, TextWriter log)
+    {
+        if (config.ImageShape is not [1, 28, 28])
+        {
+            log.WriteLine($"note: Fréchet distance needs 28x28 grey images (the {FeatureClassifierConfig.Version} feature network); {config.Data} is {string.Join("x", config.ImageShape)}, so FD is skipped");
+            return null;
+        }
+        try
+        {
+            return FeatureExtractor.Load();
+        }
+        catch (DataFileException e)
+        {
+            log.WriteLine($"note: {e.Message}; FD is skipped");
+            return null;
+        }
+    }
+
+    /// <summary>Features of <paramref name="n"/> held-out images and the FD floor (n random training images vs them).</summary>
+    public static (Tensor Features, double Floor) ReferenceFeatures(FeatureExtractor extractor, ImageDdpmConfig config, int n, long seed)
+    {
+        using var reference = ImageDdpmData.Reference(config.Data);
+        using var train = ImageDdpmData.Train(config.Data);
+        if (n > reference.Count) throw new ConfigException($"--eval-n {n}: the held-out set has only {reference.Count} images");
+        using var scope = NewDisposeScope();
+        using var g = new Generator((ulong)seed + 17, CPU);
+        var (real, _) = extractor.Extract(reference.Images.narrow(0, 0, n));
+        var (trainFeatures, _) = extractor.Extract(train.Images.index_select(0, randperm(train.Count, generator: g)[..n]));
+        double floor = FrechetDistance.Compute(trainFeatures, real);
+        return (real.MoveToOuterDisposeScope(), floor);
+    }
+
+    public static ImageDdpmEvaluationResult Run(RunDirectory run, ImageDdpmConfig config, UNet model, GaussianDiffusion diffusion,
+        SamplerSpec spec, EvalRequest request, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var drawn = ImageDdpmRecipe.Draw(model, diffusion, spec, request.N, request.Seed, device, request.Quiet);
+        var samples = drawn.Samples.cpu();
+        string grid = Path.Combine(run.SamplesDir, $"eval-{spec.Label}.png");
+        ImageGrid.Save(samples.narrow(0, 0, Math.Min(request.N, 100)), grid, columns: 10, scale: 2);
+
+        var metrics = new Dictionary<string, double?>
+        {
+            ["samples_per_s"] = request.N / Math.Max(drawn.Seconds, 1e-9),
+            ["sampling_s"] = drawn.Seconds,
+            ["function_evaluations"] = drawn.FunctionEvaluations,
+        };
+        var json = new Dictionary<string, object?>
+        {
+            ["run"] = run.Name,
+            ["model"] = config.Model,
+            ["data"] = config.Data,
+            ["n"] = request.N,
+            ["seed"] = request.Seed,
+            ["sampler"] = spec,
+            ["sampler_label"] = spec.Label,
+        };
+
+        ImageMetricsReport? modelReport = null, floor = null, ceiling = null;
+        var notes = new StringWriter();
+        using var extractor = TryLoadExtractor(config, notes);
+        IReadOnlyList<string> classNames = [];
+        if (extractor is not null)
+        {
+            using var reference = ImageDdpmData.Reference(config.Data);
+            classNames = reference.ClassNames;
+            int n = Math.Min(request.N, reference.Count);
+            modelReport = ImageMetrics.Compute(extractor, reference.Images.narrow(0, 0, n), samples, request.Seed);
+            var baselines = ReferenceBaselines.Compute(extractor, n, request.Seed,
+                config.Data.StartsWith("fashion-mnist:", StringComparison.Ordinal) ? config.Data["fashion-mnist:".Length..] : null);
+            (floor, ceiling) = (baselines.RealVsReal, baselines.NoiseVsReal);
+            foreach (var (k, v) in modelReport.ToDictionary()) metrics[k] = v;
+            foreach (var (k, v) in floor.ToDictionary()) metrics[k + "_floor"] = v;
+            foreach (var (k, v) in ceiling.ToDictionary()) metrics[k + "_noise"] = v;
+            json["features"] = extractor.Version;
+            json["n_reference"] = n;
+            json["class_histogram"] = modelReport.ClassHistogram;
+        }
+        if (notes.ToString().Length > 0) json["notes"] = notes.ToString().Trim();
+
+        if (request.BitsPerDimImages > 0)
+        {
+            using var reference = ImageDdpmData.Reference(config.Data, device);
+            int m = Math.Min(request.BitsPerDimImages, reference.Count);
+            var bound = (BitsPerDim: double.NaN, ToJson: (Func<object>)(() => new object()));
+            metrics["bits_per_dim"] = bound.BitsPerDim;
+            json["bits_per_dim"] = bound.ToJson();
+            json["bits_per_dim_images"] = m;
+        }
+        json["metrics"] = metrics;
+        json["evaluated_utc"] = DateTime.UtcNow.ToString("O");
+        drawn.Samples.Dispose();
+        return new ImageDdpmEvaluationResult(json, metrics, grid, modelReport, floor, ceiling, classNames);
+    }
+}
