@@ -16,6 +16,8 @@ public static class BenchCommand
         var command = new Command("bench", "Measure speed (median step times, samples/s); prints a table or one JSON line.\n\n" +
             "Examples:\n  gensharp bench toy-step --threads 2 --json");
         command.Subcommands.Add(BuildToyStep());
+        command.Subcommands.Add(BenchUNetStepCommand.Build());
+        command.Subcommands.Add(BenchMatmulCommand.Build());
         return command;
     }
 

@@ -1,0 +1,144 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenSharp.Nn;
+
+/// <summary>
+/// eps_theta(x_t, t) for images: the reference DDPM U-Net "ddpm-unet" (SPEC §3.2), layer for layer the
+/// PyTorch peer <c>shared/bench/peer/unet_ref.py</c> (1,112,801 parameters at the default ch = 32), with
+/// the same state-dict names (<c>temb.0.weight</c>, <c>down.0.0.norm1.weight</c>, <c>mid.1.qkv.weight</c>, ...).
+///
+///   e = Linear(SiLU(Linear(sinusoidal(t, ch))))                     (B, 4ch)
+///   h = conv_in(x); skips = [h]
+///   down: per level, ResBlocksPerLevel x [Res (+ Attn)], then a stride-2 conv (not after the last level);
+///         every output is pushed on skips
+///   mid:  Res, Attn, Res
+///   up:   per level (deepest first), ResBlocksPerLevel + 1 x [Res(cat(h, skips.pop())) (+ Attn)], then
+///         nearest x2 + 3x3 conv (not after the first level)
+///   out = conv_out(SiLU(norm_out(h)))                               (B, InChannels, H, W)
+///
+/// Each <c>down</c>/<c>up</c> entry is a stage (a list of layers); a stage starting with a residual block
+/// is a block stage, otherwise it is a resampling stage.
+/// </summary>
+public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Sequential temb;
+    private readonly Conv2d conv_in;
+    private readonly ModuleList<ModuleList<nn.Module>> down;
+    private readonly ModuleList<nn.Module> mid;
+    private readonly ModuleList<ModuleList<nn.Module>> up;
+    private readonly GroupNorm norm_out;
+    private readonly Conv2d conv_out;
+
+    public UNet(UNetConfig config) : base(nameof(UNet))
+    {
+        Config = config.Validate();
+        int ch = config.Channels, tdim = config.TimeDim, groups = config.Groups;
+        double p = config.Dropout;
+        temb = nn.Sequential(nn.Linear(ch, tdim), nn.SiLU(), nn.Linear(tdim, tdim));
+        conv_in = nn.Conv2d(config.InChannels, ch, 3, padding: 1);
+
+        down = new ModuleList<ModuleList<nn.Module>>();
+        var skipWidths = new Stack<int>([ch]);
+        int width = ch, resolution = config.Resolution;
+        for (int level = 0; level < config.Levels; level++)
+        {
+            for (int i = 0; i < config.ResBlocksPerLevel; i++)
+            {
+                var stage = new ModuleList<nn.Module>(new UNetResBlock(width, ch * config.Multipliers[level], tdim, groups, p));
+                width = ch * config.Multipliers[level];
+                if (config.AttentionResolutions.Contains(resolution)) stage.Add(new UNetAttentionBlock(width, groups));
+                down.Add(stage);
+                skipWidths.Push(width);
+            }
+            if (level != config.Levels - 1)
+            {
+                down.Add(new ModuleList<nn.Module>(nn.Conv2d(width, width, 3, stride: 2, padding: 1)));
+                skipWidths.Push(width);
+                resolution /= 2;
+            }
+        }
+
+        mid = new ModuleList<nn.Module>(
+            new UNetResBlock(width, width, tdim, groups, p), new UNetAttentionBlock(width, groups), new UNetResBlock(width, width, tdim, groups, p));
+
+        up = new ModuleList<ModuleList<nn.Module>>();
+        for (int level = config.Levels - 1; level >= 0; level--)
+        {
+            for (int i = 0; i < config.ResBlocksPerLevel + 1; i++)
+            {
+                var stage = new ModuleList<nn.Module>(new UNetResBlock(width + skipWidths.Pop(), ch * config.Multipliers[level], tdim, groups, p));
+                width = ch * config.Multipliers[level];
+                if (config.AttentionResolutions.Contains(resolution)) stage.Add(new UNetAttentionBlock(width, groups));
+                up.Add(stage);
+            }
+            if (level != 0)
+            {
+                up.Add(new ModuleList<nn.Module>(nn.Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest), nn.Conv2d(width, width, 3, padding: 1)));
+                resolution *= 2;
+            }
+        }
+        norm_out = InitializedGroupNorm.Create(groups, width);
+        conv_out = nn.Conv2d(width, config.InChannels, 3, padding: 1);
+        RegisterComponents();
+    }
+
+    public UNetConfig Config { get; }
+
+    /// <param name="x">(B, InChannels, H, W) noisy images x_t; H and W divisible by 2^(levels-1)</param>
+    /// <param name="t">(B) timestep indices (int64) or times</param>
+    /// <returns>(B, InChannels, H, W) predicted noise</returns>
+    public override Tensor forward(Tensor x, Tensor t)
+    {
+        CheckInput(x);
+        using var scope = NewDisposeScope();
+        var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels)); // (B, 4ch)
+        var h = conv_in.call(x);                                              // (B, ch, H, W)
+        var skips = new Stack<Tensor>();
+        skips.Push(h);
+        foreach (var stage in down)
+        {
+            h = ApplyStage(stage, h, e);
+            skips.Push(h);
+        }
+        h = ApplyStage(mid, h, e);                                            // Res, Attn, Res
+        foreach (var stage in up)
+        {
+            if (stage[0] is UNetResBlock) h = cat([h, skips.Pop()], 1); // decoder blocks take the skip
+            h = ApplyStage(stage, h, e);
+        }
+        return conv_out.call(nn.functional.silu(norm_out.call(h))).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor ApplyStage(ModuleList<nn.Module> stage, Tensor h, Tensor e)
+    {
+        foreach (var layer in stage)
+        {
+            h = layer switch
+            {
+                UNetResBlock res => res.call(h, e),
+                nn.Module<Tensor, Tensor> single => single.call(h),
+                _ => throw new InvalidOperationException($"unexpected U-Net layer {layer.GetType().Name}"),
+            };
+        }
+        return h;
+    }
+
+    private void CheckInput(Tensor x)
+    {
+        int factor = 1 << (Config.Levels - 1);
+        if (x.dim() != 4 || x.shape[1] != Config.InChannels || x.shape[2] % factor != 0 || x.shape[3] % factor != 0)
+            throw new ConfigException(
+                $"U-Net input of shape ({string.Join(", ", x.shape)}): expected (B, {Config.InChannels}, H, W) with H and W divisible by {factor}");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            temb.Dispose(); conv_in.Dispose(); down.Dispose(); mid.Dispose(); up.Dispose(); norm_out.Dispose(); conv_out.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

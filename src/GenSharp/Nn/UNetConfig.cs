@@ -1,0 +1,69 @@
+namespace GenSharp.Nn;
+
+/// <summary>
+/// The reference DDPM U-Net "ddpm-unet" (SPEC §3.2). Defaults are the 28x28x1 reference, which has
+/// 1,112,801 parameters: time embedding sinusoidal(ch) -> Linear(ch, 4ch) -> SiLU -> Linear(4ch, 4ch);
+/// levels with widths ch * multiplier; attention where the feature map is AttentionResolutions wide.
+/// </summary>
+public sealed record UNetConfig
+{
+    /// <summary>Channels of the data (1 for Fashion-MNIST, 3 for RGB, 4 for latents).</summary>
+    public int InChannels { get; init; } = 1;
+
+    /// <summary>Base width ch (also the width of the sinusoidal time embedding; must be even).</summary>
+    public int Channels { get; init; } = 32;
+
+    /// <summary>Width multiplier of each level; level i has ch * Multipliers[i] channels. Levels - 1 stride-2 downsamplings.</summary>
+    public int[] Multipliers { get; init; } = [1, 2, 2];
+
+    /// <summary>Residual blocks per level in the encoder (the decoder has one more, for the extra skip).</summary>
+    public int ResBlocksPerLevel { get; init; } = 1;
+
+    /// <summary>Feature-map sizes (in pixels) at which a self-attention block follows each residual block. The middle always has one.</summary>
+    public int[] AttentionResolutions { get; init; } = [7];
+
+    /// <summary>Input height and width.</summary>
+    public int Resolution { get; init; } = 28;
+
+    /// <summary>GroupNorm groups; must divide every width.</summary>
+    public int Groups { get; init; } = 8;
+
+    /// <summary>Dropout probability inside the residual blocks.</summary>
+    public double Dropout { get; init; } = 0.1;
+
+    /// <summary>Width of the time embedding after its MLP: 4 ch.</summary>
+    public int TimeDim => 4 * Channels;
+
+    /// <summary>Number of levels (resolutions).</summary>
+    public int Levels => Multipliers.Length;
+
+    /// <summary>The feature-map size of each level: Resolution, Resolution/2, ...</summary>
+    public int[] LevelResolutions => Enumerable.Range(0, Multipliers.Length).Select(i => Resolution >> i).ToArray();
+
+    /// <summary>Checks every field; the error says what to change.</summary>
+    public UNetConfig Validate()
+    {
+        if (InChannels < 1) throw new ConfigException($"U-Net input channels {InChannels}: must be at least 1");
+        if (Channels < 2 || Channels % 2 != 0)
+            throw new ConfigException($"U-Net --ch {Channels}: must be an even number >= 2 (it is also the width of the sinusoidal time embedding)");
+        if (Multipliers is null || Multipliers.Length == 0)
+            throw new ConfigException("U-Net channel multipliers: give at least one level, e.g. [1, 2, 2]");
+        if (Multipliers.Any(m => m < 1))
+            throw new ConfigException($"U-Net channel multipliers [{string.Join(", ", Multipliers)}]: each must be at least 1");
+        if (ResBlocksPerLevel < 1) throw new ConfigException($"U-Net res blocks per level {ResBlocksPerLevel}: must be at least 1");
+        if (Groups < 1) throw new ConfigException($"U-Net GroupNorm groups {Groups}: must be at least 1");
+        foreach (int width in Multipliers.Select(m => Channels * m).Prepend(Channels))
+            if (width % Groups != 0)
+                throw new ConfigException($"U-Net width {width} (ch {Channels} x multiplier) is not divisible by {Groups} GroupNorm groups; choose --ch and multipliers so that every width is a multiple of the groups");
+        int factor = 1 << (Levels - 1);
+        if (Resolution < factor || Resolution % factor != 0)
+            throw new ConfigException($"U-Net resolution {Resolution}: must be divisible by 2^(levels-1) = {factor} for {Levels} levels; use fewer levels or pad the images");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ConfigException($"U-Net dropout {Dropout}: must be in [0, 1)");
+        if (AttentionResolutions is null) throw new ConfigException("U-Net attention resolutions: give a list (possibly empty)");
+        var sizes = LevelResolutions;
+        foreach (int r in AttentionResolutions)
+            if (!sizes.Contains(r))
+                throw new ConfigException($"U-Net attention resolution {r}: not one of this U-Net's feature-map sizes ({string.Join(", ", sizes)}); pick from those or leave it out");
+        return this;
+    }
+}
