@@ -11,8 +11,9 @@ namespace GenSharp.Diffusion.Samplers;
 ///
 /// Notation (VP process): alpha_t = sqrt(abar_t), sigma_t = sqrt(1 - abar_t), lambda_t = log(alpha_t / sigma_t)
 /// (half the log-SNR); the data prediction D_t = x0_hat(x_t, t) = (x_t - sigma_t eps_theta(x_t, t)) / alpha_t.
-/// A step from s0 = tau_i to t = tau_{i-1} (the table's previous index; -1 means abar = 1, x_0), with the
-/// step before it from s1 = tau_{i+1}:
+/// The table is <see cref="TimestepTable"/>'s multistep variant (DPMSolverMultistepScheduler's linspace and
+/// leading, which never start a step at t = 0). A step from s0 = tau_i to t = tau_{i-1} (the table's
+/// previous index; -1 means abar = 1, x_0), with the step before it from s1 = tau_{i+1}:
 ///   h = lambda_t - lambda_s0,  h_0 = lambda_s0 - lambda_s1,  r0 = h_0 / h
 ///   first order (DDIM):  x_t = (sigma_t / sigma_s0) x_s0 + alpha_t (1 - e^{-h}) D_s0
 ///   second order (2M):   the same with D = D_s0 + (D_s0 - D_s1) / (2 r0)
@@ -30,7 +31,7 @@ public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
     public DpmSolverPlusPlusSampler(GaussianDiffusion diffusion, DpmSolverPlusPlusSamplerConfig? config = null)
     {
         _config = (config ?? new DpmSolverPlusPlusSamplerConfig()).Validate();
-        Table = TimestepTable.Create(diffusion.Timesteps, _config.Steps, _config.Spacing, _config.StepsOffset);
+        Table = TimestepTable.Create(diffusion.Timesteps, _config.Steps, _config.Spacing, _config.StepsOffset, multistep: true);
         var abars = diffusion.Schedule.AlphaBars;
         double Lambda(int index) => index < 0 ? double.PositiveInfinity : 0.5 * Math.Log(abars[index] / (1 - abars[index]));
         _steps = new StepCoefficients[Table.Steps];
