@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Diffusion.Samplers;
+
+/// <summary>
+/// DPM-Solver++(2M): the multistep second-order solver of the probability-flow ODE in data prediction
+/// (Lu et al. 2022, "DPM-Solver++", Algorithm 2; diffusers' DPMSolverMultistepScheduler with
+/// algorithm_type="dpmsolver++", solver_order=2, solver_type="midpoint", final_sigmas_type="zero").
+///
+/// Notation (VP process): alpha_t = sqrt(abar_t), sigma_t = sqrt(1 - abar_t), lambda_t = log(alpha_t / sigma_t)
+/// (half the log-SNR); the data prediction D_t = x0_hat(x_t, t) = (x_t - sigma_t eps_theta(x_t, t)) / alpha_t.
+/// The table is <see cref="TimestepTable"/>'s multistep variant (DPMSolverMultistepScheduler's linspace and
+/// leading, which never start a step at t = 0). A step from s0 = tau_i to t = tau_{i-1} (the table's
+/// previous index; -1 means abar = 1, x_0), with the step before it from s1 = tau_{i+1}:
+///   h = lambda_t - lambda_s0,  h_0 = lambda_s0 - lambda_s1,  r0 = h_0 / h
+///   first order (DDIM):  x_t = (sigma_t / sigma_s0) x_s0 + alpha_t (1 - e^{-h}) D_s0
+///   second order (2M):   the same with D = D_s0 + (D_s0 - D_s1) / (2 r0)
+/// The first step has no history and is first order. The last step lands on sigma_t = 0 (lambda = +inf):
+/// there e^{-h} = 0 and x_0 = D_s0, and the multistep correction (which grows like h) is undefined, so the
+/// last step is always first order (what diffusers' lower_order_final / final_sigmas_type="zero" force).
+/// e^{-h} is computed as (sigma_t alpha_s0) / (alpha_t sigma_s0), finite at sigma_t = 0. One network
+/// evaluation per step; coefficients in float64; one dispose scope per step.
+/// </summary>
+public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
+{
+    private readonly DpmSolverPlusPlusSamplerConfig _config;
+    private readonly StepCoefficients[] _steps;
+
+    public DpmSolverPlusPlusSampler(GaussianDiffusion diffusion, DpmSolverPlusPlusSamplerConfig? config = null)
+    {
+        _config = (config ?? new DpmSolverPlusPlusSamplerConfig()).Validate();
+        Table = TimestepTable.Create(diffusion.Timesteps, _config.Steps, _config.Spacing, _config.StepsOffset, multistep: true);
+        var abars = diffusion.Schedule.AlphaBars;
+        double Lambda(int index) => index < 0 ? double.PositiveInfinity : 0.5 * Math.Log(abars[index] / (1 - abars[index]));
+        _steps = new StepCoefficients[Table.Steps];
+        for (int i = 0; i < Table.Steps; i++)
+        {
+            int s0 = Table.Timesteps[i], t = Table.Previous[i];
+            double alphaS = Math.Sqrt(abars[s0]), sigmaS = Math.Sqrt(1 - abars[s0]);
+            double alphaT = t >= 0 ? Math.Sqrt(abars[t]) : 1.0, sigmaT = t >= 0 ? Math.Sqrt(1 - abars[t]) : 0.0;
+            double expMinusH = sigmaT * alphaS / (alphaT * sigmaS);
+            bool secondOrder = i > 0 && t >= 0;
+            double halfOverR0 = 0;
+            if (secondOrder)
+            {
+                double h = Lambda(t) - Lambda(s0), h0 = Lambda(s0) - Lambda(Table.Timesteps[i - 1]);
+                halfOverR0 = 0.5 * h / h0;
+            }
+            _steps[i] = new StepCoefficients(alphaS, sigmaS, sigmaT / sigmaS, alphaT * (1 - expMinusH), secondOrder, halfOverR0);
+        }
+    }
+
+    public string Name => $"dpmpp-2m ({Table.Steps} {Table.Spacing} steps{(_config.ClipX0 ? ", x0 clipped" : "")})";
+
+    public TimestepTable Table { get; }
+
+    public int FunctionEvaluations => Table.Steps;
+
+    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device, SamplingObserver? observer = null)
+    {
+        using var xT = randn(shape, dtype: ScalarType.Float32, device: device, generator: generator);
+        return SampleFrom(epsModel, xT, generator, observer);
+    }
+
+    public SamplerResult SampleFrom(Func<Tensor, Tensor, Tensor> epsModel, Tensor xT, Generator? generator, SamplingObserver? observer = null)
+    {
+        using var noGrad = no_grad();
+        var clock = Stopwatch.StartNew();
+        var trajectory = new Dictionary<int, Tensor>();
+        var x = xT.clone().DetachFromDisposeScope(); // the caller keeps xT
+        Tensor? previousD = null; // D_s1, the data prediction of the step before
+        int K = Table.Steps;
+        for (int i = 0; i < K; i++)
+        {
+            int ti = Table.Timesteps[i];
+            if (observer?.ShouldRecord(ti) == true) trajectory[ti] = x.clone().DetachFromDisposeScope();
+            using var scope = NewDisposeScope();
+            var c = _steps[i];
+            var t = full([x.shape[0]], ti, dtype: ScalarType.Int64, device: x.device);
+            var d0 = (x - c.SigmaS * epsModel(x, t)) / c.AlphaS;
+            if (_config.ClipX0) d0 = d0.clamp(-1, 1);
+            var d = c.SecondOrder ? d0 + c.HalfOverR0 * (d0 - previousD!) : d0;
+            var next = c.SigmaRatio * x + c.DataCoefficient * d;
+            next.MoveToOuterDisposeScope();
+            d0.MoveToOuterDisposeScope();
+            previousD?.Dispose();
+            previousD = d0;
+            x.Dispose();
+            x = next;
+            observer?.Step(i + 1, K);
+        }
+        previousD?.Dispose();
+        return new SamplerResult(x, K, clock.Elapsed.TotalSeconds, trajectory);
+    }
+
+    private readonly record struct StepCoefficients(
+        double AlphaS, double SigmaS, double SigmaRatio, double DataCoefficient, bool SecondOrder, double HalfOverR0);
+}

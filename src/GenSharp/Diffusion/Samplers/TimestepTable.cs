@@ -1,0 +1,127 @@
+namespace GenSharp.Diffusion.Samplers;
+
+/// <summary>
+/// The descending timestep indices a sampler visits when it uses K of the T training steps, and the
+/// index each step lands on. Every sampler (DDPM, DDIM, DPM-Solver++, DDIM inversion) uses this one table.
+///
+/// Indices are <see cref="NoiseSchedule"/>'s: index t in 0..T-1 is the paper's step t+1. Step i goes
+/// from <c>Timesteps[i]</c> to <c>Previous[i] = Timesteps[i+1]</c>; the last step's previous index is
+/// -1, meaning abar_prev = 1, i.e. x_0 itself (diffusers' <c>set_alpha_to_one</c>, DPM-Solver's
+/// <c>final_sigmas_type="zero"</c>). The previous index is read from the table, never recomputed as
+/// <c>t - T // K</c>: that formula is only right for "leading" (diffusers issues #9261, #11347, #12633).
+///
+/// Spacings, as diffusers' DDIMScheduler defines them (Lin et al. 2023, "Common diffusion noise
+/// schedules and sample steps are flawed", Table 2), for i = 0..K-1:
+///   linspace:  round(i (T-1) / (K-1)), i.e. np.linspace(0, T-1, K).round()  (K = 1 gives [0])
+///   leading:   i * (T // K) + steps_offset                                   (starts below T-1)
+///   trailing:  round(T - i T / K) - 1, i.e. np.round(np.arange(T, 0, -T/K)) - 1 (starts at T-1)
+/// then sorted descending. Rounding is half-to-even like numpy's, done in exact integer arithmetic (the
+/// float np.arange of diffusers can yield a K+1-th element, e.g. T = 1000, K = 3). With K = T all three
+/// give T-1, ..., 0. "trailing" is the default: its first step is t = T-1, where x_T ~ N(0, I) is what
+/// the model was trained on for every K; "leading" with K &lt; T starts at a less noisy step.
+///
+/// Multistep variant (<c>multistep: true</c>, diffusers' DPMSolverMultistepScheduler): linspace and leading
+/// place K+1 points and drop the last one, t = 0:
+///   linspace:  np.linspace(0, T-1, K+1).round()[::-1][:-1]
+///   leading:   (np.arange(0, K+1) * (T // (K+1))).round()[::-1][:-1] + steps_offset
+/// (trailing is unchanged; its last entry round(T/K) - 1 is 0 only for K /// (trailing is unchanged; it never reaches t = 0 for K &lt; T). A multistep solver must not start a step atgt; 2T/3). A multistep solver must not start a step at
+/// t = 0: lambda jumps from lambda_1 to lambda_0 = log(sqrt(abar_1 / beta_1)) there, the ratio r0 = h_0 / h of
+/// consecutive steps collapses and the second-order extrapolation overshoots (measured with the exact
+/// Gaussian model: sample std 1.38x the truth at 10 linspace steps of the single-point table).
+/// </summary>
+public sealed class TimestepTable
+{
+    /// <summary>The spacing names this build knows.</summary>
+    public static readonly string[] Spacings = ["trailing", "linspace", "leading"];
+
+    private TimestepTable(int trainSteps, string spacing, int stepsOffset, bool multistep, int[] timesteps)
+    {
+        Multistep = multistep;
+        TrainSteps = trainSteps;
+        Spacing = spacing;
+        StepsOffset = stepsOffset;
+        Timesteps = timesteps;
+        Previous = new int[timesteps.Length];
+        for (int i = 0; i < timesteps.Length; i++)
+            Previous[i] = i + 1 < timesteps.Length ? timesteps[i + 1] : -1;
+    }
+
+    /// <summary>T, the number of training steps.</summary>
+    public int TrainSteps { get; }
+
+    /// <summary>"trailing", "linspace" or "leading".</summary>
+    public string Spacing { get; }
+
+    /// <summary>diffusers' <c>steps_offset</c> (used by "leading" only).</summary>
+    public int StepsOffset { get; }
+
+    /// <summary>True for DPMSolverMultistepScheduler's K+1-point linspace/leading (see the summary).</summary>
+    public bool Multistep { get; }
+
+    /// <summary>The K timestep indices visited, descending.</summary>
+    public int[] Timesteps { get; }
+
+    /// <summary>The index step i lands on: <c>Timesteps[i+1]</c>, or -1 (x_0, abar = 1) for the last step.</summary>
+    public int[] Previous { get; }
+
+    /// <summary>K, the number of sampling steps.</summary>
+    public int Steps => Timesteps.Length;
+
+    /// <summary>
+    /// Builds the table for <paramref name="steps"/> of <paramref name="trainSteps"/> steps; throws a
+    /// <see cref="ConfigException"/> naming the flag to change when K is outside 1..T, the spacing is
+    /// unknown, or the offset pushes an index past T-1. <paramref name="multistep"/> selects
+    /// DPMSolverMultistepScheduler's definitions of linspace and leading.
+    /// </summary>
+    public static TimestepTable Create(int trainSteps, int steps, string spacing = "trailing", int stepsOffset = 0, bool multistep = false)
+    {
+        if (trainSteps < 1) throw new ConfigException($"timestep table: T = {trainSteps} training steps; need at least 1");
+        if (steps < 1 || steps > trainSteps)
+            throw new ConfigException($"--steps {steps}: must be between 1 and the {trainSteps} training steps of the model");
+        if (!Spacings.Contains(spacing))
+            throw new ConfigException($"--spacing {spacing}: unknown; use one of {string.Join(", ", Spacings)}");
+        if (stepsOffset < 0) throw new ConfigException($"--steps-offset {stepsOffset}: must be >= 0");
+        if (stepsOffset != 0 && spacing != "leading")
+            throw new ConfigException($"--steps-offset {stepsOffset}: only the 'leading' spacing uses an offset; drop it or use --spacing leading");
+
+        if (multistep && spacing != "trailing" && steps > trainSteps - 1)
+            throw new ConfigException(
+                $"--steps {steps}: the multistep {spacing} table drops t = 0 and has at most {trainSteps - 1} steps; use fewer steps or --spacing trailing");
+
+        long T = trainSteps, K = steps;
+        bool dropZero = multistep && spacing != "trailing";
+        long points = dropZero ? K + 1 : K; // the multistep variants place K+1 points and drop t = 0
+        var ascending = new int[points];
+        for (int i = 0; i < points; i++)
+        {
+            ascending[i] = spacing switch
+            {
+                "linspace" => points == 1 ? 0 : (int)RoundHalfEven(i * (T - 1), points - 1),
+                "leading" => (int)(i * (T / points) + stepsOffset),
+                _ => (int)RoundHalfEven(T * (K - i), K) - 1, // trailing, generated descending: i = 0 is T-1
+            };
+        }
+        int[] descending = spacing == "trailing" ? ascending : [.. ascending.Reverse()];
+        if (dropZero) descending = descending[..^1];
+        if (descending[0] > trainSteps - 1)
+            throw new ConfigException(
+                $"--steps-offset {stepsOffset}: the first step would be t = {descending[0]} but the model has indices 0..{trainSteps - 1}; lower the offset or use fewer steps");
+        for (int i = 1; i < descending.Length; i++)
+            if (descending[i] >= descending[i - 1])
+                throw new InvalidOperationException($"timestep table {spacing} T={trainSteps} K={steps} is not strictly descending at {i}");
+        return new TimestepTable(trainSteps, spacing, stepsOffset, multistep, descending);
+    }
+
+    /// <summary>The full table T-1, ..., 0 (ancestral DDPM).</summary>
+    public static TimestepTable Full(int trainSteps) => Create(trainSteps, trainSteps);
+
+    /// <summary>round(n / d) with ties to even, for n &gt;= 0, d &gt; 0 (numpy's rounding, without float error).</summary>
+    private static long RoundHalfEven(long n, long d)
+    {
+        long q = n / d, r = n % d;
+        if (2 * r > d || (2 * r == d && (q & 1) == 1)) q++;
+        return q;
+    }
+
+    public override string ToString() => $"{Spacing}{(Multistep ? " (multistep)" : "")} {Steps}/{TrainSteps}: [{string.Join(", ", Timesteps)}]";
+}
