@@ -10,7 +10,7 @@ public static class EvalCommand
     public static Command Build()
     {
         var common = new CommonOptions();
-        var samplerOptions = new SamplerOptions();
+        var samplerOptions = new SamplerCliOptions();
         var bpd = new Option<int>("--bpd") { Description = "[images] also compute the variational bound (bits/dim) on this many held-out images (1,000 network evaluations each)", DefaultValueFactory = _ => 0 };
         var noFigures = new Option<bool>("--no-figures") { Description = "[images] skip the figures (forward/reverse process, sampler comparison, interpolation)" };
         var runDir = new Argument<string>("RUN_DIR") { Description = "A run directory written by gensharp train" };

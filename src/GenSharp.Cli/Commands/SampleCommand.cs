@@ -10,7 +10,7 @@ public static class SampleCommand
     public static Command Build()
     {
         var common = new CommonOptions();
-        var samplerOptions = new SamplerOptions();
+        var samplerOptions = new SamplerCliOptions();
         var runDir = new Argument<string>("RUN_DIR") { Description = "A run directory written by gensharp train" };
         var n = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ => 1000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the start noise and sampling noise", DefaultValueFactory = _ => 0 };

@@ -111,7 +111,7 @@ public static class ImageDdpmEvaluation
         {
             using var reference = ImageDdpmData.Reference(config.Data, device);
             int m = Math.Min(request.BitsPerDimImages, reference.Count);
-            var bound = (BitsPerDim: double.NaN, ToJson: (Func<object>)(() => new object()));
+            var bound = ImageDdpmBitsPerDim.Compute(model, diffusion, reference.Images.narrow(0, 0, m), request.Seed, request.Quiet, Path.Combine(run.PlotsDir, "vlb-terms.png"));
             metrics["bits_per_dim"] = bound.BitsPerDim;
             json["bits_per_dim"] = bound.ToJson();
             json["bits_per_dim_images"] = m;

@@ -133,7 +133,7 @@ public static class ImageDdpmFigures
         {
             var a = randn(shape, generator: g, device: device);
             var b = randn(shape, generator: g, device: device);
-            var noises = cat(weights.Select(w => Slerp.Interpolate(a, b, w)).ToArray(), 0);
+            var noises = cat(weights.Select(w => Slerp.Between(a, b, w)).ToArray(), 0);
             var images = sampler.SampleFrom((x, t) => model.call(x, t), noises, g).Samples;
             rows.Add(($"pair {pair + 1}", images));
         }

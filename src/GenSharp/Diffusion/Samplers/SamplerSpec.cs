@@ -17,7 +17,7 @@ public sealed record SamplerSpec(
     string Variance = "beta",
     bool ClipX0 = true)
 {
-    public static readonly string[] Names = ["ddpm", "ddim", "dpmpp"];
+    public static IReadOnlyCollection<string> Names => SamplerFactory.Names;
 
     public SamplerSpec Validate(int timesteps)
     {
@@ -31,13 +31,8 @@ public sealed record SamplerSpec(
     }
 
     /// <summary>The sampler this spec names, on <paramref name="diffusion"/>'s schedule.</summary>
-    public IDiffusionSampler Create(GaussianDiffusion diffusion) => Name switch
-    {
-        "ddpm" => new AncestralSampler(diffusion, new AncestralSamplerConfig(Variance, ClipX0)),
-        "ddim" => new DdimSampler(diffusion, new DdimSamplerConfig(Steps, Eta, Spacing, ClipX0)),
-        "dpmpp" => new DpmSolverPlusPlusSampler(diffusion, new DpmSolverPlusPlusSamplerConfig(Steps, Spacing, ClipX0)),
-        _ => throw new ConfigException($"--sampler {Name}: use one of {string.Join(", ", Names)}"),
-    };
+    public IDiffusionSampler Create(GaussianDiffusion diffusion) =>
+        SamplerFactory.Create(diffusion, new SamplerOptions(Name, Name == "ddpm" ? null : Steps, Name == "ddim" ? Eta : 0, Spacing, Variance, ClipX0));
 
     /// <summary>The network evaluations one sample costs.</summary>
     public int FunctionEvaluations(int timesteps) => Name == "ddpm" ? timesteps : Steps;

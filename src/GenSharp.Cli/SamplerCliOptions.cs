@@ -7,7 +7,7 @@ namespace GenSharp.Cli;
 /// <c>--sampler ddpm|ddim|dpmpp --steps K --eta E --spacing S --variance V</c> for <c>sample</c> and <c>eval</c>.
 /// When none is given the run's own sampler (config.json) is used; given ones override its fields.
 /// </summary>
-public sealed class SamplerOptions
+public sealed class SamplerCliOptions
 {
     public Option<string?> Name { get; } = new("--sampler") { Description = "Sampler: ddpm (ancestral, all T steps), ddim or dpmpp (DPM-Solver++(2M)); default: the run's" };
     public Option<int?> Steps { get; } = new("--steps") { Description = "Sampling steps for ddim and dpmpp (e.g. 50 for DDIM, 10-25 for DPM-Solver++)" };
