@@ -5,7 +5,9 @@ public sealed class CliErrorTests
     [Theory]
     [InlineData("toy:nope", "unknown toy")]
     [InlineData("toy:/no/such/file.json", "mixture file not found")]
-    [InlineData("fashion-mnist", "not implemented yet")]
+    [InlineData("fashion-mnist:/no/such/dir", "Fashion-MNIST not found in /no/such/dir")]
+    [InlineData("png:/no/such/dir", "folder not found")]
+    [InlineData("mnist", "use fashion-mnist, fashion-mnist:DIR or png:DIR")]
     public void BadDataIsOneLineWithExitCode2(string data, string expected)
     {
         var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", data, "--runs", Path.GetTempPath(), "--quiet");

@@ -78,37 +78,47 @@ public sealed class ImageDdpmRecipe : IRunRecipe
             ImageGrid.Save(samples, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"), columns: 8, scale: 2);
         });
 
-        // the metric-over-training curve: FD (and KID, precision, recall) of EvalSamples images, beside the floor at the same n
+        // the metric-over-training curve: FD (and KID, precision, recall) of EvalSamples images, beside the floor at the same n.
+        // The feature network is looked for at every evaluation until found (a missing file skips that point with a notice).
         FeatureExtractor? extractor = null;
         Tensor? referenceFeatures = null;
         double floor = double.NaN;
+        bool unusable = false;
         if (config.EvalEvery > 0)
         {
-            extractor = ImageDdpmEvaluation.TryLoadExtractor(config, log);
-            if (extractor is not null)
+            trainer.Every(config.EvalEvery, step =>
             {
-                (referenceFeatures, floor) = ImageDdpmEvaluation.ReferenceFeatures(extractor, config, config.EvalSamples, config.Seed);
-                trainer.Every(config.EvalEvery, step =>
+                if (unusable) return;
+                if (extractor is null)
                 {
-                    using var scope = NewDisposeScope();
-                    var drawn = Draw(shadow, diffusion, config.Sampler, config.EvalSamples, config.Seed + 3, device, quiet: true);
-                    var (features, logits) = extractor.Extract(drawn.Samples);
-                    var report = ImageMetrics.FromFeatures(extractor.Version, referenceFeatures, features, logits, config.Seed);
-                    var record = new Dictionary<string, object?>
+                    var notes = new StringWriter();
+                    extractor = ImageDdpmEvaluation.TryLoadExtractor(config, notes);
+                    if (extractor is null)
                     {
-                        ["step"] = step,
-                        ["n"] = config.EvalSamples,
-                        ["sampler"] = config.Sampler.Label,
-                        ["features"] = extractor.Version,
-                        ["fd_floor"] = floor,
-                        ["sampling_s"] = Math.Round(drawn.Seconds, 2),
-                    };
-                    foreach (var (k, v) in report.ToDictionary()) record[k] = v;
-                    run.EvalCurve.Append(record);
-                    drawn.Samples.Dispose();
-                    if (!quiet) log.WriteLine($"step {step}: FD {report.FrechetDistance:F3} (floor {floor:F3}, {config.EvalSamples} samples, {config.Sampler.Label}, {drawn.Seconds:F0} s)");
-                });
-            }
+                        unusable = config.ImageShape is not [1, 28, 28];
+                        if (!quiet) log.WriteLine($"step {step}: {notes.ToString().Trim()}");
+                        return;
+                    }
+                    (referenceFeatures, floor) = ImageDdpmEvaluation.ReferenceFeatures(extractor, config, config.EvalSamples, config.Seed);
+                }
+                using var scope = NewDisposeScope();
+                var drawn = Draw(shadow, diffusion, config.Sampler, config.EvalSamples, config.Seed + 3, device, quiet: true);
+                var (features, logits) = extractor.Extract(drawn.Samples);
+                var report = ImageMetrics.FromFeatures(extractor.Version, referenceFeatures!, features, logits, config.Seed);
+                var record = new Dictionary<string, object?>
+                {
+                    ["step"] = step,
+                    ["n"] = config.EvalSamples,
+                    ["sampler"] = config.Sampler.Label,
+                    ["features"] = extractor.Version,
+                    ["fd_floor"] = floor,
+                    ["sampling_s"] = Math.Round(drawn.Seconds, 2),
+                };
+                foreach (var (k, v) in report.ToDictionary()) record[k] = v;
+                run.EvalCurve.Append(record);
+                drawn.Samples.Dispose();
+                if (!quiet) log.WriteLine($"step {step}: FD {report.FrechetDistance:F3} (floor {floor:F3}, {config.EvalSamples} samples, {config.Sampler.Label}, {drawn.Seconds:F0} s)");
+            });
         }
         try
         {
