@@ -44,7 +44,7 @@ public sealed class TrajectoryPlot
             var start = plot.Add.ScatterPoints(new[] { x[0] }, new[] { y[0] }, color);
             start.MarkerSize = 9;
         }
-        if (_paths.Count > 0) plot.ShowLegend();
+        if (_paths.Count > 0) plot.ShowLegend(Alignment.UpperLeft);
         plot.Axes.SetLimits(_extent.XMin, _extent.XMax, _extent.YMin, _extent.YMax);
         return plot;
     }

@@ -8,7 +8,9 @@ namespace GenSharp.Score.Toy;
 /// The score-based experiments of seed 004 on a 2D Gaussian mixture (SPEC §4), with the seed's values as
 /// defaults: ScoreNet (256 hidden, 6 layers, BatchNorm, LeakyReLU); fixed-sigma training at 1, 3, 7;
 /// trajectories from [10, 20] and [10, -20]; plain Langevin from uniform starts; annealed Langevin from
-/// sigma 20 to 1 over 20 levels with 50 steps each. Saved as experiment.json beside the report.
+/// sigma 20 to 1 over 20 levels with 50 steps each. The training and sampling budgets are GenSharp's
+/// choice (the seed does not print them), sized to run in a few minutes on 2 CPU cores. Saved as
+/// experiment.json beside the report.
 /// </summary>
 public sealed record ScoreToyConfig
 {
@@ -20,20 +22,20 @@ public sealed record ScoreToyConfig
 
     /// <summary>Score-matching loss by name (<see cref="ScoreLossRegistry"/>): dsm, ssm-vr, ssm, parzen, explicit.</summary>
     public string Loss { get; init; } = DenoisingScoreMatching.RegistryName;
-    public int Batch { get; init; } = 512;
+    public int Batch { get; init; } = 256;
     public double Lr { get; init; } = 1e-3;
     public double EmaDecay { get; init; } = Ncsnv2Techniques.EmaDecay;
     public ScoreMlpConfig Network { get; init; } = new();
 
     /// <summary>Noise levels of the fixed-sigma experiment, and the optimiser steps each.</summary>
     public double[] FixedSigmas { get; init; } = [1, 3, 7];
-    public int FixedSigmaSteps { get; init; } = 2000;
+    public int FixedSigmaSteps { get; init; } = 1000;
 
     /// <summary>sigma_1; null = NCSNv2 technique 1 (maximum pairwise distance of the training set).</summary>
     public double? SigmaMax { get; init; } = 20;
     public double SigmaMin { get; init; } = 1;
     public int Levels { get; init; } = 20;
-    public int NcsnSteps { get; init; } = 5000;
+    public int NcsnSteps { get; init; } = 3000;
 
     /// <summary>Annealed Langevin: T steps per level; eps null = NCSNv2 technique 4 for this T.</summary>
     public int StepsPerLevel { get; init; } = 50;
@@ -42,14 +44,14 @@ public sealed record ScoreToyConfig
 
     /// <summary>Plain Langevin (and the trajectories): step size, steps, noise (correct, course or none).</summary>
     public double LangevinStepSize { get; init; } = 0.1;
-    public int LangevinSteps { get; init; } = 1000;
+    public int LangevinSteps { get; init; } = 500;
     public string LangevinNoise { get; init; } = "correct";
 
     /// <summary>Starting points of the trajectory figure.</summary>
     public double[][] Starts { get; init; } = [[10, 20], [10, -20]];
 
     /// <summary>Samples drawn by each sampler for the weight errors.</summary>
-    public int Samples { get; init; } = 5000;
+    public int Samples { get; init; } = 3000;
 
     /// <summary>Arrows per side of the score-field figures.</summary>
     public int FieldGrid { get; init; } = 21;
