@@ -42,6 +42,8 @@ public sealed class SlicedScoreMatching(bool varianceReduced = true, int project
         using var scope = NewDisposeScope();
         var xr = x.detach().clone().requires_grad_(true);
         var sx = score(xr);                                          // (B, ...)
+        if (!sx.requires_grad)
+            throw new InvalidOperationException("sliced score matching needs a score that is differentiable in x; it was evaluated under no_grad");
         var total = zeros([x.shape[0]], dtype: x.dtype, device: x.device);
         for (int m = 0; m < projections; m++)
         {

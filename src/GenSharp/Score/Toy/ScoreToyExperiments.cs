@@ -197,7 +197,7 @@ public static class ScoreToyExperiments
         double testLoss;
         using (var g2 = new Generator((ulong)seed + 12, device))
         using (enable_grad()) // sliced score matching differentiates through the network
-            testLoss = loss.Loss(trained.Score, x, sigmaB, g2).item<float>();
+            testLoss = loss.Loss((u, v) => trained.Model.call(u, v), x, sigmaB, g2).item<float>();
         return new FieldErrorResult(sigma, mse, mse / scale, gridRel, testLoss, trained.Seconds);
     }
 
