@@ -25,6 +25,7 @@ public static class ScoreToyExperiments
     public static ScoreToyResults Run(ScoreToyConfig config, string outDir, Device device, bool quiet, TextWriter log)
     {
         config.Validate();
+        using var scope = NewDisposeScope(); // stray temporaries of the figures and metrics; the results are plain numbers
         var clock = Stopwatch.StartNew();
         var mixture = ToyRegistry.Resolve(config.Data["toy:".Length..]) as GaussianMixture2D
             ?? throw new ConfigException($"--data {config.Data}: the score experiments need a Gaussian mixture (exact noised scores)");

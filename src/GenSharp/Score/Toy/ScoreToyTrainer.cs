@@ -22,7 +22,8 @@ public sealed record TrainedScore(ScoreMlp Model, double[] Losses, double Second
 }
 
 /// <summary>
-/// Trains a <see cref="ScoreMlp"/> on a fixed 2D training set with a score-matching loss: Adam, minibatches
+/// Trains a <see cref="ScoreMlp"/> on a fixed 2D training set with a score-matching loss: Adam (linear
+/// warm-up over min(100, steps/10) steps, then cosine decay), minibatches
 /// drawn with replacement, a noise level per example drawn uniformly from the given levels (one level =
 /// fixed-sigma training), and an EMA of the weights (NCSNv2 technique 5) that is returned for sampling.
 /// One dispose scope per step.
@@ -40,6 +41,7 @@ public static class ScoreToyTrainer
         shadow.to(device);
         var ema = new Ema(model, shadow, emaDecay);
         using var optimizer = optim.Adam(model.parameters(), lr);
+        var schedule = new LearningRateSchedule(lr, steps, Math.Min(100, steps / 10), "cosine").Validate();
         using var g = new Generator((ulong)seed, device);
         using var data = trainSet.to(device);
         using var levels = tensor(sigmas, device: device).to_type(ScalarType.Float32);
@@ -54,6 +56,7 @@ public static class ScoreToyTrainer
                 var index = randint(0, data.shape[0], [batch], dtype: ScalarType.Int64, device: device, generator: g);
                 var x = data.index_select(0, index);
                 var sigma = levels.index_select(0, randint(0, sigmas.Length, [batch], dtype: ScalarType.Int64, device: device, generator: g));
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = schedule.At(step);
                 optimizer.zero_grad();
                 var value = loss.Loss((u, s) => model.call(u, s), x, sigma, g);
                 value.backward();
