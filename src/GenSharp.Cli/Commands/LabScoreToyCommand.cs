@@ -32,7 +32,7 @@ public static class LabScoreToyCommand
         var levels = new Option<int>("--levels") { Description = "Number of geometric noise levels L", DefaultValueFactory = _ => d.Levels };
         var ncsnSteps = new Option<int>("--ncsn-steps") { Description = "Training steps of the noise-conditional network", DefaultValueFactory = _ => d.NcsnSteps };
         var stepsPerLevel = new Option<int>("--T") { Description = "Annealed Langevin steps per level", DefaultValueFactory = _ => d.StepsPerLevel };
-        var eps = new Option<double?>("--eps") { Description = "Annealed step scale eps (alpha_i = eps sigma_i^2 / sigma_L^2); default NCSNv2 technique 4" };
+        var eps = new Option<string>("--eps") { Description = "Annealed step scale eps (alpha_i = eps sigma_i^2 / sigma_L^2), or 'auto' (NCSNv2 technique 4 for --T)", DefaultValueFactory = _ => "0.1" };
         var noDenoise = new Option<bool>("--no-denoise") { Description = "Skip the final denoising step x + sigma_L^2 s(x, sigma_L)" };
         var stepSize = new Option<double>("--step-size") { Description = "Plain Langevin step size alpha", DefaultValueFactory = _ => d.LangevinStepSize };
         var langevinSteps = new Option<int>("--langevin-steps") { Description = "Plain Langevin steps (also the trajectories)", DefaultValueFactory = _ => d.LangevinSteps };
@@ -45,7 +45,7 @@ public static class LabScoreToyCommand
             "(equal mass per mode) vs annealed Langevin (sigma 20 -> 1, 20 levels, 50 steps: the weights come back). Writes OUT/report.html " +
             "and OUT/results.json (a few minutes on 2 cores).\n\n" +
             "Examples:\n  gensharp lab score-toy\n  gensharp lab score-toy --data toy:my-mixture.json --out runs/score-mine\n" +
-            "  gensharp lab score-toy --loss ssm-vr --langevin-noise course\n  gensharp lab score-toy --sigma-max auto --T 100");
+            "  gensharp lab score-toy --loss ssm-vr --langevin-noise course\n  gensharp lab score-toy --sigma-max auto --eps auto --T 100");
         foreach (var o in new Option[] { data, outDir, seed, loss, hidden, layers, batch, lr, trainSize, fixedSigmas, fixedSteps, sigmaMax, sigmaMin, levels, ncsnSteps, stepsPerLevel, eps, noDenoise, stepSize, langevinSteps, noise, starts, n, quiet })
             command.Options.Add(o);
         common.AddTo(command);
@@ -70,7 +70,7 @@ public static class LabScoreToyCommand
                 Levels = parse.GetValue(levels),
                 NcsnSteps = parse.GetValue(ncsnSteps),
                 StepsPerLevel = parse.GetValue(stepsPerLevel),
-                Eps = parse.GetValue(eps),
+                Eps = parse.GetValue(eps) == "auto" ? null : Numbers(parse.GetValue(eps)!, "--eps").Single(),
                 FinalDenoise = !parse.GetValue(noDenoise),
                 LangevinStepSize = parse.GetValue(stepSize),
                 LangevinSteps = parse.GetValue(langevinSteps),

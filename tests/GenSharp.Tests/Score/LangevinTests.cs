@@ -85,7 +85,7 @@ public sealed class LangevinTests
         var sigmas = NoiseLevels.Geometric(20, 1, 20);
         var noised = sigmas.ToDictionary(s => (float)s, s => p.Convolve(s));
         NoiseConditionalScore exact = (x, sigma) => noised[sigma[0].item<float>()].Score(x);
-        var (eps, _) = Ncsnv2Techniques.ChooseEps(50, NoiseLevels.Ratio(sigmas), 1.0);
+        const double eps = 0.1; // alpha_i = 0.1 sigma_i^2: enough mixing per level to move mass between the separating modes
         using var g = new Generator(6, CPU);
         var x0 = rand([4000, 2], generator: g) * 30 - 15; // uniform on [-15, 15]^2
         var annealed = new AnnealedLangevinDynamics(new AnnealedLangevinConfig(sigmas, 50, eps)).Run(exact, x0, g);
