@@ -119,18 +119,18 @@ public sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture, 
         foreach (var (k, x) in trajectory.OrderBy(kv => kv.Key))
         {
             int level = k / T;
-            string caption = level < sigmas.Length ? $"entering level {level + 1}: sigma = {S(sigmas[level])}" : $"after level {sigmas.Length}";
+            string caption = level < sigmas.Length ? $"level {level + 1}, sigma {S(sigmas[level])}" : $"after level {sigmas.Length}";
             string file = P($"progression-{score}-k{k:D5}.png");
             using var cpu = x.cpu();
             var (px, py) = Columns(cpu);
-            new ScatterPlot { Title = caption, Limits = _extent }.Add(px.Take(2000).ToArray(), py.Take(2000).ToArray(), "", 2).Save(file, 300, 300);
+            new ScatterPlot { Title = caption, Limits = _extent }.Add(px.Take(2000).ToArray(), py.Take(2000).ToArray(), "", 2).Save(file, 320, 320);
             list.Add((file, caption));
         }
         string last = P($"progression-{score}-final.png");
         using (var cpu = final.cpu())
         {
             var (fx, fy) = Columns(cpu);
-            new ScatterPlot { Title = config.FinalDenoise ? "after the denoising step" : "samples", Limits = _extent }.Add(fx.Take(2000).ToArray(), fy.Take(2000).ToArray(), "", 2).Save(last, 300, 300);
+            new ScatterPlot { Title = config.FinalDenoise ? "after the denoising step" : "samples", Limits = _extent }.Add(fx.Take(2000).ToArray(), fy.Take(2000).ToArray(), "", 2).Save(last, 320, 320);
         }
         list.Add((last, config.FinalDenoise ? "final (denoised)" : "final"));
         ProgressionFigures[score] = list;

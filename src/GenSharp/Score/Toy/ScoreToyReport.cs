@@ -60,6 +60,9 @@ public static class ScoreToyReport
             html.AddImageRow(row);
         }
         html.AddHeading("Exact metrics of the annealed samples (learned NCSN)");
+        if (config.FinalDenoise)
+            html.AddParagraph("The final denoising step returns Tweedie's estimate E[x | x~] at sigma_L, which is less spread than the data: " +
+                "the samples' mean log-likelihood can exceed that of true samples for that reason (run with --no-denoise to see the sigma_L-blurred samples instead).");
         html.AddTable(["metric", "value"], results.AnnealedMetrics.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value is { } v ? F(v) : "n/a"]));
 
         html.AddHeading("Training");
