@@ -32,7 +32,7 @@ public static class LabScoreToyCommand
         var levels = new Option<int>("--levels") { Description = "Number of geometric noise levels L", DefaultValueFactory = _ => d.Levels };
         var ncsnSteps = new Option<int>("--ncsn-steps") { Description = "Training steps of the noise-conditional network", DefaultValueFactory = _ => d.NcsnSteps };
         var stepsPerLevel = new Option<int>("--T") { Description = "Annealed Langevin steps per level", DefaultValueFactory = _ => d.StepsPerLevel };
-        var eps = new Option<string>("--eps") { Description = "Annealed step scale eps (alpha_i = eps sigma_i^2 / sigma_L^2), or 'auto' (NCSNv2 technique 4 for --T)", DefaultValueFactory = _ => "0.1" };
+        var eps = new Option<string?>("--eps") { Description = "Annealed step scale eps (alpha_i = eps sigma_i^2 / sigma_L^2), or 'auto' (NCSNv2 technique 4 for --T); default 0.1 sigma_L^2" };
         var noDenoise = new Option<bool>("--no-denoise") { Description = "Skip the final denoising step x + sigma_L^2 s(x, sigma_L)" };
         var stepSize = new Option<double>("--step-size") { Description = "Plain Langevin step size alpha", DefaultValueFactory = _ => d.LangevinStepSize };
         var langevinSteps = new Option<int>("--langevin-steps") { Description = "Plain Langevin steps (also the trajectories)", DefaultValueFactory = _ => d.LangevinSteps };
@@ -70,7 +70,8 @@ public static class LabScoreToyCommand
                 Levels = parse.GetValue(levels),
                 NcsnSteps = parse.GetValue(ncsnSteps),
                 StepsPerLevel = parse.GetValue(stepsPerLevel),
-                Eps = parse.GetValue(eps) == "auto" ? null : Numbers(parse.GetValue(eps)!, "--eps").Single(),
+                Eps = parse.GetValue(eps) is { } e && e != "auto" ? Numbers(e, "--eps").Single() : null,
+                EpsFromTechnique4 = parse.GetValue(eps) == "auto",
                 FinalDenoise = !parse.GetValue(noDenoise),
                 LangevinStepSize = parse.GetValue(stepSize),
                 LangevinSteps = parse.GetValue(langevinSteps),

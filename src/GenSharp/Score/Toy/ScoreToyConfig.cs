@@ -38,14 +38,16 @@ public sealed record ScoreToyConfig
     public int NcsnSteps { get; init; } = 3000;
 
     /// <summary>
-    /// Annealed Langevin: T steps per level and eps (null = NCSNv2 technique 4 for this T). The default
-    /// 0.1 is GenSharp's choice for 2D: technique 4 (eps = 0.042 here) balances the variance of a
-    /// single-point dataset, but leaves the chains too little time to move mass between the modes while
-    /// they separate; with exact scores and 20,000 chains on mog2 the first component's fraction was
-    /// 0.687 at eps = 0.042 against 0.696 at 0.1 and 0.698 at 0.2 (weight 0.7).
+    /// Annealed Langevin: T steps per level and eps. <see cref="Eps"/> null means 0.1 sigma_L^2 (each step
+    /// contracts by a = eps / sigma_L^2 = 0.1); <see cref="EpsFromTechnique4"/> uses NCSNv2 technique 4
+    /// instead. GenSharp's 2D default: technique 4 (eps = 0.042 for mog2's 20 -> 1, T = 50) balances the
+    /// variance of a single-point dataset, but leaves the chains too little time to move mass between the
+    /// modes while they separate; with exact scores and 20,000 chains on mog2 the first component's
+    /// fraction was 0.687 at eps = 0.042 against 0.696 at 0.1 and 0.698 at 0.2 (weight 0.7).
     /// </summary>
     public int StepsPerLevel { get; init; } = 50;
-    public double? Eps { get; init; } = 0.1;
+    public double? Eps { get; init; }
+    public bool EpsFromTechnique4 { get; init; }
     public bool FinalDenoise { get; init; } = true;
 
     /// <summary>Plain Langevin (and the trajectories): step size, steps, noise (correct, course or none).</summary>

@@ -88,7 +88,7 @@ public static class ScoreToyExperiments
         var sigmas = NoiseLevels.Geometric(sigmaMax, config.SigmaMin, config.Levels);
         double gamma = NoiseLevels.Ratio(sigmas);
         var (autoEps, _) = Ncsnv2Techniques.ChooseEps(config.StepsPerLevel, gamma, config.SigmaMin);
-        double eps = config.Eps ?? autoEps;
+        double eps = config.EpsFromTechnique4 ? autoEps : config.Eps ?? 0.1 * config.SigmaMin * config.SigmaMin;
         var ncsnLoss = ScoreLossRegistry.Create(config.Loss, new ScoreLossContext(train, ExactNoised(mixture)));
         using var ncsn = ScoreToyTrainer.Train(config.Network, ncsnLoss, train, sigmas, config.NcsnSteps, config.Batch, config.Lr,
             config.EmaDecay, config.Seed + 20, device, $"NCSN, {sigmas.Length} levels", quiet);
@@ -140,7 +140,7 @@ public static class ScoreToyExperiments
             SigmaMaxSource = config.SigmaMax is null ? "NCSNv2 technique 1: maximum pairwise distance of the training set" : "given",
             Gamma = gamma,
             Eps = eps,
-            EpsSource = config.Eps is null ? $"NCSNv2 technique 4 for T = {config.StepsPerLevel}" : "given",
+            EpsSource = config.EpsFromTechnique4 ? $"NCSNv2 technique 4 for T = {config.StepsPerLevel}" : config.Eps is null ? "0.1 sigma_L^2 (default)" : "given",
             VarianceRatio = Ncsnv2Techniques.VarianceRatio(eps, config.StepsPerLevel, gamma, config.SigmaMin),
             FieldErrors = fieldErrors,
             Trajectories = trajectories,
