@@ -42,7 +42,7 @@ public static class LabScoreToyCommand
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars" };
         var command = new Command("score-toy", "The score-based experiments of seed 004 on a 2D Gaussian mixture: density and train/test scatter; fixed-sigma " +
             "ScoreNets at 1, 3, 7 with learned vs exact score fields and their error; deterministic vs Langevin trajectories; plain Langevin " +
-            "(equal mass per mode) vs annealed Langevin (sigma 20 -> 1, 20 levels, 50 steps: the weights come back). Writes OUT/report.html " +
+            "(mass split by basins of attraction, not by the weights) vs annealed Langevin (sigma 20 -> 1, 20 levels, 50 steps: the weights come back). Writes OUT/report.html " +
             "and OUT/results.json (a few minutes on 2 cores).\n\n" +
             "Examples:\n  gensharp lab score-toy\n  gensharp lab score-toy --data toy:my-mixture.json --out runs/score-mine\n" +
             "  gensharp lab score-toy --loss ssm-vr --langevin-noise course\n  gensharp lab score-toy --sigma-max auto --eps auto --T 100");
