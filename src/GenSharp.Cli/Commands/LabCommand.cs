@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace GenSharp.Cli.Commands;
+
+/// <summary><c>gensharp lab &lt;experiment&gt;</c>: self-contained experiments and calculators from the course, one sub-command each.</summary>
+public static class LabCommand
+{
+    public static Command Build()
+    {
+        var command = new Command("lab", "Experiments and calculators that reproduce the course's figures and formulas (each writes a report or prints a table).\n\n" +
+            "Examples:\n  gensharp lab score-toy --data toy:mog2\n  gensharp lab score-toy --data toy:my-mixture.json --out runs/score-mine\n" +
+            "  gensharp lab ncsnv2 --dim 3072 --sigma1 50 --sigmaL 0.01 --T 5\n  gensharp lab ncsnv2 --data fashion-mnist --T 5 --json");
+        command.Subcommands.Add(LabScoreToyCommand.Build());
+        command.Subcommands.Add(LabNcsnv2Command.Build());
+        return command;
+    }
+}
