@@ -11,6 +11,8 @@
 #   THREADS   threads for both sides         (default: 2)
 #   BATCH STEPS WARMUP CH                    (defaults: 64 20 3 32, the peer's)
 #   GENSHARP_ARGS  extra flags for gensharp bench unet-step
+#   PEER_ENV  extra environment for the peer, e.g. PEER_ENV=OMP_WAIT_POLICY=PASSIVE to give PyTorch the
+#             OpenMP waiting policy GenSharp sets for itself (see src/GenSharp/Runtime/OpenMpWaitPolicy.cs)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-3}"
@@ -27,11 +29,11 @@ for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds: gensharp" >&2
   g=$("$here/gensharp" bench unet-step --json --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" ${GENSHARP_ARGS:-} 2>/dev/null | tail -n 1)
   echo "round $r/$rounds: pytorch" >&2
-  p=$(OMP_NUM_THREADS="$threads" "$python" "$peer_dir/ddpm_step.py" --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" | tail -n 1)
+  p=$(env OMP_NUM_THREADS="$threads" ${PEER_ENV:-} "$python" "$peer_dir/ddpm_step.py" --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" | tail -n 1)
   printf '%s\t%s\n' "$g" "$p" >> "$results"
 done
 
-"$python" - "$results" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+"$python" - "$results" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "${PEER_ENV:-}" <<'PY'
 import json, statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 g = [json.loads(a) for a, _ in rows]
@@ -44,7 +46,7 @@ print(json.dumps({
     "rounds": len(rows),
     "batch": g[0]["batch"], "threads": g[0]["threads"],
     "params_gensharp": g[0]["params"], "params_peer": p[0]["params"],
-    "peer": p[0].get("peer"),
+    "peer": p[0].get("peer"), "peer_env": sys.argv[4],
     "gensharp_median_step_s": statistics.median(gm),
     "pytorch_median_step_s": statistics.median(pm),
     "ratio_gensharp_over_pytorch": statistics.median(ratios),

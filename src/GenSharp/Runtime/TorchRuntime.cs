@@ -9,10 +9,11 @@ namespace GenSharp.Runtime;
 /// </summary>
 public static class TorchRuntime
 {
-    /// <summary>Tunes malloc, sets the thread count and resolves the device, with clear errors.</summary>
+    /// <summary>Tunes malloc and OpenMP waiting, sets the thread count and resolves the device, with clear errors.</summary>
     public static torch.Device Initialize(ComputeOptions options)
     {
         NativeMemory.TuneMalloc();
+        OpenMpWaitPolicy.Apply();
         if (options.Threads < 0)
             throw new ConfigException($"--threads {options.Threads}: must be 0 (all cores) or a positive count");
         if (options.Threads > 0)
