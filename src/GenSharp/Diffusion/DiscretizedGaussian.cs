@@ -13,8 +13,12 @@ namespace GenSharp.Diffusion;
 /// Computed in float64 without cancellation: the interval [a, b] (standardised) is reflected to the side
 /// where its midpoint is &lt;= 0 (Phi(b) - Phi(a) = Phi(-a) - Phi(-b)), then
 ///   log(Phi(u) - Phi(l)) = log Phi(u) + log(-expm1(log Phi(l) - log Phi(u))),
-///   log Phi(z) = log(erfcx(-z/sqrt2) / 2) - z^2/2 for z &lt; 0,  log1p(-erfc(z/sqrt2) / 2) for z &gt;= 0,
-/// which stays accurate far into the tails (where Ho et al.'s code clamps probabilities at 1e-12).
+///   log Phi(z) = log1p(-erfc(z/sqrt2) / 2)                        for z &gt;= 0,
+///              = log(erfc(-z/sqrt2) / 2)                           for -20 &lt;= z &lt; 0,
+///              = -z^2/2 - log(-z) - log(2 pi)/2 + log(1 - 1/z^2 + 3/z^4 - 15/z^6 + 105/z^8)  for z &lt; -20
+/// (the asymptotic Mills-ratio series, relative error below 1e-10 there), which stays accurate far into
+/// the tails, where Ho et al.'s code clamps probabilities at 1e-12. (TorchSharp 0.107's special.erfcx
+/// computes erfc, so the scaled function cannot be used.)
 /// </summary>
 public static class DiscretizedGaussian
 {
@@ -48,13 +52,16 @@ public static class DiscretizedGaussian
     public static Tensor LogNormalCdf(Tensor z)
     {
         using var scope = NewDisposeScope();
+        var farLeft = z < -20;
         var negative = z < 0;
-        var safeNeg = where(negative, z, zeros_like(z));   // keep the unused branch finite
-        var safePos = where(negative, zeros_like(z), z);
-        var left = (special.erfcx(-safeNeg / Math.Sqrt(2)) / 2).log() - safeNeg.pow(2) / 2;
-        var right = (-special.erfc(safePos / Math.Sqrt(2)) / 2).log1p();
-        var result = where(negative, left, right);
-        // erfcx(+inf) = 0 gives log 0 - inf = -inf, the right value at z = -inf
+        var mid = where(farLeft, full_like(z, -20.0), z);       // keep every branch finite where it is unused
+        var far = where(farLeft, z, full_like(z, -20.0));
+        var right = (-special.erfc(mid.clamp_min(0) / Math.Sqrt(2)) / 2).log1p();
+        var left = (special.erfc(-mid.clamp_max(0) / Math.Sqrt(2)) / 2).log();
+        var inv2 = far.pow(-2);
+        var series = 1 - inv2 * (1 - inv2 * (3 - inv2 * (15 - 105 * inv2)));
+        var tail = -far.pow(2) / 2 - (-far).log() - 0.5 * Math.Log(2 * Math.PI) + series.log();
+        var result = where(farLeft, tail, where(negative, left, right));
         return result.MoveToOuterDisposeScope();
     }
 }

@@ -21,8 +21,8 @@ namespace GenSharp.Diffusion;
 /// sigma_t^2 is beta_t or beta_tilde_t (<see cref="VariationalBoundConfig.Variance"/>). Bits/dim divide
 /// nats by D ln 2 (D = elements per image). All coefficients and sums are float64; the network sees the
 /// data's dtype. With <see cref="VariationalBoundConfig.Terms"/> = K &lt; T-1 the sum over t = 2..T is
-/// estimated without bias: the indices 1..T-1 are split into K consecutive blocks, one index is drawn
-/// uniformly in each block and its term weighted by the block size (stratified sampling; K network
+/// estimated without bias: the indices 1..T-1 are split into K consecutive, log-spaced blocks, one index is
+/// drawn uniformly in each block and its term weighted by the block size (stratified sampling; K network
 /// evaluations instead of T-1). L_T is exact and L_0 always evaluated. Index notation below: index i
 /// is the paper's step i+1 (see <see cref="NoiseSchedule"/>).
 /// </summary>
@@ -113,14 +113,17 @@ public sealed class VariationalBound
         using (var scope = NewDisposeScope())
         {
             var w = tensor(weights, dtype: ScalarType.Float64, device: x0.device).unsqueeze(1);
-            bound = (prior + decoder + (w * terms).sum(0)).MoveToOuterDisposeScope();
+            bound = (prior + decoder + (w * terms).sum([0])).MoveToOuterDisposeScope(); // not sum(0): a literal 0 binds to sum(ScalarType)
         }
         return new VariationalBoundResult(bound, prior, decoder, terms, timesteps, weights, weights.Length == T - 1 && weights.All(v => v == 1), clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
     /// The indices 1..T-1 of the terms to evaluate and their weights: all with weight 1, or one uniform
-    /// draw per block of K consecutive blocks, weighted by the block size (an unbiased estimate of the sum).
+    /// draw in each of K consecutive blocks, weighted by the block size (each index i then has
+    /// E[weight 1{i drawn}] = 1: an unbiased estimate of the sum). The block ends are log-spaced,
+    /// T^{j/K}, because the terms fall off roughly like 1/t: equal-size blocks would mix the large early
+    /// terms with small ones (measured: 10 of 99 terms, batch-mean standard deviation 5.8 bits/dim).
     /// </summary>
     internal (int[] Timesteps, double[] Weights) ChooseTerms(int T, Generator generator)
     {
@@ -131,11 +134,15 @@ public sealed class VariationalBound
         var uniforms = u.data<double>().ToArray();
         var timesteps = new int[k];
         var weights = new double[k];
+        int start = 1;
         for (int j = 0; j < k; j++)
         {
-            int start = 1 + (int)((long)j * n / k), end = 1 + (int)((long)(j + 1) * n / k); // block [start, end)
+            // block [start, end): log-spaced ends T^{(j+1)/K}, each block at least one index, room left for the rest
+            int end = j == k - 1 ? T : (int)Math.Round(Math.Pow(T, (j + 1.0) / k));
+            end = Math.Clamp(end, start + 1, T - (k - 1 - j));
             timesteps[j] = start + Math.Min((int)(uniforms[j] * (end - start)), end - start - 1);
             weights[j] = end - start;
+            start = end;
         }
         return (timesteps, weights);
     }

@@ -4,7 +4,8 @@ namespace GenSharp.Diffusion;
 /// Options of the variational bound evaluation (<see cref="VariationalBound"/>): the reverse variance
 /// sigma_t^2 of the model ("beta" or "beta_tilde", as the sampler uses), and how many of the T-1 terms
 /// L_{t-1} (t = 2..T) to evaluate: null for all of them (the exact sum), or K &lt; T-1 for an unbiased
-/// stratified estimate (one random t per block of consecutive timesteps, weighted by the block's size).
+/// stratified estimate (one random t per block of consecutive timesteps, log-spaced blocks, weighted by
+/// the block's size).
 /// </summary>
 public sealed record VariationalBoundConfig(string Variance = "beta", int? Terms = null)
 {
