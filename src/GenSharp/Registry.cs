@@ -11,6 +11,7 @@ public static class Registry
     private static readonly Dictionary<string, Func<IRunRecipe>> Recipes = new(StringComparer.Ordinal)
     {
         [ToyDdpmConfig.Kind] = () => new ToyDdpmRecipe(),
+        [Gan.GanConfig.Kind] = () => new Gan.GanRecipe(),
     };
 
     /// <summary>The registered run kinds.</summary>
