@@ -12,6 +12,7 @@ public static class Registry
     {
         [ToyDdpmConfig.Kind] = () => new ToyDdpmRecipe(),
         [Gan.GanConfig.Kind] = () => new Gan.GanRecipe(),
+        [Vae.VaeConfig.Kind] = () => new Vae.VaeRecipe(),
     };
 
     /// <summary>The registered run kinds.</summary>

@@ -16,6 +16,7 @@ public static class TrainCommand
             "Examples:\n  gensharp train ddpm --data toy:mog2\n  gensharp train ddpm --data toy:my-mixture.json --steps 8000 --name mine\n  gensharp train ddpm --name mine --resume");
         command.Subcommands.Add(BuildDdpm());
         command.Subcommands.Add(TrainGanCommand.Build());
+        command.Subcommands.Add(TrainVaeCommand.Build());
         return command;
     }
 
