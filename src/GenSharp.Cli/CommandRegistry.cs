@@ -14,5 +14,6 @@ public static class CommandRegistry
         yield return SampleCommand.Build();
         yield return EvalCommand.Build();
         yield return BenchCommand.Build();
+        yield return LabCommand.Build();
     }
 }
