@@ -15,6 +15,9 @@ public sealed record VaeConfig
     /// <summary>Keep only the first N training images (0 = all 60,000).</summary>
     public int TrainLimit { get; init; }
 
+    /// <summary>Score the ELBO on only the first N test images (0 = all 10,000); for quick checks.</summary>
+    public int TestLimit { get; init; }
+
     public long Seed { get; init; }
     public int Epochs { get; init; } = 10;
     public int Batch { get; init; } = 128;
@@ -43,6 +46,7 @@ public sealed record VaeConfig
         if (Epochs < 1) throw new ConfigException($"--epochs {Epochs}: must be at least 1");
         if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all)");
+        if (TestLimit < 0) throw new ConfigException($"--test-limit {TestLimit}: must be >= 0 (0 = all)");
         if (!(KlWeight >= 0)) throw new ConfigException($"--kl-weight {KlWeight}: must be >= 0");
         if (EvalSamples is < 100 or > 10_000) throw new ConfigException($"--eval-samples {EvalSamples}: must be between 100 and 10000");
         Network.Validate();

@@ -43,7 +43,7 @@ public sealed class VaeRecipe : IRunRecipe
     public static EvalOutcome Train(VaeConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter log)
     {
         using var train = LoadTrain(config, device);
-        using var test = FashionMnist.Load(FashionMnistSplit.Test, config.DataDir, PixelRange.MinusOneToOne, device: device);
+        using var test = LoadTest(config, device);
         manual_seed(config.Seed);
         using var rng = new Generator((ulong)config.Seed, device);
         using var vae = new VariationalAutoencoder(config.Network);
@@ -124,7 +124,7 @@ public sealed class VaeRecipe : IRunRecipe
         var config = RunConfigFile.Read<VaeConfig>(run).Validate();
         if (request.N < 100 || request.N > 10_000) throw new ConfigException($"--n {request.N}: must be between 100 and 10000 (the test set's size)");
         using var vae = Load(run, device);
-        using var test = FashionMnist.Load(FashionMnistSplit.Test, config.DataDir, PixelRange.MinusOneToOne, device: device);
+        using var test = LoadTest(config, device);
         var (elbo, recon, kl) = TestElbo(vae, test, request.Seed);
         var metrics = new Dictionary<string, double?>
         {
@@ -162,6 +162,9 @@ public sealed class VaeRecipe : IRunRecipe
         VaeReport.Write(run, config, metrics, probe is null ? skipped?.Split(';')[0] : null);
         return new EvalOutcome(run.EvalPath, metrics);
     }
+
+    private static ImageDataset LoadTest(VaeConfig config, Device device) =>
+        FashionMnist.Load(FashionMnistSplit.Test, config.DataDir, PixelRange.MinusOneToOne, config.TestLimit > 0 ? config.TestLimit : null, device);
 
     private static ImageDataset LoadTrain(VaeConfig config, Device? device) =>
         FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null, device);

@@ -31,7 +31,7 @@ public sealed class WganGpLoss : IGanLoss
     public Tensor? Penalty(Func<Tensor, Tensor> critic, Tensor real, Tensor fake, Generator g) =>
         Lambda * GradientPenalty(critic, real, fake, g);
 
-    /// <summary>E[(||grad D(x_hat)||_2 - 1)^2] over the batch (without lambda), differentiable.</summary>
+    /// <summary>E[(||grad D(x_hat)||_2 - 1)^2] over the batch (without lambda) at random interpolates x_hat, differentiable.</summary>
     public static Tensor GradientPenalty(Func<Tensor, Tensor> critic, Tensor real, Tensor fake, Generator g)
     {
         using var scope = NewDisposeScope();
@@ -39,10 +39,18 @@ public sealed class WganGpLoss : IGanLoss
         shape[0] = real.shape[0];
         for (int i = 1; i < shape.Length; i++) shape[i] = 1;
         var eps = rand(shape, generator: g, device: real.device, dtype: real.dtype);
-        var xHat = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(true);
+        var xHat = eps * real.detach() + (1 - eps) * fake.detach();
+        return GradientPenaltyAt(critic, xHat).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>E[(||grad D(x_hat)||_2 - 1)^2] at given points x_hat (B, ...), differentiable in the critic's parameters.</summary>
+    public static Tensor GradientPenaltyAt(Func<Tensor, Tensor> critic, Tensor points)
+    {
+        using var scope = NewDisposeScope();
+        var xHat = points.detach().requires_grad_(true);
         var d = critic(xHat);
-        var grad = autograd.grad([d.sum()], [xHat], retain_graph: true, create_graph: true)[0];      // (B, ...)
-        var norm = grad.flatten(1).pow(2).sum(1).add(1e-12).sqrt();                 // (B)
+        var grad = autograd.grad([d.sum()], [xHat], retain_graph: true, create_graph: true)[0];   // (B, ...)
+        var norm = grad.flatten(1).pow(2).sum(1).add(1e-12).sqrt();                              // (B)
         return (norm - 1).pow(2).mean().MoveToOuterDisposeScope();
     }
 }

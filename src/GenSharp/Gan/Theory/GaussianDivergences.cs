@@ -69,7 +69,7 @@ public static class GaussianDivergences
     /// <summary>Central-difference gradients in theta of the numerical divergences.</summary>
     public static (double Kl, double Js, double W1) NumericalGradient(double theta, double theta0, double e)
     {
-        double h = 0.01 * e;
+        double h = 1e-3 * e;
         var plus = Numerical(theta + h, theta0, e);
         var minus = Numerical(theta - h, theta0, e);
         return ((plus.Kl - minus.Kl) / (2 * h), (plus.Js - minus.Js) / (2 * h), (plus.W1 - minus.W1) / (2 * h));
