@@ -114,8 +114,16 @@ public static class DiracGanLab
 
     private static void DrawEigenvalues(Options o, IReadOnlyList<Scheme> schemes, string path)
     {
-        var circle = Enumerable.Range(0, 361).Select(i => i * Math.PI / 180).ToArray();
-        var scatter = new ScatterPlot { Title = $"update-Jacobian eigenvalues at the equilibrium ({o.Loss}, h = {o.H})", XLabel = "Re", YLabel = "Im" }
+        // zoom on the part of the unit circle where the eigenvalues sit
+        var all = schemes.SelectMany(s => s.EigenvaluesNumerical).ToArray();
+        double m = Math.Max(all.Max(e => Math.Abs(e.Im)), all.Max(e => Math.Abs(1 - e.Re))) * 1.6 + 0.005;
+        double span = Math.Min(Math.PI, 3 * m);
+        var circle = Enumerable.Range(0, 4001).Select(i => -span + 2 * span * i / 4000).ToArray();
+        var scatter = new ScatterPlot
+        {
+            Title = $"update-Jacobian eigenvalues at the equilibrium ({o.Loss}, h = {o.H})", XLabel = "Re", YLabel = "Im",
+            Limits = (1 - 1.5 * m, 1 + 0.5 * m, -m, m),
+        }
             .Add(circle.Select(Math.Cos).ToArray(), circle.Select(Math.Sin).ToArray(), "unit circle", 1);
         foreach (var s in schemes)
             scatter.Add(s.EigenvaluesNumerical.Select(e => e.Re).ToArray(), s.EigenvaluesNumerical.Select(e => e.Im).ToArray(), $"{s.Name} (|lambda| = {s.EigenvaluesNumerical[0].Abs:F6})", 9);

@@ -49,9 +49,10 @@ public static class DivergencesLab
         }
         var logE = rows.Select(r => Math.Log10(r.E)).ToArray();
         string grad = Path.Combine(outDir, "divergence-gradients-vs-e.png");
-        new LinePlot { Title = $"|d/dtheta| at theta = {theta}, theta0 = {theta0} (numerical)", XLabel = "log10 e", YLabel = "|gradient|", LogY = true }
+        new LinePlot { Title = $"|d/dtheta| at theta = {theta}, theta0 = {theta0}", XLabel = "log10 e", YLabel = "|gradient|", LogY = true }
             .Add(logE, rows.Select(r => Math.Max(Math.Abs(r.KlGrad), 1e-300)).ToArray(), "KL: (theta - theta0) / e^2")
-            .Add(logE, rows.Select(r => Math.Max(Math.Abs(r.JsGrad), 1e-300)).ToArray(), "JS: -> 0")
+            .Add(logE, rows.Select(r => Math.Max(Math.Abs(r.JsGrad), 1e-300)).ToArray(), "JS (quadrature; floor = rounding): -> 0")
+            .Add(logE, rows.Select(r => Math.Max(Math.Abs(r.JsGradReduced), 1e-300)).ToArray(), "JS (1D integral)")
             .Add(logE, rows.Select(r => Math.Max(Math.Abs(r.W1Grad), 1e-300)).ToArray(), "W1: 1")
             .Save(grad);
         figures.Add(grad);
