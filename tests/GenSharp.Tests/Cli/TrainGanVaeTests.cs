@@ -65,4 +65,20 @@ public sealed class TrainGanVaeTests
         Assert.Equal([3L, 1, 28, 28], image.shape);
         Assert.True(image.min().item<float>() >= -1 && image.max().item<float>() <= 1);
     }
+
+    [Theory]
+    [InlineData("train", "gan", "--loss", "lsgan")]
+    [InlineData("train", "gan", "--instance-noise", "-1")]
+    [InlineData("train", "vae", "--likelihood", "poisson")]
+    [InlineData("lab", "dirac-gan", "--h", "0")]
+    [InlineData("lab", "divergences", "--theta", "0")]
+    public void BadSettingsAreOneLineErrorsWithExitCodeTwoAndNoRunDirectory(params string[] args)
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-bad").FullName;
+        var r = CliRunner.Run([.. args, .. args[0] == "train" ? new[] { "--runs", runs, "--quiet" } : new[] { "--out", Path.Combine(runs, "lab") }]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: ", r.Err);
+        Assert.Single(r.Err.Trim().Split('\n'));
+        Assert.Empty(Directory.GetDirectories(runs));
+    }
 }
