@@ -13,6 +13,8 @@ public static class Registry
     {
         [ToyDdpmConfig.Kind] = () => new ToyDdpmRecipe(),
         [ImageDdpmConfig.Kind] = () => new ImageDdpmRecipe(),
+        [Gan.GanConfig.Kind] = () => new Gan.GanRecipe(),
+        [Vae.VaeConfig.Kind] = () => new Vae.VaeRecipe(),
     };
 
     /// <summary>The registered run kinds.</summary>

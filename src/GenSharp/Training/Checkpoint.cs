@@ -11,17 +11,13 @@ namespace GenSharp.Training;
 /// A whole training state in ONE safetensors file (no pickle):
 /// <c>model.&lt;key&gt;</c> and <c>ema.&lt;key&gt;</c> (state-dict keys: parameters and buffers),
 /// <c>optim.&lt;i&gt;.&lt;field&gt;</c> (per-parameter optimiser tensors such as exp_avg, exp_avg_sq,
-/// square_avg), <c>rng</c> (the generator state), and metadata: step, optimiser type, per-parameter
+/// square_avg; further named optimisers, e.g. a GAN's discriminator's, under <c>optim.&lt;name&gt;.&lt;i&gt;.&lt;field&gt;</c>), <c>rng</c> (the generator state), and metadata: step, optimiser type, per-parameter
 /// scalar state, param-group hyper-parameters, learning-rate schedule, and the caller's strings.
 /// Loading copies values into the live tensors (TorchSharp's load_state_dict shares tensors, issue
 /// #1172) and checks every key, shape and dtype.
 /// </summary>
 public static class Checkpoint
 {
-    private const string OptimizerGroupsKey = "optimizer.param_groups";
-    private const string OptimizerScalarsKey = "optimizer.scalars";
-    private const string OptimizerTypeKey = "optimizer.type";
-
     public static void Save(string path, TrainingSnapshot s)
     {
         using var scope = NewDisposeScope();
@@ -34,23 +30,27 @@ public static class Checkpoint
             ["step"] = s.Step.ToString(CultureInfo.InvariantCulture),
         };
         if (s.LrScheduleJson is not null) metadata["lr_schedule"] = s.LrScheduleJson;
-        if (s.Optimizer is OptimizerHelper opt)
-        {
-            var dict = opt.state_dict();
-            metadata[OptimizerTypeKey] = opt.GetType().Name;
-            metadata[OptimizerGroupsKey] = JsonSerializer.Serialize(dict.Options.Select(ScalarFields).ToList());
-            var scalars = new List<Dictionary<string, double>>();
-            for (int i = 0; i < dict.State.Count; i++)
-            {
-                scalars.Add(ScalarFields(dict.State[i]));
-                foreach (var f in TensorFields(dict.State[i]))
-                    if (f.GetValue(dict.State[i]) is Tensor t && !t.IsInvalid)
-                        tensors[$"optim.{i}.{f.Name}"] = t;
-            }
-            metadata[OptimizerScalarsKey] = JsonSerializer.Serialize(scalars);
-        }
+        if (s.Optimizer is OptimizerHelper opt) SaveOptimizer(tensors, metadata, opt, "optim.", "optimizer.");
+        foreach (var (name, extra) in s.Optimizers)
+            if (extra is OptimizerHelper named) SaveOptimizer(tensors, metadata, named, $"optim.{name}.", $"optimizer.{name}.");
         if (s.Rng is not null) tensors["rng"] = s.Rng.get_state();
         Safetensors.Save(path, tensors, metadata);
+    }
+
+    private static void SaveOptimizer(Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata, OptimizerHelper opt, string tensorPrefix, string metaPrefix)
+    {
+        var dict = opt.state_dict();
+        metadata[metaPrefix + "type"] = opt.GetType().Name;
+        metadata[metaPrefix + "param_groups"] = JsonSerializer.Serialize(dict.Options.Select(ScalarFields).ToList());
+        var scalars = new List<Dictionary<string, double>>();
+        for (int i = 0; i < dict.State.Count; i++)
+        {
+            scalars.Add(ScalarFields(dict.State[i]));
+            foreach (var f in TensorFields(dict.State[i]))
+                if (f.GetValue(dict.State[i]) is Tensor t && !t.IsInvalid)
+                    tensors[$"{tensorPrefix}{i}.{f.Name}"] = t;
+        }
+        metadata[metaPrefix + "scalars"] = JsonSerializer.Serialize(scalars);
     }
 
     /// <summary>Restores everything the snapshot names; returns the step and metadata.</summary>
@@ -62,6 +62,8 @@ public static class Checkpoint
         CopyModule(path, content, "model", s.Model);
         if (s.Ema is not null) CopyModule(path, content, "ema", s.Ema);
         if (s.Optimizer is OptimizerHelper opt) LoadOptimizer(path, content, opt);
+        foreach (var (name, extra) in s.Optimizers)
+            if (extra is OptimizerHelper named) LoadOptimizer(path, content, named, $"optim.{name}.", $"optimizer.{name}.");
         if (s.Rng is not null)
         {
             if (!content.Tensors.TryGetValue("rng", out var rng)) throw new CheckpointException($"{path}: no 'rng' state; it cannot resume exactly");
@@ -123,16 +125,16 @@ public static class Checkpoint
         live.copy_(saved);
     }
 
-    private static void LoadOptimizer(string path, SafetensorsContent content, OptimizerHelper opt)
+    private static void LoadOptimizer(string path, SafetensorsContent content, OptimizerHelper opt, string tensorPrefix = "optim.", string metaPrefix = "optimizer.")
     {
         var md = content.Metadata;
-        if (!md.TryGetValue(OptimizerTypeKey, out var type))
+        if (!md.TryGetValue(metaPrefix + "type", out var type))
             throw new CheckpointException($"{path}: no optimizer state; it cannot resume training");
         if (type != opt.GetType().Name)
             throw new CheckpointException($"{path}: optimizer state is {type}, but the run uses {opt.GetType().Name}");
         var dict = opt.state_dict();
-        var groups = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[OptimizerGroupsKey])!;
-        var scalars = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[OptimizerScalarsKey])!;
+        var groups = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[metaPrefix + "param_groups"])!;
+        var scalars = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[metaPrefix + "scalars"])!;
         if (groups.Count != dict.Options.Count || scalars.Count != dict.State.Count)
             throw new CheckpointException($"{path}: optimizer has {scalars.Count} parameter states in {groups.Count} groups, the run has {dict.State.Count} in {dict.Options.Count}");
         for (int g = 0; g < groups.Count; g++) SetScalarFields(dict.Options[g], groups[g]);
@@ -142,7 +144,7 @@ public static class Checkpoint
             SetScalarFields(state, scalars[i]);
             foreach (var f in TensorFields(state))
             {
-                string key = $"optim.{i}.{f.Name}";
+                string key = $"{tensorPrefix}{i}.{f.Name}";
                 var live = f.GetValue(state) as Tensor;
                 bool has = content.Tensors.TryGetValue(key, out var saved);
                 if (!has)

@@ -25,6 +25,7 @@ public sealed class Trainer
     private readonly Func<long, Tensor> _loss;
     private readonly List<(int Every, Action<long> Action)> _callbacks = [];
     private readonly IReadOnlyDictionary<string, string> _checkpointMetadata;
+    private readonly Dictionary<string, (double Sum, int Count)> _observed = new(StringComparer.Ordinal);
 
     /// <param name="loss">Computes the scalar loss for a (0-based) step; called inside the step's dispose scope.</param>
     /// <param name="checkpointMetadata">Extra strings saved in every checkpoint (e.g. the config JSON).</param>
@@ -56,6 +57,13 @@ public sealed class Trainer
         if (every < 1) throw new ConfigException($"callback interval {every}: must be at least 1");
         _callbacks.Add((every, action));
         return this;
+    }
+
+    /// <summary>Records a named value (e.g. one term of the loss) from inside the loss delegate; metrics.jsonl gets its mean over each log window.</summary>
+    public void Observe(string name, double value)
+    {
+        var (sum, count) = _observed.GetValueOrDefault(name);
+        _observed[name] = (sum + value, count + 1);
     }
 
     /// <summary>Loads the latest checkpoint of the run, if any; returns its step (0 if none).</summary>
@@ -126,6 +134,8 @@ public sealed class Trainer
                     ["wall_time_s"] = Math.Round(WallSeconds, 3),
                     ["samples_per_s"] = Math.Round((Step - windowStart) * _config.BatchSize / Math.Max(windowSeconds, 1e-9), 1),
                 };
+                foreach (var (name, (sum, count)) in _observed) record[name] = sum / count;
+                _observed.Clear();
                 metrics.Append(record);
                 foreach (var (tag, value) in record)
                     if (tag != "step" && value is double v)

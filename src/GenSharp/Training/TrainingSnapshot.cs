@@ -12,6 +12,9 @@ public sealed record TrainingSnapshot(nn.Module Model, nn.Module? Ema, optim.Opt
 {
     public long Step { get; init; }
     public string? LrScheduleJson { get; init; }
+
+    /// <summary>Further optimisers by name (e.g. a GAN's discriminator's), saved beside the main one.</summary>
+    public IReadOnlyDictionary<string, optim.Optimizer> Optimizers { get; init; } = new Dictionary<string, optim.Optimizer>();
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 }
 

@@ -1,0 +1,74 @@
+using GenSharp.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Evaluation;
+
+/// <summary>
+/// Scores generated Fashion-MNIST images during and after training (FD, KID, precision/recall,
+/// classifier score and the predicted-class histogram) against the first <c>n</c> test images, whose
+/// features are computed once. When the committed feature-classifier weights are absent,
+/// <see cref="TryCreate"/> returns null with a one-line reason, so training goes on without metrics.
+/// </summary>
+public sealed class ImageQualityProbe : IDisposable
+{
+    private readonly FeatureExtractor _extractor;
+    private readonly Tensor _realFeatures;
+
+    private ImageQualityProbe(FeatureExtractor extractor, Tensor realFeatures)
+    {
+        _extractor = extractor;
+        _realFeatures = realFeatures;
+    }
+
+    /// <summary>The feature network's version, named beside every score.</summary>
+    public string Version => _extractor.Version;
+
+    /// <summary>Number of real (test) images the scores compare against.</summary>
+    public int RealCount => (int)_realFeatures.shape[0];
+
+    /// <summary>
+    /// Loads the feature network and the reference features of the first <paramref name="nReal"/> test
+    /// images; null (with the reason in <paramref name="skipped"/>) if the weights or the data are missing.
+    /// </summary>
+    public static ImageQualityProbe? TryCreate(int nReal, string? dataDir, Device device, out string? skipped, string? weightsPath = null)
+    {
+        FeatureExtractor extractor;
+        try
+        {
+            extractor = FeatureExtractor.Load(weightsPath, device);
+        }
+        catch (DataFileException e)
+        {
+            skipped = e.Message;
+            return null;
+        }
+        try
+        {
+            using var test = FashionMnist.Load(FashionMnistSplit.Test, dataDir, PixelRange.MinusOneToOne, limit: nReal);
+            var (features, _) = extractor.Extract(test.Images);
+            skipped = null;
+            return new ImageQualityProbe(extractor, features.DetachFromDisposeScope());
+        }
+        catch
+        {
+            extractor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Scores (N, 1, 28, 28) images in [-1, 1].</summary>
+    public ImageMetricsReport Score(Tensor generated, long seed = 0)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var (fg, lg) = _extractor.Extract(generated);
+        return ImageMetrics.FromFeatures(Version, _realFeatures, fg, lg, seed, clock);
+    }
+
+    public void Dispose()
+    {
+        _realFeatures.Dispose();
+        _extractor.Dispose();
+    }
+}

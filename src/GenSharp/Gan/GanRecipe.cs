@@ -1,0 +1,202 @@
+using System.Text;
+using System.Text.Json;
+using GenSharp.Data;
+using GenSharp.Evaluation;
+using GenSharp.Output;
+using GenSharp.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Gan;
+
+/// <summary>
+/// GANs on Fashion-MNIST end to end (SPEC §5): the seed-002 networks, any objective of
+/// <see cref="Losses.GanLosses"/> with optional instance noise, per-epoch sample grids and (when the
+/// feature network is present) per-epoch FD, KID, precision/recall and the predicted-class histogram,
+/// so that mode collapse shows up as a number and a picture; the final evaluation and report.
+/// </summary>
+public sealed class GanRecipe : IRunRecipe
+{
+    public string Kind => GanConfig.Kind;
+
+    /// <summary>Fills in the objective's optimiser defaults, the data hash and the environment.</summary>
+    public static GanConfig Resolve(GanConfig config, Device device)
+    {
+        config = config.Validate().WithLossDefaults().Validate();
+        using var train = LoadTrain(config, null);
+        if (config.Batch > train.Count) throw new ConfigException($"--batch {config.Batch}: larger than the {train.Count} training images");
+        return config with { DataHash = train.ContentHash, Environment = RunEnvironment.Capture(device) };
+    }
+
+    /// <summary>Trains (or resumes) the run, then evaluates it and writes the report.</summary>
+    public static EvalOutcome Train(GanConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter log)
+    {
+        using var train = LoadTrain(config, device);
+        manual_seed(config.Seed);
+        using var rng = new Generator((ulong)config.Seed, device);
+        using var pair = new GanPair(config.Network);
+        pair.to(device);
+        using var shadow = config.EmaDecay > 0 ? new PixelShuffleGenerator(config.Network) : null;
+        shadow?.to(device);
+        using var ema = shadow is null ? null : new Ema(pair.Generator, shadow, config.EmaDecay);
+        var loss = config.CreateLoss();
+        using var gOpt = MakeOptimizer(config, pair.Generator.parameters());
+        using var dOpt = MakeOptimizer(config, pair.Discriminator.parameters());
+        var trainer = new GanTrainer(config, pair, ema, loss, gOpt, dOpt, rng, train, run);
+
+        string? skipped = "--epoch-eval-samples 0";
+        using var probe = config.EpochEvalSamples > 0 ? ImageQualityProbe.TryCreate(config.EvalSamples, config.DataDir, device, out skipped) : null;
+        if (config.EpochEvalSamples > 0 && probe is null)
+            log.WriteLine($"note: per-epoch FD/KID/precision/recall/class histogram skipped ({FirstClause(skipped)})");
+        trainer.OnEpoch((epoch, step) =>
+        {
+            var generator = SamplingGenerator(pair, shadow);
+            using (var gz = new Generator((ulong)config.Seed + 1, device))
+            using (var grid = Generate(generator, 64, gz, device))
+                ImageGrid.Save(grid, Path.Combine(run.SamplesDir, $"epoch-{epoch:D3}.png"), columns: 8, scale: 2);
+            if (probe is null) return;
+            using var gEval = new Generator((ulong)config.Seed + 2, device);
+            using var samples = Generate(generator, config.EpochEvalSamples, gEval, device);
+            var m = probe.Score(samples, config.Seed);
+            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["n"] = config.EpochEvalSamples };
+            foreach (var (k, v) in m.ToDictionary()) record[k] = v;
+            record["class_histogram"] = m.ClassHistogram;
+            run.EvalCurve.Append(record);
+            new BarPlot(FashionMnist.ClassNames, m.ClassHistogram)
+            {
+                Title = $"predicted classes of {m.NGenerated} samples, epoch {epoch} (recall {m.Recall:F3})",
+                YLabel = "fraction",
+                Reference = 1.0 / FashionMnist.ClassNames.Count,
+            }.Save(Path.Combine(run.SamplesDir, $"classes-epoch-{epoch:D3}.png"));
+            if (!quiet) log.WriteLine($"epoch {epoch}: FD {m.FrechetDistance:F2}  recall {m.Recall:F3}  precision {m.Precision:F3}  largest class {m.ClassHistogram.Max():P1}");
+        });
+        if (resume)
+        {
+            long from = trainer.Resume();
+            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {trainer.TotalSteps}" : $"no checkpoint in {run.Name}; starting from step 0");
+        }
+        if (!quiet) log.WriteLine($"{config.Loss}: {trainer.StepsPerEpoch} generator steps per epoch ({trainer.NCritic} critic step(s) each, batch {trainer.Batch}), {trainer.TotalSteps} in all");
+        trainer.Run($"train {run.Name}", quiet);
+        return new GanRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
+    }
+
+    public SampleOutcome Sample(RunDirectory run, SampleRequest request, Device device)
+    {
+        if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
+        var config = RunConfigFile.Read<GanConfig>(run).Validate();
+        using var loaded = LoadGenerator(run, config, device);
+        using var g = new Generator((ulong)request.Seed, device);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var samples = Generate(loaded.Generator, request.N, g, device);
+        double seconds = clock.Elapsed.TotalSeconds;
+        string folder = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}");
+        ImageFiles.WriteFolder(samples, folder);
+        string grid = folder.TrimEnd('/') + ".png";
+        using (var first = samples.narrow(0, 0, Math.Min(100, request.N))) ImageGrid.Save(first, grid, columns: 10, scale: 2);
+        return new SampleOutcome([folder, grid], request.N, seconds, FunctionEvaluations: 1);
+    }
+
+    public EvalOutcome Evaluate(RunDirectory run, EvalRequest request, Device device)
+    {
+        var config = RunConfigFile.Read<GanConfig>(run).Validate();
+        if (request.N < 100 || request.N > 10_000) throw new ConfigException($"--n {request.N}: must be between 100 and 10000 (the test set's size)");
+        using var loaded = LoadGenerator(run, config, device);
+        using var g = new Generator((ulong)request.Seed, device);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var samples = Generate(loaded.Generator, request.N, g, device);
+        double seconds = clock.Elapsed.TotalSeconds;
+        using (var first = samples.narrow(0, 0, 100)) ImageGrid.Save(first, Path.Combine(run.PlotsDir, "samples.png"), columns: 10, scale: 2);
+
+        using var probe = ImageQualityProbe.TryCreate(request.N, config.DataDir, device, out string? skipped);
+        var metrics = new Dictionary<string, double?>
+        {
+            ["samples_per_s"] = request.N / Math.Max(seconds, 1e-9),
+            ["train_wall_time_s"] = run.Metrics.Series("wall_time_s").Values.LastOrDefault(),
+        };
+        ImageMetricsReport? report = null;
+        if (probe is not null)
+        {
+            report = probe.Score(samples, request.Seed);
+            foreach (var (k, v) in report.ToDictionary()) metrics[k] = v;
+            metrics["largest_class_fraction"] = report.ClassHistogram.Max();
+            new BarPlot(FashionMnist.ClassNames, report.ClassHistogram)
+            {
+                Title = $"predicted classes of {request.N} samples",
+                YLabel = "fraction",
+                Reference = 1.0 / FashionMnist.ClassNames.Count,
+            }.Save(Path.Combine(run.PlotsDir, "class-histogram.png"));
+        }
+        var evalJson = new Dictionary<string, object?>
+        {
+            ["run"] = run.Name,
+            ["model"] = config.Model,
+            ["loss"] = config.Loss,
+            ["n"] = request.N,
+            ["seed"] = request.Seed,
+            ["features"] = probe?.Version,
+            ["metrics_skipped"] = probe is null ? skipped : null,
+            ["metrics"] = metrics,
+            ["class_histogram"] = report?.ClassHistogram,
+            ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
+        };
+        AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
+        GanReport.Write(run, config, metrics, probe is null ? FirstClause(skipped) : null);
+        return new EvalOutcome(run.EvalPath, metrics);
+    }
+
+    /// <summary>n images (N, 1, 28, 28) in [-1, 1] on the CPU from z ~ N(0, I), generator in eval mode, in batches.</summary>
+    public static Tensor Generate(PixelShuffleGenerator generator, int n, Generator rng, Device device, int batch = 500)
+    {
+        bool wasTraining = generator.training;
+        generator.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (int s = 0; s < n; s += batch)
+        {
+            int m = Math.Min(batch, n - s);
+            parts.Add(generator.call(randn([m, generator.Config.ZDim], generator: rng, device: device)).cpu());
+        }
+        if (wasTraining) generator.train();
+        return cat(parts, 0).MoveToOuterDisposeScope();
+    }
+
+    internal static optim.Optimizer MakeOptimizer(GanConfig config, IEnumerable<TorchSharp.Modules.Parameter> parameters) => config.Optimizer switch
+    {
+        "rmsprop" => optim.RMSProp(parameters, config.Lr!.Value),
+        _ => optim.Adam(parameters, config.Lr!.Value, config.Beta1!.Value, config.Beta2!.Value),
+    };
+
+    private static PixelShuffleGenerator SamplingGenerator(GanPair pair, PixelShuffleGenerator? shadow) => shadow ?? pair.Generator;
+
+    private static ImageDataset LoadTrain(GanConfig config, Device? device) =>
+        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null, device);
+
+    private static string FirstClause(string? message) => message is null ? "" : message.Split(';')[0];
+
+    /// <summary>The sampling generator of a run's latest checkpoint: the EMA copy if the run keeps one, otherwise the trained generator.</summary>
+    private static LoadedGenerator LoadGenerator(RunDirectory run, GanConfig config, Device device)
+    {
+        string checkpoint = Checkpoint.FindLatest(run.CheckpointsDir)
+            ?? throw new ConfigException($"{run.Root} has no checkpoint yet; train it first (gensharp train gan ... --resume)");
+        var pair = new GanPair(config.Network);
+        pair.to(device);
+        Checkpoint.LoadModule(checkpoint, "model", pair);
+        if (config.EmaDecay <= 0) return new LoadedGenerator(pair, null);
+        var shadow = new PixelShuffleGenerator(config.Network);
+        shadow.to(device);
+        Checkpoint.LoadModule(checkpoint, "ema", shadow);
+        return new LoadedGenerator(pair, shadow);
+    }
+
+    private sealed class LoadedGenerator(GanPair pair, PixelShuffleGenerator? shadow) : IDisposable
+    {
+        public PixelShuffleGenerator Generator => shadow ?? pair.Generator;
+
+        public void Dispose()
+        {
+            shadow?.Dispose();
+            pair.Dispose();
+        }
+    }
+}

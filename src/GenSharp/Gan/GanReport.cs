@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using GenSharp.Output;
+using GenSharp.Training;
+
+namespace GenSharp.Gan;
+
+/// <summary>report.html of a GAN run: losses, the critic's Wasserstein estimate, metrics and class histogram per epoch, sample grids, final metrics, configuration.</summary>
+public static class GanReport
+{
+    public static void Write(RunDirectory run, GanConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped)
+    {
+        var report = new HtmlReport($"GAN ({config.Loss}) on Fashion-MNIST — {run.Name}");
+        report.AddParagraph($"Objective {config.Loss}, {config.Optimizer} lr {config.Lr} (betas {config.Beta1}, {config.Beta2}), n_critic {config.NCritic}, batch {config.Batch}, " +
+            $"{config.Epochs} epochs, z = {config.Network.ZDim}" +
+            (config.InstanceNoise.Sigma > 0 ? $", instance noise sigma {config.InstanceNoise.Sigma}{(config.InstanceNoise.Anneal ? " annealed to 0" : "")}" : "") +
+            (config.Loss == "wgan" ? $", weight clipping c = {config.Clip}" : "") + (config.Loss == "wgan-gp" ? $", gradient penalty lambda = {config.GpLambda}" : "") + ".");
+
+        report.AddHeading("Final metrics");
+        if (metricsSkipped is not null) report.AddParagraph($"FD, KID, precision/recall were not computed: {metricsSkipped}.");
+        report.AddTable(["metric", "value"], metrics.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value?.ToString("G5", CultureInfo.InvariantCulture) ?? "n/a"]));
+        report.AddImageRow([(Path.Combine(run.PlotsDir, "samples.png"), "samples of the final generator"), (Path.Combine(run.PlotsDir, "class-histogram.png"), "predicted classes of the samples")]);
+
+        report.AddHeading("Training curves");
+        var log = run.Metrics;
+        var (steps, d) = log.Series("d_loss");
+        var (_, g) = log.Series("g_loss");
+        if (steps.Length > 0)
+        {
+            string lossPng = Path.Combine(run.PlotsDir, "losses.png");
+            new LinePlot { Title = "discriminator and generator losses", XLabel = "generator step", YLabel = "loss" }
+                .Add(steps, d, "discriminator").Add(steps, g, "generator").Save(lossPng);
+            report.AddImage(lossPng, "losses per logged step (means over the log window)");
+        }
+        var (ws, w) = log.Series("wasserstein_estimate");
+        if (ws.Length > 0)
+        {
+            string wPng = Path.Combine(run.PlotsDir, "wasserstein.png");
+            new LinePlot { Title = "critic's Wasserstein estimate mean D(x) - mean D(G(z))", XLabel = "generator step", YLabel = "estimate" }.Add(ws, w, "estimate").Save(wPng);
+            report.AddImage(wPng, "the critic's estimate of W1 (up to the Lipschitz constant); it should fall as samples improve");
+        }
+
+        var curve = run.EvalCurve;
+        var (es, fd) = curve.Series("fd");
+        if (es.Length > 0)
+        {
+            report.AddHeading("Mode coverage per epoch");
+            var epochs = curve.Series("epoch").Values;
+            string fdPng = Path.Combine(run.PlotsDir, "fd-per-epoch.png");
+            new LinePlot { Title = "Fréchet distance per epoch", XLabel = "epoch", YLabel = "FD" }.Add(epochs, fd, "FD").Save(fdPng);
+            string prPng = Path.Combine(run.PlotsDir, "precision-recall-per-epoch.png");
+            new LinePlot { Title = "precision and recall per epoch", XLabel = "epoch", YLabel = "fraction" }
+                .Add(epochs, curve.Series("precision").Values, "precision").Add(epochs, curve.Series("recall").Values, "recall")
+                .Add(epochs, LargestClass(curve), "largest predicted class").Save(prPng);
+            report.AddImageRow([(fdPng, "FD per epoch"), (prPng, "recall falls and one class dominates when the generator collapses")]);
+            var last = Directory.GetFiles(run.SamplesDir, "classes-epoch-*.png").Order(StringComparer.Ordinal).ToArray();
+            if (last.Length > 0) report.AddImageRow(Pick(last).Select(p => (p, Path.GetFileNameWithoutExtension(p))));
+        }
+
+        var grids = Directory.GetFiles(run.SamplesDir, "epoch-*.png").Order(StringComparer.Ordinal).ToArray();
+        if (grids.Length > 0)
+        {
+            report.AddHeading("Samples during training (fixed z)");
+            report.AddImageRow(Pick(grids).Select(p => (p, Path.GetFileNameWithoutExtension(p))));
+        }
+        report.AddHeading("Configuration");
+        report.AddPreformatted(JsonSerializer.Serialize(config, JsonDefaults.Options));
+        report.Save(run.ReportPath);
+    }
+
+    /// <summary>The first, middle and last of a sorted list (early, middle, late epochs).</summary>
+    private static IEnumerable<string> Pick(string[] sorted) =>
+        sorted.Length <= 3 ? sorted : [sorted[0], sorted[sorted.Length / 2], sorted[^1]];
+
+    private static double[] LargestClass(MetricsLog curve) =>
+        curve.ReadAll().Where(r => r.TryGetProperty("fd", out _))
+            .Select(r => r.TryGetProperty("class_histogram", out var h) && h.ValueKind == JsonValueKind.Array && h.GetArrayLength() > 0
+                ? h.EnumerateArray().Max(e => e.GetDouble()) : double.NaN)
+            .ToArray();
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using System.Text.Json;
+using GenSharp.Data;
+using GenSharp.Evaluation;
+using GenSharp.Output;
+using GenSharp.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Vae;
+
+/// <summary>
+/// VAEs on Fashion-MNIST end to end (SPEC §6): trains -ELBO with the shared <see cref="Trainer"/>
+/// (logging the reconstruction and KL terms), reports the test-set ELBO per epoch, and writes samples,
+/// reconstructions and a latent interpolation. <see cref="Load"/> gives a trained encoder/decoder to
+/// other models (latent diffusion, ES-DDPM).
+/// </summary>
+public sealed class VaeRecipe : IRunRecipe
+{
+    public string Kind => VaeConfig.Kind;
+
+    public static VaeConfig Resolve(VaeConfig config, Device device)
+    {
+        config.Validate();
+        using var train = LoadTrain(config, null);
+        if (config.Batch > train.Count) throw new ConfigException($"--batch {config.Batch}: larger than the {train.Count} training images");
+        return config with { DataHash = train.ContentHash, Environment = RunEnvironment.Capture(device) };
+    }
+
+    /// <summary>The trained VAE of a run (latest checkpoint), in eval mode: for reuse as an autoencoder or fast prior.</summary>
+    public static VariationalAutoencoder Load(RunDirectory run, Device device)
+    {
+        var config = RunConfigFile.Read<VaeConfig>(run).Validate();
+        string checkpoint = Checkpoint.FindLatest(run.CheckpointsDir)
+            ?? throw new ConfigException($"{run.Root} has no checkpoint yet; train it first (gensharp train vae ... --resume)");
+        var vae = new VariationalAutoencoder(config.Network);
+        vae.to(device);
+        Checkpoint.LoadModule(checkpoint, "model", vae);
+        vae.eval();
+        return vae;
+    }
+
+    public static EvalOutcome Train(VaeConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter log)
+    {
+        using var train = LoadTrain(config, device);
+        using var test = LoadTest(config, device);
+        manual_seed(config.Seed);
+        using var rng = new Generator((ulong)config.Seed, device);
+        using var vae = new VariationalAutoencoder(config.Network);
+        vae.to(device);
+        using var optimizer = optim.AdamW(vae.parameters().Where(p => p.requires_grad), config.Lr, weight_decay: 0);
+        using var sampler = new BatchSampler(train.Count, config.Batch, config.Seed);
+        long total = (long)config.Epochs * sampler.BatchesPerEpoch;
+        var schedule = new LearningRateSchedule(config.Lr, total, Math.Min(config.WarmupSteps, total / 10), config.LrDecay);
+        Trainer? trainer = null;
+        Tensor Loss(long step)
+        {
+            var x = train.Batch(sampler.BatchIndices(step).to(device));
+            var terms = Elbo.Compute(vae, x, rng, config.KlWeight);
+            double recon = terms.Reconstruction.mean().item<float>(), kl = terms.Kl.mean().item<float>();
+            trainer!.Observe("recon_nats", recon);
+            trainer.Observe("kl_nats", kl);
+            trainer.Observe("elbo_nats", recon - kl);
+            return -terms.Elbo.mean();
+        }
+        trainer = new Trainer(new TrainerConfig(total, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery), vae, optimizer, schedule,
+            null, rng, run, Loss, new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
+        trainer.Every(sampler.BatchesPerEpoch, step =>
+        {
+            int epoch = (int)Math.Ceiling((double)step / sampler.BatchesPerEpoch);
+            var (elbo, recon, kl) = TestElbo(vae, test, config.Seed);
+            run.EvalCurve.Append(new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["test_elbo_nats"] = elbo, ["test_recon_nats"] = recon, ["test_kl_nats"] = kl });
+            using (var g = new Generator((ulong)config.Seed + 1, device))
+            using (var samples = vae.Sample(64, g, device))
+                ImageGrid.Save(samples, Path.Combine(run.SamplesDir, $"epoch-{epoch:D3}.png"), columns: 8, scale: 2);
+            if (!quiet) log.WriteLine($"epoch {epoch}: test ELBO {elbo:F2} nats/image (reconstruction {recon:F2}, KL {kl:F2})");
+        });
+        if (resume)
+        {
+            long from = trainer.Resume();
+            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {total}" : $"no checkpoint in {run.Name}; starting from step 0");
+        }
+        trainer.Run($"train {run.Name}", quiet);
+        return new VaeRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
+    }
+
+    /// <summary>Mean one-sample ELBO, reconstruction and KL (nats per image) over a data set, in eval mode with a fixed seed.</summary>
+    public static (double Elbo, double Reconstruction, double Kl) TestElbo(VariationalAutoencoder vae, ImageDataset data, long seed, int batch = 1000)
+    {
+        bool wasTraining = vae.training;
+        vae.eval();
+        using var noGrad = no_grad();
+        using var g = new Generator((ulong)seed + 3, data.Images.device);
+        double elbo = 0, recon = 0, kl = 0;
+        for (int s = 0; s < data.Count; s += batch)
+        {
+            using var scope = NewDisposeScope();
+            var terms = Elbo.Compute(vae, data.Images.narrow(0, s, Math.Min(batch, data.Count - s)), g);
+            elbo += terms.Elbo.sum().item<float>();
+            recon += terms.Reconstruction.sum().item<float>();
+            kl += terms.Kl.sum().item<float>();
+        }
+        if (wasTraining) vae.train();
+        return (elbo / data.Count, recon / data.Count, kl / data.Count);
+    }
+
+    public SampleOutcome Sample(RunDirectory run, SampleRequest request, Device device)
+    {
+        if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
+        using var vae = Load(run, device);
+        using var g = new Generator((ulong)request.Seed, device);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var samples = vae.Sample(request.N, g, device).cpu();
+        double seconds = clock.Elapsed.TotalSeconds;
+        string folder = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}");
+        ImageFiles.WriteFolder(samples, folder);
+        string grid = folder.TrimEnd('/') + ".png";
+        using (var first = samples.narrow(0, 0, Math.Min(100, request.N))) ImageGrid.Save(first, grid, columns: 10, scale: 2);
+        return new SampleOutcome([folder, grid], request.N, seconds, FunctionEvaluations: 1);
+    }
+
+    public EvalOutcome Evaluate(RunDirectory run, EvalRequest request, Device device)
+    {
+        var config = RunConfigFile.Read<VaeConfig>(run).Validate();
+        if (request.N < 100 || request.N > 10_000) throw new ConfigException($"--n {request.N}: must be between 100 and 10000 (the test set's size)");
+        using var vae = Load(run, device);
+        using var test = LoadTest(config, device);
+        var (elbo, recon, kl) = TestElbo(vae, test, request.Seed);
+        var metrics = new Dictionary<string, double?>
+        {
+            ["test_elbo_nats"] = elbo,
+            ["test_recon_nats"] = recon,
+            ["test_kl_nats"] = kl,
+            ["test_bits_per_dim"] = -elbo / (784 * Math.Log(2)),
+        };
+        using var g = new Generator((ulong)request.Seed, device);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var samples = vae.Sample(request.N, g, device).cpu();
+        metrics["samples_per_s"] = request.N / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        metrics["train_wall_time_s"] = run.Metrics.Series("wall_time_s").Values.LastOrDefault();
+        using var probe = ImageQualityProbe.TryCreate(request.N, config.DataDir, device, out string? skipped);
+        if (probe is not null)
+        {
+            var report = probe.Score(samples, request.Seed);
+            foreach (var (k, v) in report.ToDictionary()) metrics[k] = v;
+            metrics["largest_class_fraction"] = report.ClassHistogram.Max();
+        }
+        VaeFigures.Write(run, vae, test, samples, request.Seed, device);
+        var evalJson = new Dictionary<string, object?>
+        {
+            ["run"] = run.Name,
+            ["model"] = config.Model,
+            ["n"] = request.N,
+            ["seed"] = request.Seed,
+            ["likelihood"] = config.Network.Likelihood,
+            ["features"] = probe?.Version,
+            ["metrics_skipped"] = probe is null ? skipped : null,
+            ["metrics"] = metrics,
+            ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
+        };
+        AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
+        VaeReport.Write(run, config, metrics, probe is null ? skipped?.Split(';')[0] : null);
+        return new EvalOutcome(run.EvalPath, metrics);
+    }
+
+    private static ImageDataset LoadTest(VaeConfig config, Device device) =>
+        FashionMnist.Load(FashionMnistSplit.Test, config.DataDir, PixelRange.MinusOneToOne, config.TestLimit > 0 ? config.TestLimit : null, device);
+
+    private static ImageDataset LoadTrain(VaeConfig config, Device? device) =>
+        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null, device);
+}

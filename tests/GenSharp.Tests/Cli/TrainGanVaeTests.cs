@@ -1,0 +1,84 @@
+using GenSharp.Training;
+using GenSharp.Vae;
+using static TorchSharp.torch;
+
+namespace GenSharp.Tests.Cli;
+
+/// <summary>Small GAN and VAE runs on the first images of Fashion-MNIST.</summary>
+[Collection("training")]
+public sealed class TrainGanVaeTests
+{
+    private static readonly string[] SmallGan =
+        ["--loss", "ns", "--train-limit", "64", "--batch", "16", "--epochs", "2", "--checkpoint-every", "100", "--log-every", "2",
+         "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet"];
+
+    [Fact]
+    public void AKilledGanRunResumesToBitIdenticalWeightsOfBothNetworksAndOptimisers()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-gan-runs").FullName;
+        var full = CliRunner.Run(["train", "gan", "--runs", runs, "--name", "full", .. SmallGan]);
+        Assert.True(full.ExitCode == 0, full.Err);
+        var killed = CliRunner.Run(["train", "gan", "--runs", runs, "--name", "killed", .. SmallGan]);
+        Assert.True(killed.ExitCode == 0, killed.Err);
+
+        var run = RunDirectory.Open(Path.Combine(runs, "killed"));
+        Assert.True(File.Exists(run.CheckpointPath(4)) && File.Exists(run.CheckpointPath(8)), "one checkpoint per epoch of 4 generator steps");
+        Assert.True(File.Exists(Path.Combine(run.SamplesDir, "epoch-001.png")) && File.Exists(Path.Combine(run.SamplesDir, "epoch-002.png")));
+        File.Delete(run.CheckpointPath(8));
+        File.Delete(run.EvalPath);
+        var resumed = CliRunner.Run("train", "gan", "--runs", runs, "--name", "killed", "--resume", "--threads", "2", "--quiet");
+        Assert.True(resumed.ExitCode == 0, resumed.Err);
+        Assert.Equal([2.0, 4, 6, 8], run.Metrics.Series("d_loss").Steps);
+        Assert.True(File.Exists(run.ReportPath) && File.Exists(run.EvalPath));
+
+        using var a = Safetensors.Load(Path.Combine(runs, "full", "checkpoints", "step-00000008.safetensors"));
+        using var b = Safetensors.Load(run.CheckpointPath(8));
+        Assert.Contains(a.Tensors.Keys, k => k.StartsWith("optim.discriminator.", StringComparison.Ordinal));
+        Assert.Contains(a.Tensors.Keys, k => k.StartsWith("model.discriminator.", StringComparison.Ordinal));
+        foreach (var (name, t) in a.Tensors)
+            Assert.True(t.bytes.SequenceEqual(b.Tensors[name].bytes), $"{name} differs after resume");
+    }
+
+    [Fact]
+    public void AVaeWithASpatialLatentTrainsReportsItsTestElboAndIsReusableAsAnAutoencoder()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-vae-runs").FullName;
+        var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "500", "--batch", "32", "--epochs", "1",
+            "--latent-dim", "0", "--latent-channels", "4", "--eval-samples", "100", "--threads", "2", "--quiet");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("test_elbo_nats", r.Out);
+        var run = RunDirectory.Open(Path.Combine(runs, "v"));
+        var terms = run.Metrics.Series("elbo_nats").Values;
+        Assert.NotEmpty(terms);
+        Assert.All(run.Metrics.Series("kl_nats").Values, kl => Assert.True(kl >= 0));
+        foreach (var f in new[] { VaeFigures.SamplesPng, VaeFigures.ReconstructionsPng, VaeFigures.InterpolationPng })
+            Assert.True(File.Exists(Path.Combine(run.PlotsDir, f)), f);
+
+        using var vae = VaeRecipe.Load(run, CPU);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = rand(3, 1, 28, 28) * 2 - 1;
+        var (mu, logVar) = vae.Encoder.call(x);
+        Assert.Equal([3L, 4, 7, 7], mu.shape);
+        Assert.Equal(mu.shape, logVar.shape);
+        var image = vae.Decoder.DecodeImage(mu);
+        Assert.Equal([3L, 1, 28, 28], image.shape);
+        Assert.True(image.min().item<float>() >= -1 && image.max().item<float>() <= 1);
+    }
+
+    [Theory]
+    [InlineData("train", "gan", "--loss", "lsgan")]
+    [InlineData("train", "gan", "--instance-noise", "-1")]
+    [InlineData("train", "vae", "--likelihood", "poisson")]
+    [InlineData("lab", "dirac-gan", "--h", "0")]
+    [InlineData("lab", "divergences", "--theta", "0")]
+    public void BadSettingsAreOneLineErrorsWithExitCodeTwoAndNoRunDirectory(params string[] args)
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-bad").FullName;
+        var r = CliRunner.Run([.. args, .. args[0] == "train" ? new[] { "--runs", runs, "--quiet" } : new[] { "--out", Path.Combine(runs, "lab") }]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: ", r.Err);
+        Assert.Single(r.Err.Trim().Split('\n'));
+        Assert.Empty(Directory.GetDirectories(runs));
+    }
+}
