@@ -1,3 +1,4 @@
+using GenSharp.Runtime;
 using System.Text;
 using System.Text.Json;
 using GenSharp.Data;
