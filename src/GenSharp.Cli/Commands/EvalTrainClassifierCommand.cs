@@ -11,7 +11,7 @@ public static class EvalTrainClassifierCommand
     {
         var common = new CommonOptions();
         var output = new Option<string>("--output", "-o") { Description = "Weights file to write", DefaultValueFactory = _ => $"models/{FeatureClassifierConfig.Version}.safetensors" };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs over the 60k training images", DefaultValueFactory = _ => 10 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs over the 60k training images", DefaultValueFactory = _ => 20 };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 128 };
         var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate", DefaultValueFactory = _ => 3e-3 };
         var seed = new Option<long>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };

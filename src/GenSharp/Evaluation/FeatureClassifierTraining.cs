@@ -14,7 +14,7 @@ namespace GenSharp.Evaluation;
 /// </summary>
 public static class FeatureClassifierTraining
 {
-    public sealed record Options(int Epochs = 10, int Batch = 128, double Lr = 3e-3, long Seed = 0, string? DataDir = null);
+    public sealed record Options(int Epochs = 20, int Batch = 128, double Lr = 3e-3, long Seed = 0, string? DataDir = null);
 
     public sealed record Outcome(double TestAccuracy, double TrainSeconds, long Parameters, string Path);
 
