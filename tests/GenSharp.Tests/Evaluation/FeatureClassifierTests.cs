@@ -62,9 +62,9 @@ public sealed class FeatureClassifierTests
             return ImageMetrics.FromFeatures(extractor.Version, real, f, logits, seed: 1);
         }
 
-        var noise = new[] { 0.0, 0.1, 0.25, 0.5 }
+        var noise = new[] { 0.0, 0.05, 0.15, 0.3 }
             .Select(s => Score(test.Images + s * randn(test.Images.shape, generator: g))).ToList();
-        var blur = new[] { 0.0, 0.7, 1.2, 2.0 }.Select(s => Score(Blur(test.Images, s))).ToList();
+        var blur = new[] { 0.0, 0.6, 1.0, 1.6 }.Select(s => Score(Blur(test.Images, s))).ToList();
 
         foreach (var (name, series) in new[] { ("noise", noise), ("blur", blur) })
         {
