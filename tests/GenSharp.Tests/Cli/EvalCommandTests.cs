@@ -51,7 +51,7 @@ public sealed class EvalCommandTests
         using var scope = NewDisposeScope();
         PngFolder.Write(test.Images.narrow(0, 0, 300), Path.Combine(dir, "a"));
         PngFolder.Write(test.Images.narrow(0, 300, 300), Path.Combine(dir, "b"));
-        using var g = new TorchSharp.Generator(1, CPU);
+        using var g = new Generator(1, CPU);
         PngFolder.Write(rand([300, 1, 28, 28], generator: g) * 2 - 1, Path.Combine(dir, "noise"));
         double Fd(string x, string y)
         {
