@@ -24,7 +24,7 @@ public static class TrainDdpmCommand
         var data = new Option<string>("--data") { Description = "Training data: toy:mog2|8gaussians|rings|moons|swissroll, toy:FILE.json (a Gaussian mixture), fashion-mnist[:DIR] or png:DIR", DefaultValueFactory = _ => toy.Data };
         var name = new Option<string?>("--name") { Description = "Run name (folder under --runs); default ddpm-<data>" };
         var runs = new Option<string>("--runs") { Description = "Folder that holds run directories", DefaultValueFactory = _ => "runs" };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run's last checkpoint to its configured final step (other settings come from its config.json)" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run's last checkpoint to its configured final step, or to a larger --steps (other settings come from its config.json)" };
         var steps = new Option<long?>("--steps") { Description = $"Optimiser steps (default {toy.Steps} / {img.Steps})" };
         var batch = new Option<int?>("--batch") { Description = $"Batch size (default {toy.Batch} / {img.Batch})" };
         var lr = new Option<double?>("--lr") { Description = $"AdamW learning rate (default {toy.Lr:G3} / {img.Lr:G3})" };
@@ -63,7 +63,7 @@ public static class TrainDdpmCommand
             "(SPEC §3.2) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
             "Examples:\n  gensharp train ddpm --data toy:mog2 --steps 6000\n  gensharp train ddpm --data toy:rings --schedule cosine --name rings\n" +
             "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +
-            "  gensharp train ddpm --name small --resume");
+            "  gensharp train ddpm --name small --resume\n  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
         var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, evalEvery, evalN, finalEvalN, sampler, samplerSteps, eta, spacing };
         foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip, variance, seed, sampleEvery, checkpointEvery, logEvery, quiet, tensorBoard }
@@ -85,6 +85,11 @@ public static class TrainDdpmCommand
             {
                 run = RunDirectory.Open(root);
                 kind = RunConfigFile.ReadKind(run);
+                if (parse.GetValue(steps) is long extendTo)
+                {
+                    long before = RunExtension.ExtendSteps(run, extendTo);
+                    if (before != extendTo) output.WriteLine($"extending {run.Root} from {before} to {extendTo} steps");
+                }
             }
             else
             {

@@ -46,6 +46,46 @@ public sealed class TrainResumeTests
     }
 
     [Fact]
+    public void AConstantRateRunExtendedWithResumeStepsEqualsOneTrainedToThatStepFromTheStart()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-runs").FullName;
+        string[] common = ["--data", "toy:moons", "--batch", "32", "--hidden", "16", "--layers", "2", "--timesteps", "50", "--warmup", "10",
+                           "--lr-decay", "constant", "--checkpoint-every", "20", "--sample-every", "40", "--log-every", "10", "--threads", "2", "--quiet"];
+        var full = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "full", "--steps", "40", .. common]);
+        Assert.True(full.ExitCode == 0, full.Err);
+        var shortRun = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "short", "--steps", "20", .. common]);
+        Assert.True(shortRun.ExitCode == 0, shortRun.Err);
+
+        var lower = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "short", "--resume", "--steps", "10", "--quiet");
+        Assert.Equal(2, lower.ExitCode);
+        Assert.Contains("only be extended", lower.Err);
+
+        var extended = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "short", "--resume", "--steps", "40", "--threads", "2", "--quiet");
+        Assert.True(extended.ExitCode == 0, extended.Err);
+        var run = RunDirectory.Open(Path.Combine(runs, "short"));
+        Assert.Contains("\"steps\": 40", File.ReadAllText(run.ConfigPath));
+        Assert.Equal(Enumerable.Range(1, 4).Select(i => 10.0 * i), run.Metrics.Series("loss").Steps);
+        using var a = Safetensors.Load(Path.Combine(runs, "full", "checkpoints", "step-00000040.safetensors"));
+        using var b = Safetensors.Load(run.CheckpointPath(40));
+        foreach (var (name, t) in a.Tensors)
+            Assert.True(t.bytes.SequenceEqual(b.Tensors[name].bytes), $"{name} differs after extension");
+    }
+
+    [Fact]
+    public void ADecayingRunCannotBeExtendedAndItsConfigIsUntouched()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-runs").FullName;
+        var first = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "c", "--data", "toy:moons", "--steps", "20", "--batch", "32", "--hidden", "16",
+            "--timesteps", "50", "--lr-decay", "cosine", "--checkpoint-every", "10", "--sample-every", "20", "--threads", "2", "--quiet");
+        Assert.True(first.ExitCode == 0, first.Err);
+        string config = File.ReadAllText(Path.Combine(runs, "c", "config.json"));
+        var again = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "c", "--resume", "--steps", "40", "--quiet");
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("lr_decay 'cosine'", again.Err);
+        Assert.Equal(config, File.ReadAllText(Path.Combine(runs, "c", "config.json")));
+    }
+
+    [Fact]
     public void StartingOverAnExistingRunIsRefusedAndNothingIsLost()
     {
         string runs = Directory.CreateTempSubdirectory("gensharp-runs").FullName;
