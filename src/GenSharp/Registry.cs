@@ -15,6 +15,7 @@ public static class Registry
         [ImageDdpmConfig.Kind] = () => new ImageDdpmRecipe(),
         [Gan.GanConfig.Kind] = () => new Gan.GanRecipe(),
         [Vae.VaeConfig.Kind] = () => new Vae.VaeRecipe(),
+        [Score.Images.ImageNcsnConfig.Kind] = () => new Score.Images.ImageNcsnRecipe(),
     };
 
     /// <summary>The registered run kinds.</summary>

@@ -11,6 +11,7 @@ public static class EvalCommand
     {
         var common = new CommonOptions();
         var samplerOptions = new SamplerCliOptions();
+        var langevinOptions = new LangevinCliOptions();
         var bpd = new Option<int>("--bpd") { Description = "[images] also compute the variational bound (bits/dim) on this many held-out images (1,000 network evaluations each)", DefaultValueFactory = _ => 0 };
         var noFigures = new Option<bool>("--no-figures") { Description = "[images] skip the figures (forward/reverse process, sampler comparison, interpolation)" };
         var runDir = new Argument<string>("RUN_DIR") { Description = "A run directory written by gensharp train" };
@@ -18,20 +19,24 @@ public static class EvalCommand
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar" };
         var command = new Command("eval", "Sample a trained run and score the samples (exact metrics against the true density on 2D toys); writes eval.json and refreshes report.html.\n\n" +
-            "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3\n  gensharp eval runs/ddpm-fashion-mnist --n 10000 --sampler ddim --steps 50\n  gensharp eval runs/ddpm-fashion-mnist --n 1000 --sampler ddpm --bpd 100\n  gensharp eval real\n  gensharp eval fd A_DIR B_DIR\n  gensharp eval train-classifier");
+            "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3\n  gensharp eval runs/ddpm-fashion-mnist --n 10000 --sampler ddim --steps 50\n  gensharp eval runs/ddpm-fashion-mnist --n 1000 --sampler ddpm --bpd 100\n  gensharp eval runs/ncsn-fashion-mnist --n 1000 --T 5\n  gensharp eval real\n  gensharp eval fd A_DIR B_DIR\n  gensharp eval train-classifier");
         command.Arguments.Add(runDir);
         command.Subcommands.Add(EvalTrainClassifierCommand.Build());
         command.Subcommands.Add(EvalFdCommand.Build());
         command.Subcommands.Add(EvalRealCommand.Build());
         foreach (var o in new Option[] { n, seed, quiet, bpd, noFigures }) command.Options.Add(o);
         samplerOptions.AddTo(command);
+        langevinOptions.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
             var run = RunDirectory.Open(parse.GetValue(runDir)!);
-            var recipe = Registry.Recipe(RunConfigFile.ReadKind(run));
-            var outcome = recipe.Evaluate(run, new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), samplerOptions.Read(parse), parse.GetValue(bpd), !parse.GetValue(noFigures)), device);
+            string kind = RunConfigFile.ReadKind(run);
+            var langevin = langevinOptions.Read(parse);
+            LangevinCliOptions.RefuseFor(kind, langevin);
+            var recipe = Registry.Recipe(kind);
+            var outcome = recipe.Evaluate(run, new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), samplerOptions.Read(parse), parse.GetValue(bpd), !parse.GetValue(noFigures), langevin), device);
             var w = parse.InvocationConfiguration.Output;
             w.WriteLine($"wrote {outcome.EvalPath}");
             w.WriteLine($"report: {run.ReportPath}");

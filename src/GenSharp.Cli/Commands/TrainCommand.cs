@@ -17,6 +17,7 @@ public static class TrainCommand
         command.Subcommands.Add(TrainDdpmCommand.Build());
         command.Subcommands.Add(TrainGanCommand.Build());
         command.Subcommands.Add(TrainVaeCommand.Build());
+        command.Subcommands.Add(TrainNcsnCommand.Build());
         return command;
     }
 }

@@ -27,11 +27,14 @@ public sealed record ImageDdpmEvaluationResult(
 public static class ImageDdpmEvaluation
 {
     /// <summary>The committed feature network, or null (with a one-line notice) when it cannot score this data.</summary>
-    public static FeatureExtractor? TryLoadExtractor(ImageDdpmConfig config, TextWriter log)
+    public static FeatureExtractor? TryLoadExtractor(ImageDdpmConfig config, TextWriter log) => TryLoadExtractor(config.Data, config.ImageShape, log);
+
+    /// <summary>The same for any image run: its <c>--data</c> and image shape (C, H, W).</summary>
+    public static FeatureExtractor? TryLoadExtractor(string data, int[] imageShape, TextWriter log)
     {
-        if (config.ImageShape is not [1, 28, 28])
+        if (imageShape is not [1, 28, 28])
         {
-            log.WriteLine($"note: Fréchet distance needs 28x28 grey images (the {FeatureClassifierConfig.Version} feature network); {config.Data} is {string.Join("x", config.ImageShape)}, so FD is skipped");
+            log.WriteLine($"note: Fréchet distance needs 28x28 grey images (the {FeatureClassifierConfig.Version} feature network); {data} is {string.Join("x", imageShape)}, so FD is skipped");
             return null;
         }
         try
@@ -46,10 +49,14 @@ public static class ImageDdpmEvaluation
     }
 
     /// <summary>Features of <paramref name="n"/> held-out images and the FD floor (n random training images vs them).</summary>
-    public static (Tensor Features, double Floor) ReferenceFeatures(FeatureExtractor extractor, ImageDdpmConfig config, int n, long seed)
+    public static (Tensor Features, double Floor) ReferenceFeatures(FeatureExtractor extractor, ImageDdpmConfig config, int n, long seed) =>
+        ReferenceFeatures(extractor, config.Data, n, seed);
+
+    /// <summary>The same for any image run's <c>--data</c> (images in [-1, 1], as the feature network expects).</summary>
+    public static (Tensor Features, double Floor) ReferenceFeatures(FeatureExtractor extractor, string data, int n, long seed)
     {
-        using var reference = ImageDdpmData.Reference(config.Data);
-        using var train = ImageDdpmData.Train(config.Data);
+        using var reference = ImageDdpmData.Reference(data);
+        using var train = ImageDdpmData.Train(data);
         if (n > reference.Count) throw new ConfigException($"--eval-n {n}: the held-out set has only {reference.Count} images");
         using var scope = NewDisposeScope();
         using var g = new Generator((ulong)seed + 17, CPU);
