@@ -37,7 +37,7 @@ public static class ImageNcsnFigures
         var used = (config.Sampling with { LevelsUsed = langevin.Sigmas.Length }).LevelIndices(sigmas.Length);
         var levelAxis = Enumerable.Range(1, sigmas.Length).Select(i => (double)i).ToArray();
         string path = NoiseLevelsPath(run);
-        new LinePlot { Title = $"Noise levels: L = {sigmas.Length}, gamma = {NoiseLevels.Ratio(sigmas):F4}; Langevin eps = {langevin.Eps:G3}, T = {langevin.StepsPerLevel}", XLabel = "level i", YLabel = "value (log scale)", LogY = true }
+        new LinePlot { Title = $"Noise levels: L = {sigmas.Length}, gamma = {NoiseLevels.Ratio(sigmas):F4}; Langevin eps = {langevin.Eps:G3}, T = {langevin.StepsPerLevel}", XLabel = "level i", YLabel = "value", LogY = true }
             .Add(levelAxis, sigmas, "sigma_i (trained)")
             .Add(used.Select(i => i + 1.0).ToArray(), Enumerable.Range(0, langevin.Sigmas.Length).Select(langevin.StepSize).ToArray(), "alpha_i = eps sigma_i^2 / sigma_L^2 (sampling)")
             .Save(path);
