@@ -37,7 +37,7 @@ public static class FashionMnist
         foreach (string f in new[] { imagesFile, labelsFile })
             if (!File.Exists(Path.Combine(dir, f)))
                 throw new DataFileException(
-                    $"Fashion-MNIST not found in {dir} (missing {f}); install it with `apt-get install -y dataset-fashion-mnist` or pass --data DIR");
+                    $"Fashion-MNIST not found in {dir} (missing {f}); install it with `apt-get install -y dataset-fashion-mnist` or point --data at the folder that holds the IDX files (train ddpm: --data fashion-mnist:DIR)");
         string imagesPath = Path.Combine(dir, imagesFile), labelsPath = Path.Combine(dir, labelsFile);
         var images = IdxReader.Read(imagesPath);
         var labels = IdxReader.Read(labelsPath);

@@ -6,6 +6,8 @@ namespace GenSharp.Evaluation;
 /// <summary>
 /// KID (Bińkowski et al.): the unbiased MMD^2 between feature sets with the cubic polynomial kernel
 /// k(x, y) = (x.y / d + 1)^3, averaged over random subsets; reported with its standard error over subsets.
+/// When a set has no more than <c>subsetSize</c> vectors, subsets of half the smaller set are drawn instead: subsets as
+/// large as the whole set would all be the same set, and their spread (the standard error) would be zero, not a measurement.
 /// </summary>
 public static class KernelInceptionDistance
 {
@@ -14,8 +16,9 @@ public static class KernelInceptionDistance
         using var scope = NewDisposeScope();
         var x = a.to_type(ScalarType.Float64);
         var y = b.to_type(ScalarType.Float64);
-        int m = (int)Math.Min(subsetSize, Math.Min(x.shape[0], y.shape[0]));
-        if (m < 2) throw new ArgumentException("KID needs at least 2 samples per set");
+        long n = Math.Min(x.shape[0], y.shape[0]);
+        int m = n > subsetSize ? subsetSize : (int)(n / 2);
+        if (m < 2) throw new ArgumentException($"KID needs at least 4 samples per set (got {n})");
         double d = x.shape[1];
         using var g = new Generator((ulong)seed + 7, CPU);
         var values = new double[subsets];

@@ -69,6 +69,18 @@ public sealed class FrechetDistanceTests
     }
 
     [Fact]
+    public void KidStandardErrorIsARealSpreadWhenTheSetsAreNoLargerThanASubset()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(10, CPU);
+        var x = randn([600, 16], generator: g);
+        var y = randn([600, 16], generator: g) + 0.2f;
+        var (kid, se) = KernelInceptionDistance.Compute(x, y, subsets: 30, subsetSize: 1000);
+        Assert.True(se > 1e-6 * Math.Abs(kid) && se > 1e-9, $"KID {kid} +- {se}: subsets of the whole set would give a zero spread");
+        Assert.True(kid > 3 * se, $"a 0.2 shift in every coordinate should be detected: KID {kid} +- {se}");
+    }
+
+    [Fact]
     public void PrecisionAndRecallSeparateQualityFromCoverage()
     {
         using var scope = NewDisposeScope();
