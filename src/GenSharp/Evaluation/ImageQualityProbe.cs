@@ -14,11 +14,13 @@ public sealed class ImageQualityProbe : IDisposable
 {
     private readonly FeatureExtractor _extractor;
     private readonly Tensor _realFeatures;
+    private readonly string? _dataDir;
 
-    private ImageQualityProbe(FeatureExtractor extractor, Tensor realFeatures)
+    private ImageQualityProbe(FeatureExtractor extractor, Tensor realFeatures, string? dataDir)
     {
         _extractor = extractor;
         _realFeatures = realFeatures;
+        _dataDir = dataDir;
     }
 
     /// <summary>The feature network's version, named beside every score.</summary>
@@ -48,7 +50,7 @@ public sealed class ImageQualityProbe : IDisposable
             using var test = FashionMnist.Load(FashionMnistSplit.Test, dataDir, PixelRange.MinusOneToOne, limit: nReal);
             var (features, _) = extractor.Extract(test.Images);
             skipped = null;
-            return new ImageQualityProbe(extractor, features.DetachFromDisposeScope());
+            return new ImageQualityProbe(extractor, features.DetachFromDisposeScope(), dataDir);
         }
         catch
         {
@@ -65,6 +67,12 @@ public sealed class ImageQualityProbe : IDisposable
         var (fg, lg) = _extractor.Extract(generated);
         return ImageMetrics.FromFeatures(Version, _realFeatures, fg, lg, seed, clock);
     }
+
+    /// <summary>
+    /// The floor (as many random training images as real ones, against the same first test images) and the noise
+    /// ceiling at this probe's n, so that a final score can be read beside them.
+    /// </summary>
+    public ReferenceBaselines.Result Baselines(long seed = 0) => ReferenceBaselines.Compute(_extractor, RealCount, seed, _dataDir);
 
     public void Dispose()
     {

@@ -115,11 +115,14 @@ public sealed class GanRecipe : IRunRecipe
             ["train_wall_time_s"] = run.Metrics.Series("wall_time_s").Values.LastOrDefault(),
         };
         ImageMetricsReport? report = null;
+        ReferenceBaselines.Result? baselines = null;
         if (probe is not null)
         {
             report = probe.Score(samples, request.Seed);
             foreach (var (k, v) in report.ToDictionary()) metrics[k] = v;
             metrics["largest_class_fraction"] = report.ClassHistogram.Max();
+            baselines = probe.Baselines(request.Seed);
+            BaselineTable.AddBaselineMetrics(metrics, baselines.RealVsReal, baselines.NoiseVsReal);
             new BarPlot(FashionMnist.ClassNames, report.ClassHistogram)
             {
                 Title = $"predicted classes of {request.N} samples",
@@ -141,7 +144,7 @@ public sealed class GanRecipe : IRunRecipe
             ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
-        GanReport.Write(run, config, metrics, probe is null ? FirstClause(skipped) : null);
+        GanReport.Write(run, config, metrics, probe is null ? FirstClause(skipped) : null, report, baselines);
         return new EvalOutcome(run.EvalPath, metrics);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GenSharp.Evaluation;
 using GenSharp.Output;
 using GenSharp.Training;
 
@@ -8,7 +9,8 @@ namespace GenSharp.Gan;
 /// <summary>report.html of a GAN run: losses, the critic's Wasserstein estimate, metrics and class histogram per epoch, sample grids, final metrics, configuration.</summary>
 public static class GanReport
 {
-    public static void Write(RunDirectory run, GanConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped)
+    public static void Write(RunDirectory run, GanConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped,
+        ImageMetricsReport? scores = null, ReferenceBaselines.Result? baselines = null)
     {
         var report = new HtmlReport($"GAN ({config.Loss}) on Fashion-MNIST — {run.Name}");
         report.AddParagraph($"Objective {config.Loss}, {config.Optimizer} lr {config.Lr} (betas {config.Beta1}, {config.Beta2}), n_critic {config.NCritic}, batch {config.Batch}, " +
@@ -18,7 +20,10 @@ public static class GanReport
 
         report.AddHeading("Final metrics");
         if (metricsSkipped is not null) report.AddParagraph($"FD, KID, precision/recall were not computed: {metricsSkipped}.");
-        report.AddTable(["metric", "value"], metrics.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value?.ToString("G5", CultureInfo.InvariantCulture) ?? "n/a"]));
+        if (scores is not null && baselines is not null)
+            BaselineTable.AddTo(report, $"{config.Loss} generator", scores, baselines.RealVsReal, baselines.NoiseVsReal);
+        report.AddTable(["metric", "value"], metrics.Where(kv => !kv.Key.EndsWith("_floor", StringComparison.Ordinal) && !kv.Key.EndsWith("_noise", StringComparison.Ordinal))
+            .Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value?.ToString("G5", CultureInfo.InvariantCulture) ?? "n/a"]));
         report.AddImageRow([(Path.Combine(run.PlotsDir, "samples.png"), "samples of the final generator"), (Path.Combine(run.PlotsDir, "class-histogram.png"), "predicted classes of the samples")]);
 
         report.AddHeading("Training curves");

@@ -140,11 +140,15 @@ public sealed class VaeRecipe : IRunRecipe
         metrics["samples_per_s"] = request.N / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         metrics["train_wall_time_s"] = run.Metrics.Series("wall_time_s").Values.LastOrDefault();
         using var probe = ImageQualityProbe.TryCreate(request.N, config.DataDir, device, out string? skipped);
+        ImageMetricsReport? scores = null;
+        ReferenceBaselines.Result? baselines = null;
         if (probe is not null)
         {
-            var report = probe.Score(samples, request.Seed);
-            foreach (var (k, v) in report.ToDictionary()) metrics[k] = v;
-            metrics["largest_class_fraction"] = report.ClassHistogram.Max();
+            scores = probe.Score(samples, request.Seed);
+            foreach (var (k, v) in scores.ToDictionary()) metrics[k] = v;
+            metrics["largest_class_fraction"] = scores.ClassHistogram.Max();
+            baselines = probe.Baselines(request.Seed);
+            BaselineTable.AddBaselineMetrics(metrics, baselines.RealVsReal, baselines.NoiseVsReal);
         }
         VaeFigures.Write(run, vae, test, samples, request.Seed, device);
         var evalJson = new Dictionary<string, object?>
@@ -160,7 +164,7 @@ public sealed class VaeRecipe : IRunRecipe
             ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
-        VaeReport.Write(run, config, metrics, probe is null ? skipped?.Split(';')[0] : null);
+        VaeReport.Write(run, config, metrics, probe is null ? skipped?.Split(';')[0] : null, scores, baselines);
         return new EvalOutcome(run.EvalPath, metrics);
     }
 

@@ -1,3 +1,4 @@
+using GenSharp.Evaluation;
 using System.Globalization;
 using System.Text.Json;
 using GenSharp.Output;
@@ -8,7 +9,8 @@ namespace GenSharp.Vae;
 /// <summary>report.html of a VAE run: test ELBO and its terms, training curves, samples, reconstructions, interpolation, configuration.</summary>
 public static class VaeReport
 {
-    public static void Write(RunDirectory run, VaeConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped)
+    public static void Write(RunDirectory run, VaeConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped,
+        ImageMetricsReport? scores = null, ReferenceBaselines.Result? baselines = null)
     {
         var n = config.Network;
         var report = new HtmlReport($"VAE on Fashion-MNIST — {run.Name}");
@@ -17,7 +19,10 @@ public static class VaeReport
             "ELBO = E_q[log p(x|z)] - KL(q(z|x) || N(0, I)), in nats per image (one reparameterised sample per image); higher is better.");
         report.AddHeading("Test-set metrics");
         if (metricsSkipped is not null) report.AddParagraph($"FD, KID, precision/recall of prior samples were not computed: {metricsSkipped}.");
-        report.AddTable(["metric", "value"], metrics.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value?.ToString("G6", CultureInfo.InvariantCulture) ?? "n/a"]));
+        report.AddTable(["metric", "value"], metrics.Where(kv => !kv.Key.EndsWith("_floor", StringComparison.Ordinal) && !kv.Key.EndsWith("_noise", StringComparison.Ordinal))
+            .Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value?.ToString("G6", CultureInfo.InvariantCulture) ?? "n/a"]));
+        if (scores is not null && baselines is not null)
+            BaselineTable.AddTo(report, "VAE prior samples", scores, baselines.RealVsReal, baselines.NoiseVsReal);
         report.AddImageRow([(Path.Combine(run.PlotsDir, VaeFigures.SamplesPng), "decoded prior samples z ~ N(0, I)")]);
         report.AddImage(Path.Combine(run.PlotsDir, VaeFigures.ReconstructionsPng), "test images (top) and their reconstructions from the latent mean (bottom)");
         report.AddImage(Path.Combine(run.PlotsDir, VaeFigures.InterpolationPng), "decoded straight lines between the latent means of two test images");

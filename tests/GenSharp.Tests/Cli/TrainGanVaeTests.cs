@@ -30,6 +30,7 @@ public sealed class TrainGanVaeTests
         Assert.True(resumed.ExitCode == 0, resumed.Err);
         Assert.Equal([2.0, 4, 6, 8], run.Metrics.Series("d_loss").Steps);
         Assert.True(File.Exists(run.ReportPath) && File.Exists(run.EvalPath));
+        AssertScoredBesideFloorAndCeiling(run);
 
         using var a = Safetensors.Load(Path.Combine(runs, "full", "checkpoints", "step-00000008.safetensors"));
         using var b = Safetensors.Load(run.CheckpointPath(8));
@@ -48,6 +49,7 @@ public sealed class TrainGanVaeTests
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("test_elbo_nats", r.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "v"));
+        AssertScoredBesideFloorAndCeiling(run);
         var terms = run.Metrics.Series("elbo_nats").Values;
         Assert.NotEmpty(terms);
         Assert.All(run.Metrics.Series("kl_nats").Values, kl => Assert.True(kl >= 0));
@@ -80,5 +82,16 @@ public sealed class TrainGanVaeTests
         Assert.StartsWith("error: ", r.Err);
         Assert.Single(r.Err.Trim().Split('\n'));
         Assert.Empty(Directory.GetDirectories(runs));
+    }
+
+    /// <summary>eval.json carries the model's FD with the real-vs-real floor and the noise ceiling at the same n, and the report shows them side by side.</summary>
+    private static void AssertScoredBesideFloorAndCeiling(RunDirectory run)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.EvalPath));
+        var m = doc.RootElement.GetProperty("metrics");
+        double fd = m.GetProperty("fd").GetDouble(), floor = m.GetProperty("fd_floor").GetDouble(), noise = m.GetProperty("fd_noise").GetDouble();
+        Assert.True(floor >= 0 && floor < noise && fd > floor, $"fd {fd}, floor {floor}, noise {noise}");
+        Assert.True(m.GetProperty("recall_noise").GetDouble() < m.GetProperty("recall_floor").GetDouble());
+        Assert.Contains("floor: train vs test", File.ReadAllText(run.ReportPath));
     }
 }

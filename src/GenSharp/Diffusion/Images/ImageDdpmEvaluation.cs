@@ -106,8 +106,7 @@ public static class ImageDdpmEvaluation
                 config.Data.StartsWith("fashion-mnist:", StringComparison.Ordinal) ? config.Data["fashion-mnist:".Length..] : null);
             (floor, ceiling) = (baselines.RealVsReal, baselines.NoiseVsReal);
             foreach (var (k, v) in modelReport.ToDictionary()) metrics[k] = v;
-            foreach (var (k, v) in floor.ToDictionary()) metrics[k + "_floor"] = v;
-            foreach (var (k, v) in ceiling.ToDictionary()) metrics[k + "_noise"] = v;
+            BaselineTable.AddBaselineMetrics(metrics, floor, ceiling);
             json["features"] = extractor.Version;
             json["n_reference"] = n;
             json["class_histogram"] = modelReport.ClassHistogram;

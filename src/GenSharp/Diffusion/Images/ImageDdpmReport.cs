@@ -1,3 +1,4 @@
+using GenSharp.Evaluation;
 using System.Globalization;
 using System.Text.Json;
 using GenSharp.Output;
@@ -22,15 +23,7 @@ public static class ImageDdpmReport
             var m = evaluation.Metrics;
             if (evaluation.Model is { } model && evaluation.Floor is { } floor && evaluation.Ceiling is { } ceiling)
             {
-                html.AddTable(["metric", $"model ({evaluation.Json["sampler_label"]})", "floor: train vs test", "ceiling: noise vs test"],
-                [
-                    ["Fréchet distance", F(model.FrechetDistance), F(floor.FrechetDistance), F(ceiling.FrechetDistance)],
-                    ["KID", $"{F(model.Kid)} ± {F(model.KidStandardError)}", $"{F(floor.Kid)} ± {F(floor.KidStandardError)}", $"{F(ceiling.Kid)} ± {F(ceiling.KidStandardError)}"],
-                    ["precision", F(model.Precision), F(floor.Precision), F(ceiling.Precision)],
-                    ["recall", F(model.Recall), F(floor.Recall), F(ceiling.Recall)],
-                    ["classifier score", F(model.ClassifierScore), F(floor.ClassifierScore), F(ceiling.ClassifierScore)],
-                ]);
-                html.AddParagraph($"Features: {model.Extractor}; {model.NGenerated} samples against {model.NReal} held-out images.");
+                BaselineTable.AddTo(html, $"{evaluation.Json["sampler_label"]}", model, floor, ceiling);
                 string hist = Path.Combine(run.PlotsDir, "class-histogram.png");
                 var classes = Enumerable.Range(0, model.ClassHistogram.Length).Select(i => (double)i).ToArray();
                 new LinePlot { Title = "Predicted classes of the samples (a flat line = every class equally often)", XLabel = "class " + string.Join(", ", evaluation.ClassNames.Select((c, i) => $"{i}={c}")), YLabel = "fraction" }

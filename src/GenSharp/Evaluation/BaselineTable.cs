@@ -1,0 +1,37 @@
+using System.Globalization;
+using GenSharp.Output;
+
+namespace GenSharp.Evaluation;
+
+/// <summary>
+/// The table every image-model report shows (SPEC §7): a model's FD, KID, precision, recall and classifier score in
+/// one column, the real-vs-real floor and the noise ceiling at the same n beside it, so that a reader can judge a number.
+/// </summary>
+public static class BaselineTable
+{
+    public static HtmlReport AddTo(HtmlReport html, string modelLabel, ImageMetricsReport model, ImageMetricsReport floor, ImageMetricsReport ceiling)
+    {
+        html.AddTable(["metric", $"model ({modelLabel})", "floor: train vs test", "ceiling: noise vs test"],
+        [
+            ["Fréchet distance", F(model.FrechetDistance), F(floor.FrechetDistance), F(ceiling.FrechetDistance)],
+            ["KID", Kid(model), Kid(floor), Kid(ceiling)],
+            ["precision", F(model.Precision), F(floor.Precision), F(ceiling.Precision)],
+            ["recall", F(model.Recall), F(floor.Recall), F(ceiling.Recall)],
+            ["classifier score", F(model.ClassifierScore), F(floor.ClassifierScore), F(ceiling.ClassifierScore)],
+        ]);
+        html.AddParagraph($"Features: {model.Extractor}; {model.NGenerated} samples against {model.NReal} held-out images; " +
+                          $"the floor compares {floor.NGenerated} training images with the same held-out images.");
+        return html;
+    }
+
+    /// <summary>Adds <c>&lt;key&gt;_floor</c> and <c>&lt;key&gt;_noise</c> entries for every metric of the two baselines.</summary>
+    public static void AddBaselineMetrics(IDictionary<string, double?> metrics, ImageMetricsReport floor, ImageMetricsReport ceiling)
+    {
+        foreach (var (k, v) in floor.ToDictionary()) metrics[k + "_floor"] = v;
+        foreach (var (k, v) in ceiling.ToDictionary()) metrics[k + "_noise"] = v;
+    }
+
+    private static string Kid(ImageMetricsReport r) => $"{F(r.Kid)} ± {F(r.KidStandardError)}";
+
+    private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("G4", CultureInfo.InvariantCulture);
+}
