@@ -3,6 +3,7 @@ using System.Text.Json;
 using GenSharp.Bench;
 using GenSharp.Nn;
 using GenSharp.Runtime;
+using GenSharp.Training;
 using TorchSharp;
 
 namespace GenSharp.Cli.Commands;
@@ -20,23 +21,26 @@ public static class BenchUNetStepCommand
         var memory = new Option<bool>("--memory") { Description = "Instead of timing, report resident memory (VmRSS) after --n1 and --n2 steps" };
         var n1 = new Option<int>("--n1") { Description = "With --memory: first reading after this many steps", DefaultValueFactory = _ => 200 };
         var n2 = new Option<int>("--n2") { Description = "With --memory: second reading after this many steps", DefaultValueFactory = _ => 2000 };
+        var precision = new Option<string>("--precision") { Description = "fp32, or bf16 mixed precision (bfloat16 forward/backward, fp32 master weights and AdamW)", DefaultValueFactory = _ => TrainingPrecision.Fp32 };
         var json = new Option<bool>("--json") { Description = "One JSON line" };
         var command = new Command("unet-step",
             "Time one full DDPM training step of the reference U-Net (SPEC §3.2) on 28x28x1 inputs: random t, noising, " +
             "forward, L_simple, backward, AdamW lr 2e-4, exactly like the PyTorch peer bench/peer/ddpm_step.py. " +
             "Reports median/min step time and GFLOP/s (analytic FLOPs, backward = 2 x forward).\n\n" +
             "Examples:\n  gensharp bench unet-step --threads 2 --json\n  gensharp bench unet-step --batch 128 --ch 64\n" +
+            "  gensharp bench unet-step --precision bf16 --threads 2 --json\n" +
             "  gensharp bench unet-step --memory --n1 200 --n2 2000 --json");
-        foreach (var o in new Option[] { batch, steps, warmup, ch, memory, n1, n2, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { batch, steps, warmup, ch, precision, memory, n1, n2, json }) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>
         {
+            string arithmetic = TrainingPrecision.Validate(parse.GetValue(precision)!);
             var device = TorchRuntime.Initialize(common.Read(parse));
             var config = new UNetConfig { Channels = parse.GetValue(ch) }.Validate();
             var line = new Dictionary<string, object> { ["bench"] = "unet-step" };
             if (parse.GetValue(memory))
             {
-                var m = UNetStepBenchmark.Memory(config, parse.GetValue(batch), parse.GetValue(n1), parse.GetValue(n2), device);
+                var m = UNetStepBenchmark.Memory(config, parse.GetValue(batch), parse.GetValue(n1), parse.GetValue(n2), device, precision: arithmetic);
                 line["params"] = m.Params;
                 line["batch"] = m.Batch;
                 line[$"rss_mb_after_{m.StepsA}"] = Math.Round(m.RssBytesA / 1048576.0, 1);
@@ -49,7 +53,7 @@ public static class BenchUNetStepCommand
             }
             else
             {
-                var r = UNetStepBenchmark.Run(config, parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(warmup), device);
+                var r = UNetStepBenchmark.Run(config, parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(warmup), device, precision: arithmetic);
                 line["params"] = r.Params;
                 line["batch"] = r.Batch;
                 line["steps"] = r.Step.Repetitions;
@@ -60,6 +64,7 @@ public static class BenchUNetStepCommand
                 line["gflops"] = Math.Round(r.Gflops, 2);
                 line["flop_convention"] = "analytic conv/linear/attention matmuls, multiply-add = 2, backward = 2 x forward";
             }
+            line["precision"] = arithmetic;
             line["threads"] = torch.get_num_threads();
             line["device"] = device.ToString();
             var w = parse.InvocationConfiguration.Output;

@@ -57,15 +57,16 @@ public static class TrainDdpmCommand
         var sampler = new Option<string?>("--sampler") { Description = $"[images] sampler for grids and evaluations: ddpm, ddim or dpmpp (default {img.Sampler.Name})" };
         var samplerSteps = new Option<int?>("--sampler-steps") { Description = $"[images] steps of that sampler (default {img.Sampler.Steps})" };
         var eta = new Option<double?>("--eta") { Description = $"[images] DDIM eta (default {img.Sampler.Eta})" };
+        var precision = new Option<string?>("--precision") { Description = $"[images] training arithmetic: fp32, or bf16 mixed precision (bfloat16 forward/backward, fp32 master weights; sampling stays fp32) (default {img.Precision})" };
         var spacing = new Option<string?>("--spacing") { Description = $"[images] timestep spacing: leading, linspace or trailing (default {img.Sampler.Spacing})" };
 
         var command = new Command("ddpm", "Train a DDPM (SPEC §2). On 2D toy data: an MLP noise predictor scored with exact metrics. On images: the reference U-Net " +
             "(SPEC §3.2) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
             "Examples:\n  gensharp train ddpm --data toy:mog2 --steps 6000\n  gensharp train ddpm --data toy:rings --schedule cosine --name rings\n" +
             "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +
-            "  gensharp train ddpm --name small --resume\n  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
+            "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
-        var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, evalEvery, evalN, finalEvalN, sampler, samplerSteps, eta, spacing };
+        var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, evalEvery, evalN, finalEvalN, sampler, samplerSteps, eta, spacing };
         foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip, variance, seed, sampleEvery, checkpointEvery, logEvery, quiet, tensorBoard }
                      .Concat(toyOnly).Concat(imageOnly))
             command.Options.Add(o);
@@ -137,6 +138,7 @@ public static class TrainDdpmCommand
                         LrDecay = parse.GetValue(lrDecay) ?? img.LrDecay,
                         EmaDecay = parse.GetValue(emaDecay) ?? img.EmaDecay,
                         GradClip = parse.GetValue(gradClip),
+                        Precision = parse.GetValue(precision) ?? img.Precision,
                         Flip = parse.GetValue(flip),
                         SampleEvery = parse.GetValue(sampleEvery) ?? img.SampleEvery,
                         EvalEvery = parse.GetValue(evalEvery) ?? img.EvalEvery,

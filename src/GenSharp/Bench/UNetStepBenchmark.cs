@@ -12,7 +12,7 @@ namespace GenSharp.Bench;
 /// </summary>
 public static class UNetStepBenchmark
 {
-    public sealed record Result(long Params, int Batch, TimingSummary Step, double GflopPerStep)
+    public sealed record Result(long Params, int Batch, TimingSummary Step, double GflopPerStep, string Precision)
     {
         /// <summary>Achieved GFLOP/s at the median step time.</summary>
         public double Gflops => GflopPerStep / Step.MedianSeconds;
@@ -24,12 +24,12 @@ public static class UNetStepBenchmark
         public double Ratio => (double)RssBytesB / RssBytesA;
     }
 
-    public static Result Run(UNetConfig config, int batch, int steps, int warmup, Device device, bool quiet = false)
+    public static Result Run(UNetConfig config, int batch, int steps, int warmup, Device device, bool quiet = false, string precision = "fp32")
     {
         if (steps < 1) throw new ConfigException($"--steps {steps}: must be at least 1");
         if (warmup < 0) throw new ConfigException($"--warmup {warmup}: must be at least 0");
         var cost = UNetCost.Of(config);
-        using var step = new UNetTrainingStep(config, batch, device);
+        using var step = new UNetTrainingStep(config, batch, device, precision: precision);
         var times = new List<double>();
         using (var progress = ProgressReporter.Start("bench unet-step", warmup + steps, quiet))
         {
@@ -41,18 +41,18 @@ public static class UNetStepBenchmark
                 progress.Report(i + 1, new Dictionary<string, double> { ["loss"] = loss });
             }
         }
-        return new Result(cost.Parameters, batch, TimingSummary.Of(times), cost.TrainingFlops(batch) / 1e9);
+        return new Result(cost.Parameters, batch, TimingSummary.Of(times), cost.TrainingFlops(batch) / 1e9, step.Precision);
     }
 
     /// <summary>Runs <paramref name="stepsB"/> steps and reads VmRSS after <paramref name="stepsA"/> and after the last.</summary>
-    public static MemoryResult Memory(UNetConfig config, int batch, int stepsA, int stepsB, Device device, bool quiet = false)
+    public static MemoryResult Memory(UNetConfig config, int batch, int stepsA, int stepsB, Device device, bool quiet = false, string precision = "fp32")
     {
         if (stepsA < 1 || stepsB <= stepsA)
             throw new ConfigException($"--n1 {stepsA} / --n2 {stepsB}: need 1 <= n1 < n2");
         if (ProcessMemory.ResidentBytes() is null)
             throw new ConfigException("the memory check reads /proc/self/status (VmRSS), which this system does not have");
         var clock = Stopwatch.StartNew();
-        using var step = new UNetTrainingStep(config, batch, device);
+        using var step = new UNetTrainingStep(config, batch, device, precision: precision);
         long rssA = 0, liveA = 0;
         using (var progress = ProgressReporter.Start("bench unet-step --memory", stepsB, quiet))
         {

@@ -93,7 +93,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     {
         CheckInput(x);
         using var scope = NewDisposeScope();
-        var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels)); // (B, 4ch)
+        var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels).to_type(x.dtype)); // (B, 4ch); embedded in fp32, run in x's type (bf16 when mixed precision)
         var h = conv_in.call(x);                                              // (B, ch, H, W)
         var skips = new Stack<Tensor>();
         skips.Push(h);

@@ -11,6 +11,9 @@ namespace GenSharp.Training;
 /// the run directory, and it owns: zero-grad / backward / clip / step, the learning rate, the EMA update,
 /// metrics.jsonl, atomic checkpoints (model, EMA, optimiser, schedule, RNG, step), resume, progress,
 /// and callbacks every N steps (sample grids, metric curves).
+/// With <see cref="MixedPrecision"/> the loss runs on its low-precision working copy: the loop copies the
+/// fp32 weights into it before the loss and its gradients back to the fp32 model after backward, so that
+/// clipping, the optimiser, the EMA and checkpoints only ever see fp32.
 /// One dispose scope per step keeps native memory flat.
 /// </summary>
 public sealed class Trainer
@@ -20,6 +23,7 @@ public sealed class Trainer
     private readonly optim.Optimizer _optimizer;
     private readonly LearningRateSchedule _schedule;
     private readonly Ema? _ema;
+    private readonly MixedPrecision? _mixedPrecision;
     private readonly Generator _rng;
     private readonly RunDirectory _run;
     private readonly Func<long, Tensor> _loss;
@@ -29,16 +33,18 @@ public sealed class Trainer
 
     /// <param name="loss">Computes the scalar loss for a (0-based) step; called inside the step's dispose scope.</param>
     /// <param name="checkpointMetadata">Extra strings saved in every checkpoint (e.g. the config JSON).</param>
+    /// <param name="mixedPrecision">A low-precision working copy of <paramref name="model"/> that the loss runs on (null: the loss runs on the model).</param>
     public Trainer(
         TrainerConfig config, nn.Module model, optim.Optimizer optimizer, LearningRateSchedule schedule,
         Ema? ema, Generator rng, RunDirectory run, Func<long, Tensor> loss,
-        IReadOnlyDictionary<string, string>? checkpointMetadata = null)
+        IReadOnlyDictionary<string, string>? checkpointMetadata = null, MixedPrecision? mixedPrecision = null)
     {
         _config = config.Validate();
         _model = model;
         _optimizer = optimizer;
         _schedule = schedule.Validate();
         _ema = ema;
+        _mixedPrecision = mixedPrecision;
         _rng = rng;
         _run = run;
         _loss = loss;
@@ -104,12 +110,14 @@ public sealed class Trainer
             using (var scope = NewDisposeScope())
             {
                 _optimizer.zero_grad();
+                _mixedPrecision?.CopyWeightsToWorking();
                 var loss = _loss(Step);
                 lossValue = loss.item<float>();
                 if (!double.IsFinite(lossValue))
                     throw new GenSharpException(
                         $"training diverged at step {Step + 1}: loss is {lossValue}; lower --lr or enable --grad-clip", 4);
                 loss.backward();
+                _mixedPrecision?.CopyGradientsToMaster();
                 if (_config.GradClip > 0)
                     gradNorm = nn.utils.clip_grad_norm_(parameters, _config.GradClip);
                 _optimizer.step();

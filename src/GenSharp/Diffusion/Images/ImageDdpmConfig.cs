@@ -28,6 +28,13 @@ public sealed record ImageDdpmConfig
     public double GradClip { get; init; } = 1.0;
     public double EmaDecay { get; init; } = 0.999;
 
+    /// <summary>
+    /// Training arithmetic: <c>fp32</c>, or <c>bf16</c> mixed precision (forward and backward on a bfloat16
+    /// copy of the U-Net, fp32 master weights for the optimiser, EMA and checkpoints; see
+    /// <see cref="Training.MixedPrecision"/>). Sampling and evaluation always run in fp32.
+    /// </summary>
+    public string Precision { get; init; } = Training.TrainingPrecision.Fp32;
+
     /// <summary>Random horizontal flips of training images (off by default: Fashion-MNIST items have an orientation).</summary>
     public bool Flip { get; init; }
 
@@ -74,6 +81,7 @@ public sealed record ImageDdpmConfig
         if (!(Data == "fashion-mnist" || Data.StartsWith("fashion-mnist:", StringComparison.Ordinal) || Data.StartsWith("png:", StringComparison.Ordinal)))
             throw new ConfigException($"--data {Data}: use fashion-mnist, fashion-mnist:DIR or png:DIR");
         if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
+        Training.TrainingPrecision.Validate(Precision);
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ConfigException($"--ema-decay {EmaDecay}: must be in [0, 1)");
         if (SampleEvery < 1) throw new ConfigException($"--sample-every {SampleEvery}: must be at least 1");
         if (EvalEvery < 0) throw new ConfigException($"--eval-every {EvalEvery}: must be >= 0 (0 = never)");

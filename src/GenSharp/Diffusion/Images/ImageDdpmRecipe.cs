@@ -55,6 +55,8 @@ public sealed class ImageDdpmRecipe : IRunRecipe
         using var shadow = new UNet(config.Network);
         shadow.to(device);
         using var ema = new Ema(model, shadow, config.EmaDecay);
+        using var mixed = config.Precision == TrainingPrecision.Bf16 ? new MixedPrecision(model, new UNet(config.Network).to(device)) : null;
+        var working = (UNet?)mixed?.Working;
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var optimizer = optim.AdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
         using var batches = new BatchSampler(data.Count, config.Batch, config.Seed);
@@ -66,10 +68,12 @@ public sealed class ImageDdpmRecipe : IRunRecipe
             var x0 = data.Batch(batches.BatchIndices(step).to(device));
             if (config.Flip)
                 x0 = where(rand([x0.shape[0], 1, 1, 1], generator: rng, device: device) < 0.5, x0.flip(3), x0);
-            return diffusion.LossSimple((x, t) => model.call(x, t), x0, rng);
+            return working is null
+                ? diffusion.LossSimple((x, t) => model.call(x, t), x0, rng)
+                : diffusion.LossSimple((x, t) => MixedPrecision.ToMaster(working.call(mixed!.ToWorking(x), t)), x0, rng); // bf16 network, fp32 loss
         }
         var trainer = new Trainer(trainerConfig, model, optimizer, schedule, ema, rng, run, Loss,
-            new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
+            new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) }, mixed);
 
         // sample grids from one fixed start noise, so that grids over training are comparable
         trainer.Every(config.SampleEvery, step =>
