@@ -10,6 +10,10 @@
 #   PYTHON    a Python with torch            (default: /usr/bin/python3, Debian's python3-torch)
 #   THREADS   threads for both sides         (default: 2)
 #   BATCH STEPS WARMUP CH                    (defaults: 64 20 3 32, the peer's)
+#   PRECISION fp32 or bf16                   (default: fp32). bf16 runs `gensharp bench unet-step --precision bf16`
+#             (bfloat16 working copy, fp32 masters) against the peer's unchanged ddpm_step.py with its U-Net's
+#             forward under torch.autocast("cpu", dtype=torch.bfloat16), through bench/peer_autocast_bf16.py
+#             (which says what it changes: GroupNorm stays fp32 there, PyTorch 1.13 cannot mix types in it)
 #   GENSHARP_ARGS  extra flags for gensharp bench unet-step
 #   PEER_ENV  extra environment for the peer, e.g. PEER_ENV=OMP_WAIT_POLICY=PASSIVE to give PyTorch the
 #             OpenMP waiting policy GenSharp sets for itself (see src/GenSharp/Runtime/OpenMpWaitPolicy.cs)
@@ -18,6 +22,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-3}"
 peer_dir="${PEER_DIR:-$here/../shared/bench/peer}"
 python="${PYTHON:-/usr/bin/python3}"
+precision="${PRECISION:-fp32}"
+case "$precision" in
+  fp32) peer=("$peer_dir/ddpm_step.py") ;;
+  bf16) peer=("$here/bench/peer_autocast_bf16.py" "$peer_dir/ddpm_step.py") ;;
+  *) echo "error: PRECISION=$precision: use fp32 or bf16" >&2; exit 2 ;;
+esac
 threads="${THREADS:-2}" batch="${BATCH:-64}" steps="${STEPS:-20}" warmup="${WARMUP:-3}" ch="${CH:-32}"
 [ -f "$peer_dir/ddpm_step.py" ] || { echo "error: no ddpm_step.py in $peer_dir; set PEER_DIR to the peer's folder" >&2; exit 2; }
 "$python" -c "import torch" 2>/dev/null || { echo "error: $python has no torch; set PYTHON to a Python with torch (Debian: apt-get install python3-torch)" >&2; exit 2; }
@@ -27,9 +37,9 @@ results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds: gensharp" >&2
-  g=$("$here/gensharp" bench unet-step --json --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" ${GENSHARP_ARGS:-} 2>/dev/null | tail -n 1)
+  g=$("$here/gensharp" bench unet-step --json --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" --precision "$precision" ${GENSHARP_ARGS:-} 2>/dev/null | tail -n 1)
   echo "round $r/$rounds: pytorch" >&2
-  p=$(env OMP_NUM_THREADS="$threads" ${PEER_ENV:-} "$python" "$peer_dir/ddpm_step.py" --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" | tail -n 1)
+  p=$(env OMP_NUM_THREADS="$threads" ${PEER_ENV:-} "$python" "${peer[@]}" --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" | tail -n 1)
   printf '%s\t%s\n' "$g" "$p" >> "$results"
 done
 
@@ -45,6 +55,7 @@ print(json.dumps({
     "bench": "unet-vs-peer",
     "rounds": len(rows),
     "batch": g[0]["batch"], "threads": g[0]["threads"],
+    "precision": g[0].get("precision", "fp32"), "peer_precision": p[0].get("precision", "fp32"),
     "params_gensharp": g[0]["params"], "params_peer": p[0]["params"],
     "peer": p[0].get("peer"), "peer_env": sys.argv[4],
     "gensharp_median_step_s": statistics.median(gm),
