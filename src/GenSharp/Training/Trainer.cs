@@ -160,6 +160,9 @@ public sealed class Trainer
                 {
                     action(Step);
                     _model.train();
+                    // a grid or an evaluation allocates far more than a step (batches of 250 without gradients): return
+                    // those pages, or the tuned allocator keeps them resident for the rest of the run
+                    Runtime.NativeMemory.ReleaseFreePages();
                 }
         }
         progress.Report(Step);
