@@ -87,25 +87,8 @@ public static class ImageDdpmReport
             new LinePlot { Title = "Training loss L_simple", XLabel = "step", YLabel = "loss", LogY = true, Smooth = 9 }.Add(steps, losses, "L_simple").Save(loss);
             html.AddImage(loss, "Loss per step (log scale), smoothed");
         }
-        var curve = run.EvalCurve;
-        var (evalSteps, fd) = curve.Series("fd");
-        if (evalSteps.Length > 0)
-        {
-            string fdPlot = Path.Combine(run.PlotsDir, "fd-over-training.png");
-            var (floorSteps, floorValues) = curve.Series("fd_floor");
-            new LinePlot { Title = "Fréchet distance during training", XLabel = "step", YLabel = "FD", LogY = true }
-                .Add(evalSteps, fd, $"EMA samples ({config.Sampler.Label}, n = {config.EvalSamples})")
-                .Add(floorSteps, floorValues, "floor: train vs test at the same n")
-                .Save(fdPlot);
-            html.AddImage(fdPlot, "FD over training (the course's FID-per-epoch figure)");
-        }
-        var grids = Directory.Exists(run.SamplesDir) ? Directory.GetFiles(run.SamplesDir, "step-*.png").Order(StringComparer.Ordinal).ToList() : [];
-        if (grids.Count > 0)
-        {
-            var pick = grids.Count <= 3 ? grids : [grids[0], grids[grids.Count / 2], grids[^1]];
-            html.AddParagraph("EMA samples early, midway and late in training (same start noise).");
-            html.AddImageRow(pick.Select(p => (p, Path.GetFileNameWithoutExtension(p))));
-        }
+        TrainingReportSections.AddFdCurve(html, run, $"EMA samples ({config.Sampler.Label}, n = {config.EvalSamples})", "FD over training (the course's FID-per-epoch figure)");
+        TrainingReportSections.AddGridProgression(html, run);
         html.AddHeading("Configuration");
         html.AddPreformatted(JsonSerializer.Serialize(config, JsonDefaults.Options));
         html.Save(run.ReportPath);

@@ -80,25 +80,8 @@ public static class ImageNcsnReport
             new LinePlot { Title = "Denoising score matching loss (weight sigma^2)", XLabel = "step", YLabel = "loss", LogY = true, Smooth = 9 }.Add(steps, losses, "DSM").Save(loss);
             html.AddImage(loss, "Loss per step (log scale), smoothed; it cannot reach 0: its minimum is the conditional variance of the noise given x~");
         }
-        var curve = run.EvalCurve;
-        var (evalSteps, fd) = curve.Series("fd");
-        if (evalSteps.Length > 0)
-        {
-            string fdPlot = Path.Combine(run.PlotsDir, "fd-over-training.png");
-            var (floorSteps, floorValues) = curve.Series("fd_floor");
-            new LinePlot { Title = "Fréchet distance during training", XLabel = "step", YLabel = "FD", LogY = true }
-                .Add(evalSteps, fd, $"EMA samples ({ImageNcsnRecipe.Label(langevin)}, n = {config.EvalSamples})")
-                .Add(floorSteps, floorValues, "floor: train vs test at the same n")
-                .Save(fdPlot);
-            html.AddImage(fdPlot, "FD over training");
-        }
-        var grids = Directory.Exists(run.SamplesDir) ? Directory.GetFiles(run.SamplesDir, "step-*.png").Order(StringComparer.Ordinal).ToList() : [];
-        if (grids.Count > 0)
-        {
-            var pick = grids.Count <= 3 ? grids : [grids[0], grids[grids.Count / 2], grids[^1]];
-            html.AddParagraph("EMA samples early, midway and late in training (same start noise).");
-            html.AddImageRow(pick.Select(p => (p, Path.GetFileNameWithoutExtension(p))));
-        }
+        TrainingReportSections.AddFdCurve(html, run, $"EMA samples ({ImageNcsnRecipe.Label(langevin)}, n = {config.EvalSamples})", "FD over training");
+        TrainingReportSections.AddGridProgression(html, run);
         html.AddHeading("Configuration");
         html.AddPreformatted(JsonSerializer.Serialize(config, JsonDefaults.Options));
         html.Save(run.ReportPath);
