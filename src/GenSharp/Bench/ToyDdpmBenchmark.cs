@@ -1,3 +1,4 @@
+using GenSharp.Training;
 using System.Diagnostics;
 using GenSharp.Diffusion;
 using GenSharp.Diffusion.Samplers;
@@ -25,7 +26,7 @@ public static class ToyDdpmBenchmark
         using var model = new MlpNoisePredictor(network);
         model.to(device);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(schedule, device));
-        using var opt = optim.AdamW(model.parameters(), 1e-3);
+        using var opt = new FusedAdamW(model.parameters(), 1e-3);
         var times = new List<double>();
         for (int i = 0; i < warmup + steps; i++)
         {

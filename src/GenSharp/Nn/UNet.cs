@@ -113,6 +113,8 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 
     private static Tensor ApplyStage(ModuleList<nn.Module> stage, Tensor h, Tensor e)
     {
+        if (stage.Count == 2 && stage[0] is Upsample && stage[1] is Conv2d upConv)
+            return NearestUpsampleConv.Forward(h, upConv.weight!, upConv.bias); // the stage's Upsample(nearest, 2) + Conv2d(3, padding 1), fused
         foreach (var layer in stage)
         {
             h = layer switch

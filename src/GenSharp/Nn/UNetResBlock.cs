@@ -17,7 +17,7 @@ public sealed class UNetResBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly Conv2d conv1;
     private readonly Linear temb;
     private readonly GroupNorm norm2;
-    private readonly Dropout drop;
+    private readonly nn.Module<Tensor, Tensor> drop;
     private readonly Conv2d conv2;
     private readonly Conv2d? skip;
 
@@ -27,7 +27,7 @@ public sealed class UNetResBlock : nn.Module<Tensor, Tensor, Tensor>
         conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
         temb = nn.Linear(timeDim, outChannels);
         norm2 = InitializedGroupNorm.Create(groups, outChannels);
-        drop = nn.Dropout(dropout);
+        drop = new HashDropout(dropout);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
         skip = inChannels != outChannels ? nn.Conv2d(inChannels, outChannels, 1) : null;
         InChannels = inChannels;

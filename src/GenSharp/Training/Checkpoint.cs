@@ -40,7 +40,7 @@ public static class Checkpoint
     private static void SaveOptimizer(Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata, OptimizerHelper opt, string tensorPrefix, string metaPrefix)
     {
         var dict = opt.state_dict();
-        metadata[metaPrefix + "type"] = opt.GetType().Name;
+        metadata[metaPrefix + "type"] = StateType(opt);
         metadata[metaPrefix + "param_groups"] = JsonSerializer.Serialize(dict.Options.Select(ScalarFields).ToList());
         var scalars = new List<Dictionary<string, double>>();
         for (int i = 0; i < dict.State.Count; i++)
@@ -130,8 +130,8 @@ public static class Checkpoint
         var md = content.Metadata;
         if (!md.TryGetValue(metaPrefix + "type", out var type))
             throw new CheckpointException($"{path}: no optimizer state; it cannot resume training");
-        if (type != opt.GetType().Name)
-            throw new CheckpointException($"{path}: optimizer state is {type}, but the run uses {opt.GetType().Name}");
+        if (type != StateType(opt))
+            throw new CheckpointException($"{path}: optimizer state is {type}, but the run uses {StateType(opt)}");
         var dict = opt.state_dict();
         var groups = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[metaPrefix + "param_groups"])!;
         var scalars = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[metaPrefix + "scalars"])!;
@@ -160,6 +160,9 @@ public static class Checkpoint
             }
         }
     }
+
+    /// <summary>The optimiser's state layout: <see cref="FusedAdamW"/> keeps AdamW's, so either resumes the other's checkpoints.</summary>
+    private static string StateType(OptimizerHelper opt) => opt is TorchSharp.Modules.AdamW ? "AdamW" : opt.GetType().Name;
 
     private static IEnumerable<FieldInfo> TensorFields(object o) =>
         o.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance).Where(f => f.FieldType == typeof(Tensor)).OrderBy(f => f.Name, StringComparer.Ordinal);

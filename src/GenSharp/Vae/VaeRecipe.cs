@@ -49,7 +49,7 @@ public sealed class VaeRecipe : IRunRecipe
         using var rng = new Generator((ulong)config.Seed, device);
         using var vae = new VariationalAutoencoder(config.Network);
         vae.to(device);
-        using var optimizer = optim.AdamW(vae.parameters().Where(p => p.requires_grad), config.Lr, weight_decay: 0);
+        using var optimizer = new FusedAdamW(vae.parameters().Where(p => p.requires_grad), config.Lr, weight_decay: 0);
         using var sampler = new BatchSampler(train.Count, config.Batch, config.Seed);
         long total = (long)config.Epochs * sampler.BatchesPerEpoch;
         var schedule = new LearningRateSchedule(config.Lr, total, Math.Min(config.WarmupSteps, total / 10), config.LrDecay);

@@ -58,7 +58,7 @@ public sealed class ImageDdpmRecipe : IRunRecipe
         using var mixed = config.Precision == TrainingPrecision.Bf16 ? new MixedPrecision(model, new UNet(config.Network).to(device)) : null;
         var working = (UNet?)mixed?.Working;
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
-        using var optimizer = optim.AdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
+        using var optimizer = new FusedAdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
         using var batches = new BatchSampler(data.Count, config.Batch, config.Seed);
 
         var schedule = new LearningRateSchedule(config.Lr, config.Steps, config.WarmupSteps, config.LrDecay);

@@ -54,7 +54,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         shadowModel.to(device);
         using var ema = new Ema(model, shadowModel, config.EmaDecay);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
-        using var optimizer = optim.AdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
+        using var optimizer = new FusedAdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
         using var mean = tensor(config.DataMean, device: device).to_type(ScalarType.Float32);
         using var std = tensor(config.DataStd, device: device).to_type(ScalarType.Float32);
 

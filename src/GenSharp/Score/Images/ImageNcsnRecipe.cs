@@ -99,7 +99,7 @@ public sealed class ImageNcsnRecipe : IRunRecipe
         shadow.to(device);
         using var ema = new Ema(model, shadow, config.EmaDecay);
         using var sigmaTable = tensor(sigmas, dtype: ScalarType.Float32, device: device);
-        using var optimizer = optim.AdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
+        using var optimizer = new FusedAdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
         using var batches = new BatchSampler(data.Count, config.Batch, config.Seed);
         var dsm = new DenoisingScoreMatching();
 
