@@ -15,6 +15,9 @@
 #             forward under torch.autocast("cpu", dtype=torch.bfloat16), through bench/peer_autocast_bf16.py
 #             (which says what it changes: GroupNorm stays fp32 there, PyTorch 1.13 cannot mix types in it)
 #   GENSHARP_ARGS  extra flags for gensharp bench unet-step
+#   GENSHARP_ENV   extra environment for gensharp, e.g. GENSHARP_ENV=GOMP_SPINCOUNT=300000 to give GenSharp
+#             libgomp's default waiting (spin 300,000 iterations, then sleep: what the peer does as installed)
+#             instead of the passive waiting it sets for itself
 #   PEER_ENV  extra environment for the peer, e.g. PEER_ENV=OMP_WAIT_POLICY=PASSIVE to give PyTorch the
 #             OpenMP waiting policy GenSharp sets for itself (see src/GenSharp/Runtime/OpenMpWaitPolicy.cs)
 set -euo pipefail
@@ -37,13 +40,13 @@ results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds: gensharp" >&2
-  g=$("$here/gensharp" bench unet-step --json --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" --precision "$precision" ${GENSHARP_ARGS:-} 2>/dev/null | tail -n 1)
+  g=$(env ${GENSHARP_ENV:-} "$here/gensharp" bench unet-step --json --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" --precision "$precision" ${GENSHARP_ARGS:-} 2>/dev/null | tail -n 1)
   echo "round $r/$rounds: pytorch" >&2
   p=$(env OMP_NUM_THREADS="$threads" ${PEER_ENV:-} "$python" "${peer[@]}" --threads "$threads" --batch "$batch" --steps "$steps" --warmup "$warmup" --ch "$ch" | tail -n 1)
   printf '%s\t%s\n' "$g" "$p" >> "$results"
 done
 
-"$python" - "$results" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "${PEER_ENV:-}" <<'PY'
+"$python" - "$results" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "${PEER_ENV:-}" "${GENSHARP_ENV:-}" <<'PY'
 import json, statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 g = [json.loads(a) for a, _ in rows]
@@ -57,7 +60,7 @@ print(json.dumps({
     "batch": g[0]["batch"], "threads": g[0]["threads"],
     "precision": g[0].get("precision", "fp32"), "peer_precision": p[0].get("precision", "fp32"),
     "params_gensharp": g[0]["params"], "params_peer": p[0]["params"],
-    "peer": p[0].get("peer"), "peer_env": sys.argv[4],
+    "peer": p[0].get("peer"), "peer_env": sys.argv[4], "gensharp_env": sys.argv[5],
     "gensharp_median_step_s": statistics.median(gm),
     "pytorch_median_step_s": statistics.median(pm),
     "ratio_gensharp_over_pytorch": statistics.median(ratios),

@@ -66,6 +66,7 @@ public static class BenchUNetStepCommand
             }
             line["precision"] = arithmetic;
             line["threads"] = torch.get_num_threads();
+            line["omp_wait"] = OpenMpWaitPolicy.Applied ?? "libgomp default";
             line["device"] = device.ToString();
             var w = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json)) w.WriteLine(JsonSerializer.Serialize(line));

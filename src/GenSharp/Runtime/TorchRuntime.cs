@@ -13,9 +13,9 @@ public static class TorchRuntime
     public static torch.Device Initialize(ComputeOptions options)
     {
         NativeMemory.TuneMalloc();
-        OpenMpWaitPolicy.Apply();
         if (options.Threads < 0)
             throw new ConfigException($"--threads {options.Threads}: must be 0 (all cores) or a positive count");
+        OpenMpWaitPolicy.ApplyFor(options.Threads);
         if (options.Threads > 0)
             torch.set_num_threads(options.Threads);
         return ResolveDevice(options.Device);
