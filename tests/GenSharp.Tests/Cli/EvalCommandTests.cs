@@ -44,6 +44,47 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
+    public void FdOfTwoIdenticalCsvFilesIsZero()
+    {
+        string dir = Directory.CreateTempSubdirectory("gensharp-fd0").FullName;
+        var rng = new Random(5);
+        var rows = Enumerable.Range(0, 500).Select(_ => Enumerable.Range(0, 8).Select(_ => rng.NextDouble() * 4 - 2).ToArray()).ToArray();
+        string a = WriteCsv(Path.Combine(dir, "a.csv"), rows);
+        string b = Path.Combine(dir, "b.csv");
+        File.Copy(a, b);
+        var (rc, output, err) = CliRunner.Run("eval", "fd", a, b, "--json");
+        Assert.True(rc == 0, err);
+        using var json = JsonDocument.Parse(output);
+        double fd = json.RootElement.GetProperty("fd").GetDouble();
+        Assert.True(Math.Abs(fd) < 1e-9, $"FD of a file with itself: {fd}");
+        Assert.Equal(500, json.RootElement.GetProperty("n_a").GetInt32());
+    }
+
+    /// <summary>
+    /// Line 1 is a header only when none of its cells is a number: a first row with one bad number is reported with
+    /// its file and line, not skipped; a dimension mismatch between the files names the file, the line and both dimensions.
+    /// </summary>
+    [Theory]
+    [InlineData("1.5,2x,3\n4,5,6\n7,8,9\n", "bad1.csv:1: not a row of finite numbers")]
+    [InlineData("f0,1,f2\n4,5,6\n7,8,9\n", "bad1.csv:1: not a row of finite numbers")]
+    [InlineData("1,2,nan\n4,5,6\n7,8,9\n", "bad1.csv:1: not a row of finite numbers")]
+    [InlineData("x,y\n\n1,2\n3,4\n", "bad1.csv:3: vectors of dimension 2, but")]
+    public void ABadFirstLineOrAnotherDimensionIsAOneLineErrorWithExitCodeTwo(string content, string expected)
+    {
+        string dir = Directory.CreateTempSubdirectory("gensharp-fdbad").FullName;
+        string good = WriteCsv(Path.Combine(dir, "good.csv"), [[1.0, 2, 3], [4, 5, 6], [7, 8, 10]]);
+        string bad = Path.Combine(dir, "bad1.csv");
+        File.WriteAllText(bad, content);
+        var (rc, output, err) = CliRunner.Run("eval", "fd", good, bad);
+        Assert.Equal(2, rc);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", err);
+        Assert.Contains(expected, err);
+        Assert.Single(err.Trim().Split('\n'));
+        if (expected.Contains("dimension")) Assert.Contains($"{good} has dimension 3", err);
+    }
+
+    [Fact]
     public void FdOfTwoImageFoldersIsSmallForRealImagesAndLargeAgainstNoise()
     {
         string dir = Directory.CreateTempSubdirectory("gensharp-fdimg").FullName;
