@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using GenSharp.Cli.Commands;
 using GenSharp.Data;
+using GenSharp.Evaluation;
 using static TorchSharp.torch;
 
 namespace GenSharp.Tests.Cli;
@@ -104,6 +106,35 @@ public sealed class EvalCommandTests
         }
         double real = Fd("a", "b"), noise = Fd("a", "noise");
         Assert.True(real < 0.1 * noise, $"real-vs-real FD {real} should be far below real-vs-noise {noise}");
+    }
+
+    /// <summary>The committed, checksummed weights are not overwritten by default (checked before any training starts).</summary>
+    [Fact]
+    public void TrainClassifierRefusesToOverwriteTheVersionedWeightsWithoutForce()
+    {
+        string dir = Directory.CreateTempSubdirectory("gensharp-tc").FullName;
+        string target = Path.Combine(dir, FeatureClassifierConfig.FileName);
+        File.Copy(FeatureExtractor.DefaultPath(), target);
+        var (rc, output, err) = CliRunner.Run("eval", "train-classifier", "-o", target, "--epochs", "1", "--threads", "1", "--quiet");
+        Assert.Equal(2, rc);
+        Assert.Equal("", output);
+        Assert.Contains("--force", err);
+        Assert.Contains("--output FILE", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Equal(FeatureClassifierConfig.Sha256, FeatureExtractor.Sha256Of(target));
+        // the same name that does not exist yet, or another name, is written without --force
+        EvalTrainClassifierCommand.RefuseToReplaceCommittedWeights(Path.Combine(dir, "other.safetensors"), force: false);
+        EvalTrainClassifierCommand.RefuseToReplaceCommittedWeights(Path.Combine(dir, "new", FeatureClassifierConfig.FileName), force: false);
+        EvalTrainClassifierCommand.RefuseToReplaceCommittedWeights(target, force: true);
+    }
+
+    /// <summary>The reproduce command stored in the weights' metadata is the command as typed (the tokens already hold the verbs).</summary>
+    [Fact]
+    public void TrainClassifierRecordsTheCommandAsTyped()
+    {
+        var parse = GenSharp.Cli.Program.BuildRoot().Parse(["eval", "train-classifier", "--epochs", "20", "--threads", "2", "-o", "/tmp/a b.safetensors"]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal("gensharp eval train-classifier --epochs 20 --threads 2 -o '/tmp/a b.safetensors'", EvalTrainClassifierCommand.ReproduceCommand(parse));
     }
 
     [Fact]
