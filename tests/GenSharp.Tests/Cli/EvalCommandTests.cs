@@ -137,6 +137,29 @@ public sealed class EvalCommandTests
         Assert.Equal("gensharp eval train-classifier --epochs 20 --threads 2 -o '/tmp/a b.safetensors'", EvalTrainClassifierCommand.ReproduceCommand(parse));
     }
 
+    /// <summary>eval's RUN_DIR argument belongs to eval alone: its sub-commands' help neither shows it in the usage line nor lists it.</summary>
+    [Fact]
+    public void EvalSubcommandHelpDoesNotShowTheParentsRunDirArgument()
+    {
+        var (rc, output, _) = CliRunner.Run("eval", "train-classifier", "--help");
+        Assert.Equal(0, rc);
+        Assert.Contains(" eval train-classifier [options]", output);
+        Assert.DoesNotContain("RUN_DIR", output);
+        Assert.DoesNotContain("Arguments:", output);
+        Assert.Contains("--force", output);
+
+        (rc, output, _) = CliRunner.Run("eval", "fd", "--help");
+        Assert.Equal(0, rc);
+        Assert.Contains(" eval fd <A> <B> [options]", output);
+        Assert.DoesNotContain("RUN_DIR", output);
+        Assert.Contains("Arguments:", output);
+
+        (rc, output, _) = CliRunner.Run("eval", "--help");
+        Assert.Equal(0, rc);
+        Assert.Contains(" eval <RUN_DIR> [command] [options]", output);
+        Assert.Contains("A run directory written by gensharp train", output);
+    }
+
     [Fact]
     public void RealPrintsTheFloorBelowTheCeiling()
     {
