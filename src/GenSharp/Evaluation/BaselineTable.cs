@@ -32,7 +32,7 @@ public static class BaselineTable
         foreach (var (k, v) in ceiling.ToDictionary()) metrics[k + "_noise"] = v;
     }
 
-    private static string Kid(ImageMetricsReport r) => $"{F(r.Kid)} ± {F(r.KidStd)} std over subsets";
+    private static string Kid(ImageMetricsReport r) => $"{F(r.Kid)} ± {F(r.KidStd)}";
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("G4", CultureInfo.InvariantCulture);
 }
