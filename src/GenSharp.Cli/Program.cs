@@ -40,6 +40,7 @@ public static class Program
             "  gensharp eval runs/ddpm-mog2");
         foreach (var command in CommandRegistry.All())
             root.Subcommands.Add(command);
+        SubcommandHelp.Install(root);
         return root;
     }
 }

@@ -34,5 +34,8 @@ public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Se
 public sealed record EvalRequest(int N, long Seed, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null, int BitsPerDimImages = 0, bool Figures = true,
     Score.Samplers.AnnealedLangevinOverrides? Langevin = null);
 
-/// <summary>The metrics written to eval.json, as name -> value (null where not applicable).</summary>
-public sealed record EvalOutcome(string EvalPath, IReadOnlyDictionary<string, double?> Metrics);
+/// <summary>
+/// The metrics written to eval.json, as name -> value (null where not applicable), and the feature network image
+/// metrics were computed with (null for 2D runs, or when image metrics were skipped).
+/// </summary>
+public sealed record EvalOutcome(string EvalPath, IReadOnlyDictionary<string, double?> Metrics, string? Features = null);

@@ -46,9 +46,10 @@ public static class EvalCommand
         return command;
     }
 
-    /// <summary>Prints the metrics as aligned name/value lines.</summary>
+    /// <summary>Prints the feature network image metrics were computed with (if any), then the metrics as aligned name/value lines.</summary>
     public static void PrintMetrics(TextWriter w, EvalOutcome outcome)
     {
+        if (outcome.Features is not null) w.WriteLine($"features: {outcome.Features}");
         foreach (var (k, v) in outcome.Metrics)
             w.WriteLine($"  {k,-32}{(v is null ? "n/a" : v.Value.ToString("G5", System.Globalization.CultureInfo.InvariantCulture))}");
     }

@@ -34,9 +34,7 @@ public static class EvalFdCommand
             using var scope = NewDisposeScope();
             if (csv)
             {
-                var fa = FeatureCsv.Load(pa);
-                var fb = FeatureCsv.Load(pb);
-                if (fa.shape[1] != fb.shape[1]) throw new DataFileException($"{pb}: vectors have dimension {fb.shape[1]}, but {pa} has {fa.shape[1]}");
+                var (fa, fb) = FeatureCsv.LoadPair(pa, pb);
                 result["features"] = "csv";
                 result["n_a"] = fa.shape[0];
                 result["n_b"] = fb.shape[0];

@@ -51,8 +51,8 @@ public static class TrainDdpmCommand
         var attn = new Option<string?>("--attn") { Description = $"[images] resolutions with self-attention, comma-separated, or none (default {string.Join(",", img.Network.AttentionResolutions)})" };
         var dropout = new Option<double?>("--dropout") { Description = $"[images] dropout in residual blocks (default {img.Network.Dropout})" };
         var flip = new Option<bool>("--flip") { Description = "[images] random horizontal flips of training images" };
-        var evalEvery = new Option<int?>("--eval-every") { Description = $"[images] steps between FD evaluations during training, 0 = never (default {img.EvalEvery})" };
-        var evalN = new Option<int?>("--eval-n") { Description = $"[images] samples per FD evaluation during training (default {img.EvalSamples})" };
+        var evalEvery = new Option<int?>("--eval-every") { Description = $"Steps between metric evaluations during training (exact metrics on toys, FD on images), 0 = never (default: --sample-every / {img.EvalEvery})" };
+        var evalN = new Option<int?>("--eval-n") { Description = $"Samples per metric evaluation during training (default {toy.CurveSamples} / {img.EvalSamples})" };
         var finalEvalN = new Option<int?>("--final-eval-n") { Description = $"[images] samples of the evaluation after training, 0 = skip (default {img.FinalEvalSamples})" };
         var sampler = new Option<string?>("--sampler") { Description = $"[images] sampler for grids and evaluations: ddpm, ddim or dpmpp (default {img.Sampler.Name})" };
         var samplerSteps = new Option<int?>("--sampler-steps") { Description = $"[images] steps of that sampler (default {img.Sampler.Steps})" };
@@ -63,11 +63,12 @@ public static class TrainDdpmCommand
         var command = new Command("ddpm", "Train a DDPM (SPEC §2). On 2D toy data: an MLP noise predictor scored with exact metrics. On images: the reference U-Net " +
             "(SPEC §3.2) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
             "Examples:\n  gensharp train ddpm --data toy:mog2 --steps 6000\n  gensharp train ddpm --data toy:rings --schedule cosine --name rings\n" +
+            "  gensharp train ddpm --data toy:mine.json --eval-every 500 --eval-n 5000 --name mine   (the mixture is copied into the run)\n" +
             "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +
             "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
-        var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, evalEvery, evalN, finalEvalN, sampler, samplerSteps, eta, spacing };
-        foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip, variance, seed, sampleEvery, checkpointEvery, logEvery, quiet, tensorBoard }
+        var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, finalEvalN, sampler, samplerSteps, eta, spacing };
+        foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip, variance, seed, sampleEvery, evalEvery, evalN, checkpointEvery, logEvery, quiet, tensorBoard }
                      .Concat(toyOnly).Concat(imageOnly))
             command.Options.Add(o);
         common.AddTo(command);
@@ -118,6 +119,8 @@ public static class TrainDdpmCommand
                         GradClip = parse.GetValue(gradClip),
                         SamplerVariance = parse.GetValue(variance)!,
                         SampleEvery = parse.GetValue(sampleEvery) ?? toy.SampleEvery,
+                        EvalEvery = parse.GetValue(evalEvery) ?? parse.GetValue(sampleEvery) ?? toy.SampleEvery,
+                        CurveSamples = parse.GetValue(evalN) ?? toy.CurveSamples,
                         CheckpointEvery = parse.GetValue(checkpointEvery),
                         LogEvery = parse.GetValue(logEvery),
                         TensorBoard = parse.GetValue(tensorBoard),
@@ -173,6 +176,7 @@ public static class TrainDdpmCommand
                 lrSchedule.Validate();
                 new TrainerConfig(stepCount, parse.GetValue(batch) ?? (isToy ? toy.Batch : img.Batch), parse.GetValue(gradClip), parse.GetValue(logEvery), parse.GetValue(checkpointEvery)).Validate();
                 run = RunDirectory.Create(root);
+                if (config is ToyDdpmConfig toyConfig) config = ToyDdpmRecipe.CopyMixtureInto(toyConfig, run);
                 RunConfigFile.Write(run, config);
             }
 

@@ -28,15 +28,16 @@ public static class TrainVaeCommand
         var seed = new Option<long>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
         var trainLimit = new Option<int>("--train-limit") { Description = "Use only the first N training images (0 = all)", DefaultValueFactory = _ => 0 };
         var testLimit = new Option<int>("--test-limit") { Description = "Score the ELBO on only the first N test images (0 = all)", DefaultValueFactory = _ => 0 };
+        var epochEval = new Option<int>("--epoch-eval-samples") { Description = "Prior samples scored after each epoch (0 = off)", DefaultValueFactory = _ => d.EpochEvalSamples };
         var evalSamples = new Option<int>("--eval-samples") { Description = "Prior samples scored by the final evaluation", DefaultValueFactory = _ => d.EvalSamples };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => d.CheckpointEvery };
         var logEvery = new Option<int>("--log-every") { Description = "Steps between metrics.jsonl records", DefaultValueFactory = _ => d.LogEvery };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars or per-epoch lines" };
         var command = new Command("vae", "Train a convolutional VAE on Fashion-MNIST (SPEC §6): Gaussian encoder, reparameterisation, closed-form KL, Bernoulli or Gaussian decoder; " +
-            "logs the ELBO and its two terms, reports the test-set ELBO, samples, reconstructions and a latent interpolation.\n\n" +
+            "logs the ELBO and its two terms, reports the test-set ELBO and FD per epoch, samples, reconstructions and a latent interpolation.\n\n" +
             "Examples:\n  gensharp train vae --epochs 10\n  gensharp train vae --latent-dim 0 --latent-channels 4 --name vae-ldm   (7x7x4 latent for latent diffusion)\n" +
             "  gensharp train vae --likelihood gaussian --name vae-gauss\n  gensharp train vae --name vae --resume");
-        foreach (var o in new Option[] { data, name, runs, resume, epochs, batch, lr, likelihood, latentDim, latentChannels, width, klWeight, gradClip, seed, trainLimit, testLimit, evalSamples, checkpointEvery, logEvery, quiet })
+        foreach (var o in new Option[] { data, name, runs, resume, epochs, batch, lr, likelihood, latentDim, latentChannels, width, klWeight, gradClip, seed, trainLimit, testLimit, epochEval, evalSamples, checkpointEvery, logEvery, quiet })
             command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -63,6 +64,7 @@ public static class TrainVaeCommand
                     Seed = parse.GetValue(seed),
                     TrainLimit = parse.GetValue(trainLimit),
                     TestLimit = parse.GetValue(testLimit),
+                    EpochEvalSamples = parse.GetValue(epochEval),
                     EvalSamples = parse.GetValue(evalSamples),
                     CheckpointEvery = parse.GetValue(checkpointEvery),
                     LogEvery = parse.GetValue(logEvery),

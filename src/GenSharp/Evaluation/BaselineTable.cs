@@ -14,13 +14,14 @@ public static class BaselineTable
         html.AddTable(["metric", $"model ({modelLabel})", "floor: train vs test", "ceiling: noise vs test"],
         [
             ["Fréchet distance", F(model.FrechetDistance), F(floor.FrechetDistance), F(ceiling.FrechetDistance)],
-            ["KID", Kid(model), Kid(floor), Kid(ceiling)],
+            ["KID (mean ± std over subsets)", Kid(model), Kid(floor), Kid(ceiling)],
             ["precision", F(model.Precision), F(floor.Precision), F(ceiling.Precision)],
             ["recall", F(model.Recall), F(floor.Recall), F(ceiling.Recall)],
             ["classifier score", F(model.ClassifierScore), F(floor.ClassifierScore), F(ceiling.ClassifierScore)],
         ]);
         html.AddParagraph($"Features: {model.Extractor}; {model.NGenerated} samples against {model.NReal} held-out images; " +
-                          $"the floor compares {floor.NGenerated} training images with the same held-out images.");
+                          $"the floor compares {floor.NGenerated} training images with the same held-out images. " +
+                          "KID is the mean over random subsets ± the standard deviation over subsets (not a standard error: the subsets overlap).");
         return html;
     }
 
@@ -31,7 +32,7 @@ public static class BaselineTable
         foreach (var (k, v) in ceiling.ToDictionary()) metrics[k + "_noise"] = v;
     }
 
-    private static string Kid(ImageMetricsReport r) => $"{F(r.Kid)} ± {F(r.KidStandardError)}";
+    private static string Kid(ImageMetricsReport r) => $"{F(r.Kid)} ± {F(r.KidStd)}";
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("G4", CultureInfo.InvariantCulture);
 }

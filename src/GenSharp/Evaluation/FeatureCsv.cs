@@ -3,14 +3,37 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Evaluation;
 
-/// <summary>Feature vectors from CSV: one vector per line, comma-separated numbers, all the same length (a header line of non-numbers is skipped).</summary>
+/// <summary>
+/// Feature vectors from CSV: one vector per line, comma-separated numbers, all the same length. Line 1 is a header
+/// only if none of its cells is a number (e.g. <c>f0,f1,f2</c>); a line 1 with some numbers and some garbage is a bad
+/// row, reported as such, never skipped silently.
+/// </summary>
 public static class FeatureCsv
 {
-    public static Tensor Load(string path)
+    /// <summary>The vectors of one file as (n, d) float64.</summary>
+    public static Tensor Load(string path) => Read(path).Features;
+
+    /// <summary>Two files whose vectors must have the same dimension; a mismatch names the file, the line and both dimensions.</summary>
+    public static (Tensor A, Tensor B) LoadPair(string pathA, string pathB)
+    {
+        var a = Read(pathA);
+        var b = Read(pathB);
+        if (a.Dim != b.Dim)
+        {
+            a.Features.Dispose();
+            b.Features.Dispose();
+            throw new DataFileException($"{pathB}:{b.FirstRowLine}: vectors of dimension {b.Dim}, but {pathA} has dimension {a.Dim}; both files must hold vectors of the same length");
+        }
+        return (a.Features, b.Features);
+    }
+
+    private sealed record Table(Tensor Features, int Dim, int FirstRowLine);
+
+    private static Table Read(string path)
     {
         if (!File.Exists(path)) throw new DataFileException($"{path}: file not found");
         var rows = new List<double[]>();
-        int lineNo = 0, dim = -1;
+        int lineNo = 0, dim = -1, firstRowLine = 0;
         foreach (string raw in File.ReadLines(path))
         {
             lineNo++;
@@ -18,19 +41,22 @@ public static class FeatureCsv
             if (line.Length == 0) continue;
             var cells = line.Split(',');
             var values = new double[cells.Length];
-            bool numeric = true;
-            for (int i = 0; i < cells.Length && numeric; i++)
-                numeric = double.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) && double.IsFinite(values[i]);
-            if (!numeric)
-            {
-                if (rows.Count == 0 && lineNo == 1) continue; // header
+            var parsed = new bool[cells.Length];
+            for (int i = 0; i < cells.Length; i++)
+                parsed[i] = double.TryParse(cells[i].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]);
+            if (lineNo == 1 && !parsed.Any(p => p)) continue; // a header: no cell is a number
+            if (!parsed.All(p => p) || !values.All(double.IsFinite))
                 throw new DataFileException($"{path}:{lineNo}: not a row of finite numbers");
+            if (dim < 0)
+            {
+                dim = values.Length;
+                firstRowLine = lineNo;
             }
-            if (dim < 0) dim = values.Length;
-            else if (values.Length != dim) throw new DataFileException($"{path}:{lineNo}: {values.Length} values, but earlier rows have {dim}; every vector must have the same dimension");
+            else if (values.Length != dim)
+                throw new DataFileException($"{path}:{lineNo}: {values.Length} values, but line {firstRowLine} has {dim}; every vector must have the same dimension");
             rows.Add(values);
         }
         if (rows.Count < 2) throw new DataFileException($"{path}: needs at least 2 feature vectors, found {rows.Count}");
-        return tensor(rows.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(rows.Count, dim);
+        return new Table(tensor(rows.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(rows.Count, dim), dim, firstRowLine);
     }
 }

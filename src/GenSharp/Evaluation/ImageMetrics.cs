@@ -3,17 +3,21 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Evaluation;
 
-/// <summary>Every image metric of one comparison, with the feature extractor's version.</summary>
+/// <summary>
+/// Every image metric of one comparison, with the feature extractor's version. <see cref="KidStd"/> is the standard
+/// deviation of KID over its random subsets (eval.json <c>kid_std</c>; files written before it hold <c>kid_std_error</c>,
+/// that spread divided by sqrt(50)).
+/// </summary>
 public sealed record ImageMetricsReport(
     string Extractor, int NReal, int NGenerated,
-    double FrechetDistance, double Kid, double KidStandardError, double Precision, double Recall,
+    double FrechetDistance, double Kid, double KidStd, double Precision, double Recall,
     double ClassifierScore, double[] ClassHistogram, double Seconds)
 {
     public IReadOnlyDictionary<string, double?> ToDictionary() => new Dictionary<string, double?>
     {
         ["fd"] = FrechetDistance,
         ["kid"] = Kid,
-        ["kid_std_error"] = KidStandardError,
+        ["kid_std"] = KidStd,
         ["precision"] = Precision,
         ["recall"] = Recall,
         ["classifier_score"] = ClassifierScore,
@@ -39,9 +43,9 @@ public static class ImageMetrics
         clock ??= Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         double fd = FrechetDistance.Compute(real, generated);
-        var (kid, kidSe) = KernelInceptionDistance.Compute(real, generated, seed: seed);
+        var (kid, kidStd) = KernelInceptionDistance.Compute(real, generated, seed: seed);
         var (precision, recall) = PrecisionRecall.Compute(real, generated);
         var (score, histogram) = generatedLogits is null ? (double.NaN, Array.Empty<double>()) : ClassifierScore.Compute(generatedLogits);
-        return new ImageMetricsReport(extractor, (int)real.shape[0], (int)generated.shape[0], fd, kid, kidSe, precision, recall, score, histogram, clock.Elapsed.TotalSeconds);
+        return new ImageMetricsReport(extractor, (int)real.shape[0], (int)generated.shape[0], fd, kid, kidStd, precision, recall, score, histogram, clock.Elapsed.TotalSeconds);
     }
 }

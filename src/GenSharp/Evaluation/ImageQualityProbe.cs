@@ -1,4 +1,5 @@
 using GenSharp.Data;
+using GenSharp.Output;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -73,6 +74,39 @@ public sealed class ImageQualityProbe : IDisposable
     /// ceiling at this probe's n, so that a final score can be read beside them.
     /// </summary>
     public ReferenceBaselines.Result Baselines(long seed = 0) => ReferenceBaselines.Compute(_extractor, RealCount, seed, _dataDir);
+
+    /// <summary>FD of <paramref name="n"/> random training images against this probe's test images: the floor of a score of n samples.</summary>
+    public double FdFloor(int n, long seed = 0)
+    {
+        using var train = FashionMnist.Load(FashionMnistSplit.Train, _dataDir, PixelRange.MinusOneToOne);
+        return ReferenceBaselines.FdFloor(_extractor, train.Images, _realFeatures, n, seed);
+    }
+
+    /// <summary>
+    /// The final evaluation of a GAN or VAE run: scores <paramref name="generated"/>, adds them to <paramref name="metrics"/>
+    /// with <c>largest_class_fraction</c> and the floor and ceiling at this probe's n (<c>*_floor</c>, <c>*_noise</c>),
+    /// and plots the predicted-class histogram to <paramref name="classHistogramPng"/>.
+    /// </summary>
+    public (ImageMetricsReport Scores, ReferenceBaselines.Result Baselines) ScoreWithBaselines(
+        Tensor generated, long seed, IDictionary<string, double?> metrics, string classHistogramPng)
+    {
+        var scores = Score(generated, seed);
+        foreach (var (k, v) in scores.ToDictionary()) metrics[k] = v;
+        metrics["largest_class_fraction"] = scores.ClassHistogram.Max();
+        var baselines = Baselines(seed);
+        BaselineTable.AddBaselineMetrics(metrics, baselines.RealVsReal, baselines.NoiseVsReal);
+        SaveClassHistogram(scores.ClassHistogram, classHistogramPng, $"predicted classes of {scores.NGenerated} samples");
+        return (scores, baselines);
+    }
+
+    /// <summary>Bar plot of the fraction of samples per predicted Fashion-MNIST class, with the uniform 1/10 marked: mode collapse shows as one tall bar.</summary>
+    public static void SaveClassHistogram(IReadOnlyList<double> histogram, string path, string title) =>
+        new BarPlot(FashionMnist.ClassNames, histogram)
+        {
+            Title = title,
+            YLabel = "fraction",
+            Reference = 1.0 / FashionMnist.ClassNames.Count,
+        }.Save(path);
 
     public void Dispose()
     {

@@ -26,4 +26,18 @@ public static class ReferenceBaselines
         var noiseVsReal = ImageMetrics.Compute(extractor, real, noise, seed);
         return new Result(realVsReal, noiseVsReal);
     }
+
+    /// <summary>
+    /// The FD floor of a metric-over-training curve at its n: FD of <paramref name="n"/> random training images (drawn with
+    /// <paramref name="seed"/> + 17) against the same reference features the samples are scored against, so that a
+    /// curve point and its floor differ only in where the n images came from.
+    /// </summary>
+    public static double FdFloor(FeatureExtractor extractor, Tensor trainImages, Tensor referenceFeatures, int n, long seed)
+    {
+        if (n < 2 || n > trainImages.shape[0]) throw new ConfigException($"FD floor of {n} training images: needs between 2 and {trainImages.shape[0]}");
+        using var scope = NewDisposeScope();
+        using var g = new Generator((ulong)seed + 17, CPU);
+        var (trainFeatures, _) = extractor.Extract(trainImages.index_select(0, randperm(trainImages.shape[0], generator: g)[..n]));
+        return FrechetDistance.Compute(trainFeatures, referenceFeatures);
+    }
 }

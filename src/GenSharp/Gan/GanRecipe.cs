@@ -45,31 +45,20 @@ public sealed class GanRecipe : IRunRecipe
         using var dOpt = MakeOptimizer(config, pair.Discriminator.parameters());
         var trainer = new GanTrainer(config, pair, ema, loss, gOpt, dOpt, rng, train, run);
 
-        string? skipped = "--epoch-eval-samples 0";
-        using var probe = config.EpochEvalSamples > 0 ? ImageQualityProbe.TryCreate(config.EvalSamples, config.DataDir, device, out skipped) : null;
-        if (config.EpochEvalSamples > 0 && probe is null)
-            log.WriteLine($"note: per-epoch FD/KID/precision/recall/class histogram skipped ({FirstClause(skipped)})");
+        using var epochEval = EpochImageEvaluation.TryCreate(config.EpochEvalSamples, config.EvalSamples, config.DataDir, device, config.Seed, log);
         trainer.OnEpoch((epoch, step) =>
         {
             var generator = SamplingGenerator(pair, shadow);
             using (var gz = new Generator((ulong)config.Seed + 1, device))
             using (var grid = Generate(generator, 64, gz, device))
                 ImageGrid.Save(grid, Path.Combine(run.SamplesDir, $"epoch-{epoch:D3}.png"), columns: 8, scale: 2);
-            if (probe is null) return;
+            if (epochEval is null) return;
             using var gEval = new Generator((ulong)config.Seed + 2, device);
-            using var samples = Generate(generator, config.EpochEvalSamples, gEval, device);
-            var m = probe.Score(samples, config.Seed);
-            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["n"] = config.EpochEvalSamples };
-            foreach (var (k, v) in m.ToDictionary()) record[k] = v;
-            record["class_histogram"] = m.ClassHistogram;
+            using var samples = Generate(generator, epochEval.N, gEval, device);
+            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch };
+            var m = epochEval.AddTo(record, samples, run, epoch, config.Seed);
             run.EvalCurve.Append(record);
-            new BarPlot(FashionMnist.ClassNames, m.ClassHistogram)
-            {
-                Title = $"predicted classes of {m.NGenerated} samples, epoch {epoch} (recall {m.Recall:F3})",
-                YLabel = "fraction",
-                Reference = 1.0 / FashionMnist.ClassNames.Count,
-            }.Save(Path.Combine(run.SamplesDir, $"classes-epoch-{epoch:D3}.png"));
-            if (!quiet) log.WriteLine($"epoch {epoch}: FD {m.FrechetDistance:F2}  recall {m.Recall:F3}  precision {m.Precision:F3}  largest class {m.ClassHistogram.Max():P1}");
+            if (!quiet) log.WriteLine($"epoch {epoch}: {epochEval.Summary(m)}");
         });
         if (resume)
         {
@@ -117,19 +106,7 @@ public sealed class GanRecipe : IRunRecipe
         ImageMetricsReport? report = null;
         ReferenceBaselines.Result? baselines = null;
         if (probe is not null)
-        {
-            report = probe.Score(samples, request.Seed);
-            foreach (var (k, v) in report.ToDictionary()) metrics[k] = v;
-            metrics["largest_class_fraction"] = report.ClassHistogram.Max();
-            baselines = probe.Baselines(request.Seed);
-            BaselineTable.AddBaselineMetrics(metrics, baselines.RealVsReal, baselines.NoiseVsReal);
-            new BarPlot(FashionMnist.ClassNames, report.ClassHistogram)
-            {
-                Title = $"predicted classes of {request.N} samples",
-                YLabel = "fraction",
-                Reference = 1.0 / FashionMnist.ClassNames.Count,
-            }.Save(Path.Combine(run.PlotsDir, "class-histogram.png"));
-        }
+            (report, baselines) = probe.ScoreWithBaselines(samples, request.Seed, metrics, Path.Combine(run.PlotsDir, "class-histogram.png"));
         var evalJson = new Dictionary<string, object?>
         {
             ["run"] = run.Name,
@@ -145,7 +122,7 @@ public sealed class GanRecipe : IRunRecipe
         };
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
         GanReport.Write(run, config, metrics, probe is null ? FirstClause(skipped) : null, report, baselines);
-        return new EvalOutcome(run.EvalPath, metrics);
+        return new EvalOutcome(run.EvalPath, metrics, probe?.Version);
     }
 
     /// <summary>n images (N, 1, 28, 28) in [-1, 1] on the CPU from z ~ N(0, I), generator in eval mode, in batches.</summary>

@@ -45,41 +45,16 @@ public static class GanReport
             report.AddImage(wPng, "the critic's estimate of W1 (up to the Lipschitz constant); it should fall as samples improve");
         }
 
-        var curve = run.EvalCurve;
-        var (es, fd) = curve.Series("fd");
-        if (es.Length > 0)
-        {
-            report.AddHeading("Mode coverage per epoch");
-            var epochs = curve.Series("epoch").Values;
-            string fdPng = Path.Combine(run.PlotsDir, "fd-per-epoch.png");
-            new LinePlot { Title = "Fréchet distance per epoch", XLabel = "epoch", YLabel = "FD" }.Add(epochs, fd, "FD").Save(fdPng);
-            string prPng = Path.Combine(run.PlotsDir, "precision-recall-per-epoch.png");
-            new LinePlot { Title = "precision and recall per epoch", XLabel = "epoch", YLabel = "fraction" }
-                .Add(epochs, curve.Series("precision").Values, "precision").Add(epochs, curve.Series("recall").Values, "recall")
-                .Add(epochs, LargestClass(curve), "largest predicted class").Save(prPng);
-            report.AddImageRow([(fdPng, "FD per epoch"), (prPng, "recall falls and one class dominates when the generator collapses")]);
-            var last = Directory.GetFiles(run.SamplesDir, "classes-epoch-*.png").Order(StringComparer.Ordinal).ToArray();
-            if (last.Length > 0) report.AddImageRow(Pick(last).Select(p => (p, Path.GetFileNameWithoutExtension(p))));
-        }
+        TrainingReportSections.AddEpochImageMetrics(report, run, $"{config.Loss} generator samples");
 
         var grids = Directory.GetFiles(run.SamplesDir, "epoch-*.png").Order(StringComparer.Ordinal).ToArray();
         if (grids.Length > 0)
         {
             report.AddHeading("Samples during training (fixed z)");
-            report.AddImageRow(Pick(grids).Select(p => (p, Path.GetFileNameWithoutExtension(p))));
+            report.AddImageRow(TrainingReportSections.Pick(grids).Select(p => (p, Path.GetFileNameWithoutExtension(p))));
         }
         report.AddHeading("Configuration");
         report.AddPreformatted(JsonSerializer.Serialize(config, JsonDefaults.Options));
         report.Save(run.ReportPath);
     }
-
-    /// <summary>The first, middle and last of a sorted list (early, middle, late epochs).</summary>
-    private static IEnumerable<string> Pick(string[] sorted) =>
-        sorted.Length <= 3 ? sorted : [sorted[0], sorted[sorted.Length / 2], sorted[^1]];
-
-    private static double[] LargestClass(MetricsLog curve) =>
-        curve.ReadAll().Where(r => r.TryGetProperty("fd", out _))
-            .Select(r => r.TryGetProperty("class_histogram", out var h) && h.ValueKind == JsonValueKind.Array && h.GetArrayLength() > 0
-                ? h.EnumerateArray().Max(e => e.GetDouble()) : double.NaN)
-            .ToArray();
 }

@@ -59,18 +59,21 @@ public sealed class MetricsLog
     }
 
     /// <summary>The values of a numeric field with their steps, for plotting.</summary>
-    public (double[] Steps, double[] Values) Series(string field)
+    public (double[] Steps, double[] Values) Series(string field) => Series("step", field);
+
+    /// <summary>The values of a numeric field against another (e.g. <c>epoch</c>), from the records that hold both.</summary>
+    public (double[] X, double[] Values) Series(string xField, string field)
     {
-        var steps = new List<double>();
+        var xs = new List<double>();
         var values = new List<double>();
         foreach (var r in ReadAll())
         {
-            if (r.TryGetProperty("step", out var s) && r.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number)
+            if (r.TryGetProperty(xField, out var x) && x.ValueKind == JsonValueKind.Number && r.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number)
             {
-                steps.Add(s.GetDouble());
+                xs.Add(x.GetDouble());
                 values.Add(v.GetDouble());
             }
         }
-        return (steps.ToArray(), values.ToArray());
+        return (xs.ToArray(), values.ToArray());
     }
 }

@@ -35,6 +35,12 @@ public sealed record VaeConfig
     public int LogEvery { get; init; } = 50;
     public int CheckpointEvery { get; init; } = 1000;
 
+    /// <summary>
+    /// Prior samples scored after every epoch (FD beside its floor at the same n, KID, precision/recall, class histogram)
+    /// when the feature network is present; 0 = off. Same option and default as the GAN's.
+    /// </summary>
+    public int EpochEvalSamples { get; init; } = 2000;
+
     /// <summary>Prior samples scored by the final evaluation (FD etc. when the feature network is present).</summary>
     public int EvalSamples { get; init; } = 10_000;
 
@@ -48,6 +54,7 @@ public sealed record VaeConfig
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all)");
         if (TestLimit < 0) throw new ConfigException($"--test-limit {TestLimit}: must be >= 0 (0 = all)");
         if (!(KlWeight >= 0)) throw new ConfigException($"--kl-weight {KlWeight}: must be >= 0");
+        if (EpochEvalSamples < 0) throw new ConfigException($"--epoch-eval-samples {EpochEvalSamples}: must be >= 0 (0 = off)");
         if (EvalSamples is < 100 or > 10_000) throw new ConfigException($"--eval-samples {EvalSamples}: must be between 100 and 10000");
         Network.Validate();
         return this;

@@ -12,6 +12,7 @@ public static class VaeFigures
     public const string SamplesPng = "samples.png";
     public const string ReconstructionsPng = "reconstructions.png";
     public const string InterpolationPng = "interpolation.png";
+    public const string ClassHistogramPng = "class-histogram.png";
 
     public static void Write(RunDirectory run, VariationalAutoencoder vae, ImageDataset test, Tensor samples, long seed, Device device)
     {

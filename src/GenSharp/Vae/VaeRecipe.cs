@@ -12,7 +12,8 @@ namespace GenSharp.Vae;
 
 /// <summary>
 /// VAEs on Fashion-MNIST end to end (SPEC §6): trains -ELBO with the shared <see cref="Trainer"/>
-/// (logging the reconstruction and KL terms), reports the test-set ELBO per epoch, and writes samples,
+/// (logging the reconstruction and KL terms), reports the test-set ELBO and (with the feature network) FD beside its
+/// floor, precision/recall and the predicted-class histogram per epoch, as the GAN does, and writes samples,
 /// reconstructions and a latent interpolation. <see cref="Load"/> gives a trained encoder/decoder to
 /// other models (latent diffusion, ES-DDPM).
 /// </summary>
@@ -66,15 +67,25 @@ public sealed class VaeRecipe : IRunRecipe
         }
         trainer = new Trainer(new TrainerConfig(total, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery), vae, optimizer, schedule,
             null, rng, run, Loss, new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
+        using var epochEval = EpochImageEvaluation.TryCreate(config.EpochEvalSamples, config.EvalSamples, config.DataDir, device, config.Seed, log);
         trainer.Every(sampler.BatchesPerEpoch, step =>
         {
             int epoch = (int)Math.Ceiling((double)step / sampler.BatchesPerEpoch);
             var (elbo, recon, kl) = TestElbo(vae, test, config.Seed);
-            run.EvalCurve.Append(new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["test_elbo_nats"] = elbo, ["test_recon_nats"] = recon, ["test_kl_nats"] = kl });
+            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["test_elbo_nats"] = elbo, ["test_recon_nats"] = recon, ["test_kl_nats"] = kl };
+            vae.eval();
             using (var g = new Generator((ulong)config.Seed + 1, device))
             using (var samples = vae.Sample(64, g, device))
                 ImageGrid.Save(samples, Path.Combine(run.SamplesDir, $"epoch-{epoch:D3}.png"), columns: 8, scale: 2);
-            if (!quiet) log.WriteLine($"epoch {epoch}: test ELBO {elbo:F2} nats/image (reconstruction {recon:F2}, KL {kl:F2})");
+            string line = $"epoch {epoch}: test ELBO {elbo:F2} nats/image (reconstruction {recon:F2}, KL {kl:F2})";
+            if (epochEval is not null)
+            {
+                using var gEval = new Generator((ulong)config.Seed + 2, device);
+                using var samples = vae.Sample(epochEval.N, gEval, device).cpu();
+                line += "; " + epochEval.Summary(epochEval.AddTo(record, samples, run, epoch, config.Seed));
+            }
+            run.EvalCurve.Append(record);
+            if (!quiet) log.WriteLine(line);
         });
         if (resume)
         {
@@ -143,13 +154,7 @@ public sealed class VaeRecipe : IRunRecipe
         ImageMetricsReport? scores = null;
         ReferenceBaselines.Result? baselines = null;
         if (probe is not null)
-        {
-            scores = probe.Score(samples, request.Seed);
-            foreach (var (k, v) in scores.ToDictionary()) metrics[k] = v;
-            metrics["largest_class_fraction"] = scores.ClassHistogram.Max();
-            baselines = probe.Baselines(request.Seed);
-            BaselineTable.AddBaselineMetrics(metrics, baselines.RealVsReal, baselines.NoiseVsReal);
-        }
+            (scores, baselines) = probe.ScoreWithBaselines(samples, request.Seed, metrics, Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng));
         VaeFigures.Write(run, vae, test, samples, request.Seed, device);
         var evalJson = new Dictionary<string, object?>
         {
@@ -161,11 +166,12 @@ public sealed class VaeRecipe : IRunRecipe
             ["features"] = probe?.Version,
             ["metrics_skipped"] = probe is null ? skipped : null,
             ["metrics"] = metrics,
+            ["class_histogram"] = scores?.ClassHistogram,
             ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
         VaeReport.Write(run, config, metrics, probe is null ? skipped?.Split(';')[0] : null, scores, baselines);
-        return new EvalOutcome(run.EvalPath, metrics);
+        return new EvalOutcome(run.EvalPath, metrics, probe?.Version);
     }
 
     private static ImageDataset LoadTest(VaeConfig config, Device device) =>

@@ -6,7 +6,10 @@ using GenSharp.Training;
 
 namespace GenSharp.Vae;
 
-/// <summary>report.html of a VAE run: test ELBO and its terms, training curves, samples, reconstructions, interpolation, configuration.</summary>
+/// <summary>
+/// report.html of a VAE run: test ELBO and its terms, image metrics beside the floor and ceiling with the predicted-class
+/// histogram, training curves, FD and mode coverage per epoch, samples, reconstructions, interpolation, configuration.
+/// </summary>
 public static class VaeReport
 {
     public static void Write(RunDirectory run, VaeConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped,
@@ -23,7 +26,10 @@ public static class VaeReport
             .Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value?.ToString("G6", CultureInfo.InvariantCulture) ?? "n/a"]));
         if (scores is not null && baselines is not null)
             BaselineTable.AddTo(report, "VAE prior samples", scores, baselines.RealVsReal, baselines.NoiseVsReal);
-        report.AddImageRow([(Path.Combine(run.PlotsDir, VaeFigures.SamplesPng), "decoded prior samples z ~ N(0, I)")]);
+        string histogram = Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng);
+        report.AddImageRow(scores is not null && File.Exists(histogram)
+            ? [(Path.Combine(run.PlotsDir, VaeFigures.SamplesPng), "decoded prior samples z ~ N(0, I)"), (histogram, "predicted classes of the samples")]
+            : [(Path.Combine(run.PlotsDir, VaeFigures.SamplesPng), "decoded prior samples z ~ N(0, I)")]);
         report.AddImage(Path.Combine(run.PlotsDir, VaeFigures.ReconstructionsPng), "test images (top) and their reconstructions from the latent mean (bottom)");
         report.AddImage(Path.Combine(run.PlotsDir, VaeFigures.InterpolationPng), "decoded straight lines between the latent means of two test images");
 
@@ -44,6 +50,7 @@ public static class VaeReport
             new LinePlot { Title = "test-set ELBO per epoch", XLabel = "epoch", YLabel = "nats per image" }.Add(run.EvalCurve.Series("epoch").Values, testElbo, "test ELBO").Save(png);
             report.AddImage(png, "test ELBO after each epoch");
         }
+        TrainingReportSections.AddEpochImageMetrics(report, run, "VAE prior samples");
         report.AddHeading("Configuration");
         report.AddPreformatted(JsonSerializer.Serialize(config, JsonDefaults.Options));
         report.Save(run.ReportPath);

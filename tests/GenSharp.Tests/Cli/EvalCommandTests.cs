@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using GenSharp.Cli.Commands;
 using GenSharp.Data;
+using GenSharp.Evaluation;
 using static TorchSharp.torch;
 
 namespace GenSharp.Tests.Cli;
@@ -44,6 +46,47 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
+    public void FdOfTwoIdenticalCsvFilesIsZero()
+    {
+        string dir = Directory.CreateTempSubdirectory("gensharp-fd0").FullName;
+        var rng = new Random(5);
+        var rows = Enumerable.Range(0, 500).Select(_ => Enumerable.Range(0, 8).Select(_ => rng.NextDouble() * 4 - 2).ToArray()).ToArray();
+        string a = WriteCsv(Path.Combine(dir, "a.csv"), rows);
+        string b = Path.Combine(dir, "b.csv");
+        File.Copy(a, b);
+        var (rc, output, err) = CliRunner.Run("eval", "fd", a, b, "--json");
+        Assert.True(rc == 0, err);
+        using var json = JsonDocument.Parse(output);
+        double fd = json.RootElement.GetProperty("fd").GetDouble();
+        Assert.True(Math.Abs(fd) < 1e-9, $"FD of a file with itself: {fd}");
+        Assert.Equal(500, json.RootElement.GetProperty("n_a").GetInt32());
+    }
+
+    /// <summary>
+    /// Line 1 is a header only when none of its cells is a number: a first row with one bad number is reported with
+    /// its file and line, not skipped; a dimension mismatch between the files names the file, the line and both dimensions.
+    /// </summary>
+    [Theory]
+    [InlineData("1.5,2x,3\n4,5,6\n7,8,9\n", "bad1.csv:1: not a row of finite numbers")]
+    [InlineData("f0,1,f2\n4,5,6\n7,8,9\n", "bad1.csv:1: not a row of finite numbers")]
+    [InlineData("1,2,nan\n4,5,6\n7,8,9\n", "bad1.csv:1: not a row of finite numbers")]
+    [InlineData("x,y\n\n1,2\n3,4\n", "bad1.csv:3: vectors of dimension 2, but")]
+    public void ABadFirstLineOrAnotherDimensionIsAOneLineErrorWithExitCodeTwo(string content, string expected)
+    {
+        string dir = Directory.CreateTempSubdirectory("gensharp-fdbad").FullName;
+        string good = WriteCsv(Path.Combine(dir, "good.csv"), [[1.0, 2, 3], [4, 5, 6], [7, 8, 10]]);
+        string bad = Path.Combine(dir, "bad1.csv");
+        File.WriteAllText(bad, content);
+        var (rc, output, err) = CliRunner.Run("eval", "fd", good, bad);
+        Assert.Equal(2, rc);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", err);
+        Assert.Contains(expected, err);
+        Assert.Single(err.Trim().Split('\n'));
+        if (expected.Contains("dimension")) Assert.Contains($"{good} has dimension 3", err);
+    }
+
+    [Fact]
     public void FdOfTwoImageFoldersIsSmallForRealImagesAndLargeAgainstNoise()
     {
         string dir = Directory.CreateTempSubdirectory("gensharp-fdimg").FullName;
@@ -63,6 +106,58 @@ public sealed class EvalCommandTests
         }
         double real = Fd("a", "b"), noise = Fd("a", "noise");
         Assert.True(real < 0.1 * noise, $"real-vs-real FD {real} should be far below real-vs-noise {noise}");
+    }
+
+    /// <summary>The committed, checksummed weights are not overwritten by default (checked before any training starts).</summary>
+    [Fact]
+    public void TrainClassifierRefusesToOverwriteTheVersionedWeightsWithoutForce()
+    {
+        string dir = Directory.CreateTempSubdirectory("gensharp-tc").FullName;
+        string target = Path.Combine(dir, FeatureClassifierConfig.FileName);
+        File.Copy(FeatureExtractor.DefaultPath(), target);
+        var (rc, output, err) = CliRunner.Run("eval", "train-classifier", "-o", target, "--epochs", "1", "--threads", "1", "--quiet");
+        Assert.Equal(2, rc);
+        Assert.Equal("", output);
+        Assert.Contains("--force", err);
+        Assert.Contains("--output FILE", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Equal(FeatureClassifierConfig.Sha256, FeatureExtractor.Sha256Of(target));
+        // the same name that does not exist yet, or another name, is written without --force
+        EvalTrainClassifierCommand.RefuseToReplaceCommittedWeights(Path.Combine(dir, "other.safetensors"), force: false);
+        EvalTrainClassifierCommand.RefuseToReplaceCommittedWeights(Path.Combine(dir, "new", FeatureClassifierConfig.FileName), force: false);
+        EvalTrainClassifierCommand.RefuseToReplaceCommittedWeights(target, force: true);
+    }
+
+    /// <summary>The reproduce command stored in the weights' metadata is the command as typed (the tokens already hold the verbs).</summary>
+    [Fact]
+    public void TrainClassifierRecordsTheCommandAsTyped()
+    {
+        var parse = GenSharp.Cli.Program.BuildRoot().Parse(["eval", "train-classifier", "--epochs", "20", "--threads", "2", "-o", "/tmp/a b.safetensors"]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal("gensharp eval train-classifier --epochs 20 --threads 2 -o '/tmp/a b.safetensors'", EvalTrainClassifierCommand.ReproduceCommand(parse));
+    }
+
+    /// <summary>eval's RUN_DIR argument belongs to eval alone: its sub-commands' help neither shows it in the usage line nor lists it.</summary>
+    [Fact]
+    public void EvalSubcommandHelpDoesNotShowTheParentsRunDirArgument()
+    {
+        var (rc, output, _) = CliRunner.Run("eval", "train-classifier", "--help");
+        Assert.Equal(0, rc);
+        Assert.Contains(" eval train-classifier [options]", output);
+        Assert.DoesNotContain("RUN_DIR", output);
+        Assert.DoesNotContain("Arguments:", output);
+        Assert.Contains("--force", output);
+
+        (rc, output, _) = CliRunner.Run("eval", "fd", "--help");
+        Assert.Equal(0, rc);
+        Assert.Contains(" eval fd <A> <B> [options]", output);
+        Assert.DoesNotContain("RUN_DIR", output);
+        Assert.Contains("Arguments:", output);
+
+        (rc, output, _) = CliRunner.Run("eval", "--help");
+        Assert.Equal(0, rc);
+        Assert.Contains(" eval <RUN_DIR> [command] [options]", output);
+        Assert.Contains("A run directory written by gensharp train", output);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class TrainGanVaeTests
     {
         string runs = Directory.CreateTempSubdirectory("gensharp-vae-runs").FullName;
         var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "500", "--batch", "32", "--epochs", "1",
-            "--latent-dim", "0", "--latent-channels", "4", "--eval-samples", "100", "--threads", "2", "--quiet");
+            "--latent-dim", "0", "--latent-channels", "4", "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet");
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("test_elbo_nats", r.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "v"));
@@ -66,6 +66,88 @@ public sealed class TrainGanVaeTests
         var image = vae.Decoder.DecodeImage(mu);
         Assert.Equal([3L, 1, 28, 28], image.shape);
         Assert.True(image.min().item<float>() >= -1 && image.max().item<float>() <= 1);
+    }
+
+    /// <summary>
+    /// The VAE's final evaluation keeps the predicted-class histogram (eval.json and a bar plot, as the GAN's), and its
+    /// per-epoch curve holds FD beside the floor at the same n with the feature network's version, plotted in the report;
+    /// <c>eval RUN_DIR</c> names the feature network.
+    /// </summary>
+    [Fact]
+    public void AVaeRecordsItsClassHistogramAndFdPerEpochBesideTheFloor()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-vae-fd").FullName;
+        var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "200", "--batch", "64", "--epochs", "2",
+            "--width", "8", "--eval-samples", "100", "--epoch-eval-samples", "150", "--threads", "1", "--quiet");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var run = RunDirectory.Open(Path.Combine(runs, "v"));
+        AssertClassHistogram(run);
+        Assert.True(File.Exists(Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng)));
+
+        var curve = AssertEpochCurveWithFloor(run, expectedN: 150, epochs: 2);
+        Assert.All(curve, c => Assert.True(c.TryGetProperty("test_elbo_nats", out _), "one record per epoch with the ELBO and the image metrics"));
+        Assert.True(File.Exists(Path.Combine(run.SamplesDir, "classes-epoch-002.png")));
+        string html = File.ReadAllText(run.ReportPath);
+        Assert.Contains("FD per epoch, beside the floor at the same n", html);
+        Assert.Contains("predicted classes of the samples", html);
+        Assert.True(File.Exists(Path.Combine(run.PlotsDir, "fd-per-epoch.png")));
+
+        var eval = CliRunner.Run("eval", run.Root, "--n", "100", "--threads", "1", "--quiet");
+        Assert.True(eval.ExitCode == 0, eval.Err);
+        Assert.Contains("features: fmnist-features-v1", eval.Out);
+        Assert.Contains("largest_class_fraction", eval.Out);
+    }
+
+    /// <summary>The GAN's per-epoch records name the feature network and carry the FD floor at their n, and the report plots it.</summary>
+    [Fact]
+    public void GanEpochCurveNamesTheFeaturesAndCarriesTheFloor()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-gan-fd").FullName;
+        var r = CliRunner.Run(["train", "gan", "--runs", runs, "--name", "g", .. With(With(SmallGan, "--epoch-eval-samples", "150"), "--threads", "1")]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var run = RunDirectory.Open(Path.Combine(runs, "g"));
+        AssertEpochCurveWithFloor(run, expectedN: 150, epochs: 2);
+        AssertClassHistogram(run);
+        Assert.Contains("FD per epoch, beside the floor at the same n", File.ReadAllText(run.ReportPath));
+        Assert.Contains("features: fmnist-features-v1", r.Out);
+    }
+
+    /// <summary>A copy of <paramref name="args"/> with the value after <paramref name="option"/> replaced.</summary>
+    private static string[] With(string[] args, string option, string value)
+    {
+        var copy = args.ToArray();
+        copy[Array.IndexOf(copy, option) + 1] = value;
+        return copy;
+    }
+
+    /// <summary>eval.json holds the predicted-class histogram (10 fractions summing to 1) and its largest entry as a metric.</summary>
+    private static void AssertClassHistogram(RunDirectory run)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.EvalPath));
+        var histogram = doc.RootElement.GetProperty("class_histogram").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(10, histogram.Length);
+        Assert.Equal(1.0, histogram.Sum(), 6);
+        Assert.Equal(histogram.Max(), doc.RootElement.GetProperty("metrics").GetProperty("largest_class_fraction").GetDouble(), 12);
+        Assert.Equal("fmnist-features-v1", doc.RootElement.GetProperty("features").GetString());
+    }
+
+    /// <summary>One eval_curve record per epoch with FD, its floor (the same at every epoch: n training images vs the same test images), n and the features' version.</summary>
+    private static List<System.Text.Json.JsonElement> AssertEpochCurveWithFloor(RunDirectory run, int expectedN, int epochs)
+    {
+        var curve = run.EvalCurve.ReadAll().Where(e => e.TryGetProperty("fd", out _)).ToList();
+        Assert.Equal(Enumerable.Range(1, epochs).Select(e => (double)e), curve.Select(c => c.GetProperty("epoch").GetDouble()));
+        double floor = curve[0].GetProperty("fd_floor").GetDouble();
+        Assert.True(floor > 0 && double.IsFinite(floor), $"fd_floor {floor}");
+        foreach (var c in curve)
+        {
+            Assert.Equal("fmnist-features-v1", c.GetProperty("features").GetString());
+            Assert.Equal(expectedN, c.GetProperty("n").GetInt32());
+            Assert.Equal(floor, c.GetProperty("fd_floor").GetDouble());
+            Assert.True(c.GetProperty("fd").GetDouble() > floor, "untrained samples score above the real-vs-real floor");
+            Assert.True(c.TryGetProperty("kid_std", out _));
+            Assert.Equal(10, c.GetProperty("class_histogram").GetArrayLength());
+        }
+        return curve;
     }
 
     [Theory]

@@ -41,6 +41,52 @@ public sealed class FeatureClassifierTests
     }
 
     /// <summary>
+    /// models/fmnist-features-v1.safetensors.sha256 (sha256sum format) records the committed weights' hash; the code's
+    /// <see cref="FeatureClassifierConfig.Sha256"/> agrees with it, and the copy the program loads (beside the program,
+    /// copied by the build) is that same file.
+    /// </summary>
+    [Fact]
+    public void CommittedWeightsMatchTheirRecordedChecksumAndTheLoadedCopyIsThatFile()
+    {
+        string models = Path.Combine(RepositoryRoot(), "models");
+        string[] record = File.ReadAllText(Path.Combine(models, FeatureClassifierConfig.FileName + ".sha256")).Trim().Split("  ");
+        Assert.Equal(FeatureClassifierConfig.FileName, record[1]);
+        Assert.Equal(record[0], FeatureExtractor.Sha256Of(Path.Combine(models, FeatureClassifierConfig.FileName)));
+        Assert.Equal(FeatureClassifierConfig.Sha256, record[0]);
+        string loaded = FeatureExtractor.DefaultPath();
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "models", FeatureClassifierConfig.FileName), loaded);
+        Assert.Equal(record[0], FeatureExtractor.Sha256Of(loaded));
+    }
+
+    /// <summary>Weights whose bytes differ from the committed file are refused with a one-line fix, never labelled fmnist-features-v1.</summary>
+    [Fact]
+    public void ModifiedWeightsAreRefusedRatherThanLabelledWithTheCommittedVersion()
+    {
+        string modified = Path.Combine(Directory.CreateTempSubdirectory("gensharp-fxmod").FullName, FeatureClassifierConfig.FileName);
+        File.Copy(FeatureExtractor.DefaultPath(), modified);
+        var bytes = File.ReadAllBytes(modified);
+        bytes[^1] ^= 0x01; // the last byte of the last tensor: same keys and shapes, different weights
+        File.WriteAllBytes(modified, bytes);
+
+        var e = Assert.Throws<DataFileException>(() => FeatureExtractor.Load(modified));
+        Assert.Contains($"git checkout -- models/{FeatureClassifierConfig.FileName}", e.Message);
+        Assert.Contains(FeatureClassifierConfig.Sha256[..16], e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+
+        using var probe = ImageQualityProbe.TryCreate(100, null, CPU, out string? skipped, modified);
+        Assert.Null(probe);
+        Assert.Contains("differs from the committed", skipped);
+    }
+
+    /// <summary>The folder that holds GenSharp.slnx, above the test assembly.</summary>
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GenSharp.slnx"))) return dir.FullName;
+        throw new InvalidOperationException($"no GenSharp.slnx above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>
     /// The yardstick must order corruption correctly: real test images corrupted by Gaussian noise or blur of
     /// increasing strength move further from the (uncorrupted) training images in FD and KID, and fewer of
     /// them fall inside the real manifold (precision).

@@ -15,10 +15,13 @@ public static class ToyRegistry
     /// <summary>The built-in names.</summary>
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
+    /// <summary>Whether the part after <c>toy:</c> names a .json mixture file (rather than a built-in toy).</summary>
+    public static bool IsMixtureFile(string spec) => spec.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Resolves the part after <c>toy:</c>: a built-in name or a .json mixture file.</summary>
     public static IToyDistribution Resolve(string spec)
     {
-        if (spec.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        if (IsMixtureFile(spec))
             return ToyMixtureFile.Load(spec);
         return Factories.TryGetValue(spec, out var make)
             ? make()

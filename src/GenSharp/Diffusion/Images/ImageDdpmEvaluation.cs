@@ -59,10 +59,8 @@ public static class ImageDdpmEvaluation
         using var train = ImageDdpmData.Train(data);
         if (n > reference.Count) throw new ConfigException($"--eval-n {n}: the held-out set has only {reference.Count} images");
         using var scope = NewDisposeScope();
-        using var g = new Generator((ulong)seed + 17, CPU);
         var (real, _) = extractor.Extract(reference.Images.narrow(0, 0, n));
-        var (trainFeatures, _) = extractor.Extract(train.Images.index_select(0, randperm(train.Count, generator: g)[..n]));
-        double floor = FrechetDistance.Compute(trainFeatures, real);
+        double floor = ReferenceBaselines.FdFloor(extractor, train.Images, real, n, seed);
         return (real.MoveToOuterDisposeScope(), floor);
     }
 

@@ -175,7 +175,7 @@ public sealed class ImageDdpmRecipe : IRunRecipe
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(evalJson)));
         if (request.Figures) ImageDdpmFigures.WriteAll(run, config, model, diffusion, device, request.Quiet);
         ImageDdpmReport.Write(run, config, evaluation, device, request.Quiet);
-        return new EvalOutcome(run.EvalPath, evaluation.Metrics);
+        return new EvalOutcome(run.EvalPath, evaluation.Metrics, evaluation.Model?.Extractor);
     }
 
     /// <summary>

@@ -13,8 +13,14 @@ public sealed record ToyDdpmConfig
 
     public string Model { get; init; } = Kind;
 
-    /// <summary><c>toy:NAME</c> or <c>toy:FILE.json</c>.</summary>
+    /// <summary><c>toy:NAME</c> or <c>toy:FILE.json</c> (the path as given, for information: see <see cref="MixtureFile"/>).</summary>
     public string Data { get; init; } = "toy:mog2";
+
+    /// <summary>
+    /// For <c>toy:FILE.json</c> data, the copy of the mixture inside the run directory (relative to it, <c>mixture.json</c>),
+    /// which sample and eval read, so that a run does not depend on the working folder or on the original file.
+    /// </summary>
+    public string? MixtureFile { get; init; }
 
     public long Seed { get; init; } = 0;
     public long Steps { get; init; } = 6000;
@@ -28,6 +34,16 @@ public sealed record ToyDdpmConfig
     public int LogEvery { get; init; } = 50;
     public int CheckpointEvery { get; init; } = 1000;
     public int SampleEvery { get; init; } = 2000;
+
+    /// <summary>
+    /// Steps between exact-metric evaluations of EMA samples during training (the metric-over-training curve,
+    /// <c>--eval-every</c>); 0 = never. Null in configurations written before the option existed: every
+    /// <see cref="SampleEvery"/> steps, as then.
+    /// </summary>
+    public int? EvalEvery { get; init; }
+
+    /// <summary>EMA samples (and as many true samples) per evaluation of the metric-over-training curve (<c>--eval-n</c>).</summary>
+    public int CurveSamples { get; init; } = 2000;
 
     /// <summary>Also write TensorBoard event files under tensorboard/.</summary>
     public bool TensorBoard { get; init; }
@@ -54,6 +70,9 @@ public sealed record ToyDdpmConfig
     /// <summary>Environment recorded at creation: versions, device, threads.</summary>
     public Dictionary<string, string> Environment { get; init; } = [];
 
+    /// <summary>Steps between evaluations of the metric-over-training curve (0 = never).</summary>
+    public int CurveEvery() => EvalEvery ?? SampleEvery;
+
     public ToyDdpmConfig Validate()
     {
         if (!Data.StartsWith("toy:", StringComparison.Ordinal))
@@ -61,6 +80,8 @@ public sealed record ToyDdpmConfig
         if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ConfigException($"--ema-decay {EmaDecay}: must be in [0, 1)");
         if (SampleEvery < 1) throw new ConfigException($"--sample-every {SampleEvery}: must be at least 1");
+        if (EvalEvery < 0) throw new ConfigException($"--eval-every {EvalEvery}: must be >= 0 (0 = never)");
+        if (CurveSamples < 100) throw new ConfigException($"--eval-n {CurveSamples}: must be at least 100 for stable metrics");
         if (EvalSamples < 100) throw new ConfigException($"eval samples {EvalSamples}: must be at least 100");
         if (SamplerVariance is not ("beta" or "beta_tilde"))
             throw new ConfigException($"--sampler-variance {SamplerVariance}: use beta or beta_tilde");

@@ -21,7 +21,30 @@ namespace GenSharp.Diffusion.Toy;
 /// </summary>
 public sealed class ToyDdpmRecipe : IRunRecipe
 {
+    /// <summary>File name of a user-defined mixture copied into the run directory.</summary>
+    public const string MixtureFileName = "mixture.json";
+
+    /// <summary>EMA samples in each scatter figure during training.</summary>
+    private const int ScatterSamples = 2000;
+
     public string Kind => ToyDdpmConfig.Kind;
+
+    /// <summary>
+    /// For <c>toy:FILE.json</c> data, copies the mixture into the run directory (<see cref="MixtureFileName"/>) and records
+    /// it in <see cref="ToyDdpmConfig.MixtureFile"/>, so that sample and eval work from any folder and after the original
+    /// file has moved. Built-in toys are returned unchanged.
+    /// </summary>
+    public static ToyDdpmConfig CopyMixtureInto(ToyDdpmConfig config, RunDirectory run)
+    {
+        string spec = config.Data["toy:".Length..];
+        if (!ToyRegistry.IsMixtureFile(spec)) return config;
+        File.Copy(spec, Path.Combine(run.Root, MixtureFileName), overwrite: true);
+        return config with { MixtureFile = MixtureFileName };
+    }
+
+    /// <summary>The run's data distribution: its copied mixture if it has one, otherwise <c>--data</c> resolved as given.</summary>
+    public static IToyDistribution Distribution(ToyDdpmConfig config, RunDirectory run) =>
+        config.MixtureFile is { } file ? ToyMixtureFile.Load(Path.Combine(run.Root, file)) : ToyRegistry.Resolve(config.Data["toy:".Length..]);
 
     /// <summary>Fills in what a fresh run measures once: data standardisation, data hash, environment.</summary>
     public static ToyDdpmConfig Resolve(ToyDdpmConfig config, torch.Device device)
@@ -45,7 +68,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
     /// <summary>Trains (or resumes) the run, then samples, evaluates and writes the report.</summary>
     public static EvalOutcome Train(ToyDdpmConfig config, RunDirectory run, torch.Device device, bool resume, bool quiet)
     {
-        var distribution = ToyRegistry.Resolve(config.Data["toy:".Length..]);
+        var distribution = Distribution(config, run);
         torch.manual_seed(config.Seed);
         using var rng = new Generator((ulong)config.Seed, device);
         using var model = new MlpNoisePredictor(config.Network);
@@ -67,25 +90,46 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         }
         var trainer = new Trainer(trainerConfig, model, optimizer, schedule, ema, rng, run, Loss,
             new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
-        using var gReference = new Generator((ulong)(config.Seed + 2), CPU);
-        using var reference = distribution.Sample(2000, gReference);
-        trainer.Every(config.SampleEvery, step =>
+        // EMA samples during training, all from one start noise (seed + 1): a scatter figure every SampleEvery steps
+        // (ScatterSamples points) and the metric-over-training curve every CurveEvery() steps (CurveSamples points against as
+        // many true samples). One draw serves both when they fall on the same step with the same n (the defaults).
+        (long Step, Tensor Samples)? last = null;
+        Tensor EmaSamples(long step, int n)
         {
-            // EMA samples during training: a figure and the metric-over-training curve (2k samples)
+            if (last is { } l && l.Step == step && l.Samples.shape[0] == n) return l.Samples;
+            last?.Samples.Dispose();
             using var g = new Generator((ulong)(config.Seed + 1), device);
-            using var samples = DrawSamples(config, shadowModel, diffusion, 2000, g, device, quiet: true).Samples;
-            ToyDdpmReport.WriteSampleScatter(samples, distribution, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"), $"EMA samples at step {step}");
-            var m = Toy2DMetrics.Evaluate(samples.cpu(), distribution, reference, config.Seed);
-            var record = new Dictionary<string, object?> { ["step"] = step, ["n"] = 2000 };
-            foreach (var (k, v) in m.ToDictionary()) record[k] = v;
-            run.EvalCurve.Append(record);
-        });
-        if (resume)
-        {
-            long from = trainer.Resume();
-            if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Steps}" : $"no checkpoint in {run.Name}; starting from step 0");
+            var samples = DrawSamples(config, shadowModel, diffusion, n, g, device, quiet: true).Samples;
+            last = (step, samples);
+            return samples;
         }
-        trainer.Run($"train {run.Name}", quiet);
+        trainer.Every(config.SampleEvery, step =>
+            ToyDdpmReport.WriteSampleScatter(EmaSamples(step, ScatterSamples), distribution, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"), $"EMA samples at step {step}"));
+        using var gReference = new Generator((ulong)(config.Seed + 2), CPU);
+        using var reference = distribution.Sample(config.CurveSamples, gReference);
+        if (config.CurveEvery() > 0)
+        {
+            trainer.Every(config.CurveEvery(), step =>
+            {
+                var m = Toy2DMetrics.Evaluate(EmaSamples(step, config.CurveSamples).cpu(), distribution, reference, config.Seed);
+                var record = new Dictionary<string, object?> { ["step"] = step, ["n"] = config.CurveSamples };
+                foreach (var (k, v) in m.ToDictionary()) record[k] = v;
+                run.EvalCurve.Append(record);
+            });
+        }
+        try
+        {
+            if (resume)
+            {
+                long from = trainer.Resume();
+                if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Steps}" : $"no checkpoint in {run.Name}; starting from step 0");
+            }
+            trainer.Run($"train {run.Name}", quiet);
+        }
+        finally
+        {
+            last?.Samples.Dispose();
+        }
         return new ToyDdpmRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
     }
 
@@ -93,7 +137,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
     {
         if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
         var config = RunConfigFile.Read<ToyDdpmConfig>(run).Validate();
-        var distribution = ToyRegistry.Resolve(config.Data["toy:".Length..]);
+        var distribution = Distribution(config, run);
         using var model = LoadEma(run, config, device);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var g = new Generator((ulong)request.Seed, device);
@@ -110,7 +154,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
     {
         if (request.N < 100) throw new ConfigException($"--n {request.N}: must be at least 100 for stable metrics");
         var config = RunConfigFile.Read<ToyDdpmConfig>(run).Validate();
-        var distribution = ToyRegistry.Resolve(config.Data["toy:".Length..]);
+        var distribution = Distribution(config, run);
         using var model = LoadEma(run, config, device);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var g = new Generator((ulong)request.Seed, device);

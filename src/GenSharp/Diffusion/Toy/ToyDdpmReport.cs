@@ -61,9 +61,11 @@ public static class ToyDdpmReport
         string curve = Path.Combine(run.PlotsDir, "metrics-over-training.png");
         var evals = run.EvalCurve;
         var (evalSteps, sw) = evals.Series("sliced_w2");
+        var (_, curveN) = evals.Series("n");
+        string curveSamples = curveN.Length > 0 ? curveN[^1].ToString("N0", CultureInfo.InvariantCulture) : "?";
         if (evalSteps.Length > 0)
         {
-            var plot = new LinePlot { Title = "Exact metrics of 2k EMA samples during training", XLabel = "step", YLabel = "value" }
+            var plot = new LinePlot { Title = $"Exact metrics of {curveSamples} EMA samples during training", XLabel = "step", YLabel = "value" }
                 .Add(evalSteps, sw, "sliced W2 to true samples")
                 .Add(evals.Series("sliced_w2_true_vs_true").Steps, evals.Series("sliced_w2_true_vs_true").Values, "sliced W2 floor (true vs true)");
             var (ws, we) = evals.Series("weight_error_max");
@@ -101,7 +103,7 @@ public static class ToyDdpmReport
         html.AddImageRow(reverse);
         html.AddHeading("Training");
         html.AddImage(loss, "Loss per step (log scale), smoothed");
-        if (evalSteps.Length > 0) html.AddImage(curve, "Metrics over training (every --sample-every steps, 2,000 EMA samples)");
+        if (evalSteps.Length > 0) html.AddImage(curve, $"Metrics over training (every {config.CurveEvery()} steps, {curveSamples} EMA samples)");
         var during = Directory.Exists(run.SamplesDir)
             ? Directory.GetFiles(run.SamplesDir, "step-*.png").Order(StringComparer.Ordinal).ToList()
             : [];

@@ -218,7 +218,7 @@ public sealed class ImageNcsnRecipe : IRunRecipe
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(evalJson)));
         if (request.Figures) ImageNcsnFigures.WriteAll(run, config, model, langevin, device, request.Quiet);
         ImageNcsnReport.Write(run, config, evaluation);
-        return new EvalOutcome(run.EvalPath, evaluation.Metrics);
+        return new EvalOutcome(run.EvalPath, evaluation.Metrics, evaluation.Model?.Extractor);
     }
 
     /// <summary>A short name of an annealed-Langevin setting, e.g. <c>langevin-L101-T5</c>.</summary>
