@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent machine set-up for GenSharp on Debian 12: the .NET SDK must be present (it is on the
-# project's machines); Debian packages that data and tests need are installed when missing.
+# project's machines); Debian packages that data, plots and tests need are installed when missing.
 set -euo pipefail
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK is not installed; see https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
@@ -8,6 +8,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 need=()
 dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need+=(dataset-fashion-mnist)
+# Plots draw their text with a system font; minimal Debian images have none (see src/GenSharp/Output/PlotFonts.cs).
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

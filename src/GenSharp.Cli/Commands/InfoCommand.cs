@@ -13,7 +13,7 @@ public static class InfoCommand
     {
         var common = new CommonOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
-        var data = new Option<string>("--data") { Description = "Folder to look for Fashion-MNIST in", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
+        var data = new Option<string>("--data") { Description = "Where to look for Fashion-MNIST: a folder holding its IDX files, or fashion-mnist[:DIR]", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
         var command = new Command("info",
             "Show GenSharp, TorchSharp and libtorch versions, threads, device and whether Fashion-MNIST was found.\n\n" +
             "Examples:\n  gensharp info\n  gensharp info --json --threads 2");
@@ -24,6 +24,7 @@ public static class InfoCommand
         {
             var compute = common.Read(parse);
             var device = TorchRuntime.Initialize(compute);
+            string dataDir = DataSpec.FashionMnistDirectory(parse.GetValue(data)) ?? FashionMnist.DefaultDirectory;
             var info = new Dictionary<string, object?>
             {
                 ["gensharp"] = TorchRuntime.GenSharpVersion,
@@ -33,8 +34,8 @@ public static class InfoCommand
                 ["device"] = device.ToString(),
                 ["cuda_available"] = torch.cuda.is_available(),
                 ["malloc_tuned"] = NativeMemory.Tuned,
-                ["fashion_mnist"] = FashionMnist.IsAvailable(parse.GetValue(data)) ? parse.GetValue(data) : null,
-                ["fashion_mnist_found"] = FashionMnist.IsAvailable(parse.GetValue(data)),
+                ["fashion_mnist"] = FashionMnist.IsAvailable(dataDir) ? dataDir : null,
+                ["fashion_mnist_found"] = FashionMnist.IsAvailable(dataDir),
                 ["dotnet"] = Environment.Version.ToString(),
                 ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using GenSharp.Gan.Theory;
+using GenSharp.Runtime;
 
 namespace GenSharp.Cli.Commands;
 
@@ -10,6 +11,7 @@ public static class LabDiracGanCommand
 {
     public static Command Build()
     {
+        var common = new CommonOptions();
         var d = new DiracGanLab.Options();
         var loss = new Option<string>("--loss") { Description = "ns, minimax or wgan", DefaultValueFactory = _ => d.Loss };
         var h = new Option<double>("--h") { Description = "Step size h", DefaultValueFactory = _ => d.H };
@@ -23,8 +25,10 @@ public static class LabDiracGanCommand
             "optionally instance noise; theta^2 + psi^2 over time, the phase portrait, and the update Jacobians' eigenvalues at the equilibrium, numerical vs closed form.\n\n" +
             "Examples:\n  gensharp lab dirac-gan\n  gensharp lab dirac-gan --loss wgan --h 0.05 --steps 1000 --json\n  gensharp lab dirac-gan --instance-noise 1.0");
         foreach (var o in new Option[] { loss, h, steps, noise, theta0, psi0, output, json }) command.Options.Add(o);
+        common.AddTo(command);
         command.SetAction(parse =>
         {
+            TorchRuntime.Initialize(common.Read(parse));
             var o = new DiracGanLab.Options(parse.GetValue(loss)!, parse.GetValue(h), parse.GetValue(steps), parse.GetValue(noise), parse.GetValue(theta0), parse.GetValue(psi0));
             var r = DiracGanLab.Run(o, parse.GetValue(output)!);
             var summary = Summary(r);

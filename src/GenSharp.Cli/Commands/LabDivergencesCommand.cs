@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using GenSharp.Gan.Theory;
+using GenSharp.Runtime;
 
 namespace GenSharp.Cli.Commands;
 
@@ -10,6 +11,7 @@ public static class LabDivergencesCommand
 {
     public static Command Build()
     {
+        var common = new CommonOptions();
         var theta = new Option<double>("--theta") { Description = "Mean of the model distribution", DefaultValueFactory = _ => 1.0 };
         var theta0 = new Option<double>("--theta0") { Description = "Mean of the data distribution", DefaultValueFactory = _ => 0.0 };
         var es = new Option<double[]>("--e") { Description = "Standard deviations e to tabulate (repeat the option); default 1 .. 0.001", AllowMultipleArgumentsPerToken = true };
@@ -19,8 +21,10 @@ public static class LabDivergencesCommand
             "by quadrature beside the closed forms (KL = Delta^2/2e^2 explodes, JS -> log 2 with zero gradient, W1 = |Delta|); figures in --out.\n\n" +
             "Examples:\n  gensharp lab divergences\n  gensharp lab divergences --theta 0.5 --e 0.1 0.01 --json");
         foreach (var o in new Option[] { theta, theta0, es, output, json }) command.Options.Add(o);
+        common.AddTo(command);
         command.SetAction(parse =>
         {
+            TorchRuntime.Initialize(common.Read(parse));
             var values = parse.GetValue(es);
             var r = DivergencesLab.Run(parse.GetValue(theta), parse.GetValue(theta0), values is { Length: > 0 } ? values : DivergencesLab.DefaultEs, parse.GetValue(output)!);
             string path = Path.Combine(parse.GetValue(output)!, "result.json");

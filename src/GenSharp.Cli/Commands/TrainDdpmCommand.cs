@@ -21,7 +21,7 @@ public static class TrainDdpmCommand
         var toy = new ToyDdpmConfig();
         var img = new ImageDdpmConfig();
         var common = new CommonOptions();
-        var data = new Option<string>("--data") { Description = "Training data: toy:mog2|8gaussians|rings|moons|swissroll, toy:FILE.json (a Gaussian mixture), fashion-mnist[:DIR] or png:DIR", DefaultValueFactory = _ => toy.Data };
+        var data = new Option<string>("--data") { Description = "Training data: toy:mog2|8gaussians|rings|moons|swissroll, toy:FILE.json (a Gaussian mixture), fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST IDX files) or png:DIR", DefaultValueFactory = _ => toy.Data };
         var name = new Option<string?>("--name") { Description = "Run name (folder under --runs); default ddpm-<data>" };
         var runs = new Option<string>("--runs") { Description = "Folder that holds run directories", DefaultValueFactory = _ => "runs" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run's last checkpoint to its configured final step, or to a larger --steps (other settings come from its config.json)" };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GenSharp.Data;
 using GenSharp.Gan;
 using GenSharp.Gan.Losses;
 using GenSharp.Runtime;
@@ -14,7 +15,7 @@ public static class TrainGanCommand
         var d = new GanConfig();
         var common = new CommonOptions();
         var loss = new Option<string>("--loss") { Description = $"Objective: {string.Join("|", GanLosses.Names)}", DefaultValueFactory = _ => d.Loss };
-        var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)" };
+        var data = new Option<string?>("--data") { Description = "Fashion-MNIST: a folder holding its IDX files, or fashion-mnist[:DIR] (default /usr/share/datasets/fashion-mnist)" };
         var name = new Option<string?>("--name") { Description = "Run name (folder under --runs); default gan-<loss>" };
         var runs = new Option<string>("--runs") { Description = "Folder that holds run directories", DefaultValueFactory = _ => "runs" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run's last checkpoint to its configured final step (other settings come from its config.json)" };
@@ -63,7 +64,7 @@ public static class TrainGanCommand
                 config = GanRecipe.Resolve(d with
                 {
                     Loss = parse.GetValue(loss)!,
-                    DataDir = parse.GetValue(data),
+                    DataDir = DataSpec.FashionMnistDirectory(parse.GetValue(data)),
                     Epochs = parse.GetValue(epochs),
                     Batch = parse.GetValue(batch),
                     Optimizer = parse.GetValue(optimizer),

@@ -15,7 +15,7 @@ public static class TrainNcsnCommand
     {
         var d = new ImageNcsnConfig();
         var common = new CommonOptions();
-        var data = new Option<string>("--data") { Description = "Training images: fashion-mnist[:DIR] or png:DIR (pixels scaled to [0, 1])", DefaultValueFactory = _ => d.Data };
+        var data = new Option<string>("--data") { Description = "Training images: fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST IDX files) or png:DIR (pixels scaled to [0, 1])", DefaultValueFactory = _ => d.Data };
         var name = new Option<string?>("--name") { Description = "Run name (folder under --runs); default ncsn-<data>" };
         var runs = new Option<string>("--runs") { Description = "Folder that holds run directories", DefaultValueFactory = _ => "runs" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run's last checkpoint to its configured final step, or to a larger --steps (other settings come from its config.json)" };

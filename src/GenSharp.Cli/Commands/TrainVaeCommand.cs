@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GenSharp.Data;
 using GenSharp.Runtime;
 using GenSharp.Training;
 using GenSharp.Vae;
@@ -12,7 +13,7 @@ public static class TrainVaeCommand
     {
         var d = new VaeConfig();
         var common = new CommonOptions();
-        var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)" };
+        var data = new Option<string?>("--data") { Description = "Fashion-MNIST: a folder holding its IDX files, or fashion-mnist[:DIR] (default /usr/share/datasets/fashion-mnist)" };
         var name = new Option<string?>("--name") { Description = "Run name (folder under --runs); default vae" };
         var runs = new Option<string>("--runs") { Description = "Folder that holds run directories", DefaultValueFactory = _ => "runs" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run's last checkpoint to its configured final step" };
@@ -55,7 +56,7 @@ public static class TrainVaeCommand
             {
                 config = VaeRecipe.Resolve(d with
                 {
-                    DataDir = parse.GetValue(data),
+                    DataDir = DataSpec.FashionMnistDirectory(parse.GetValue(data)),
                     Epochs = parse.GetValue(epochs),
                     Batch = parse.GetValue(batch),
                     Lr = parse.GetValue(lr),

@@ -19,13 +19,15 @@ public static class FashionMnist
         ? ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
         : ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
 
+    /// <summary>The four IDX files a Fashion-MNIST folder holds.</summary>
+    public static IReadOnlyList<string> FileNames { get; } =
+        ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
+
     /// <summary>True if all four files are present.</summary>
     public static bool IsAvailable(string? directory = null)
     {
         string dir = directory ?? DefaultDirectory;
-        return new[] { FashionMnistSplit.Train, FashionMnistSplit.Test }
-            .SelectMany(s => new[] { Files(s).Images, Files(s).Labels })
-            .All(f => File.Exists(Path.Combine(dir, f)));
+        return FileNames.All(f => File.Exists(Path.Combine(dir, f)));
     }
 
     /// <summary>Loads a split, scaled to <paramref name="range"/>; <paramref name="limit"/> keeps the first N.</summary>
@@ -37,7 +39,7 @@ public static class FashionMnist
         foreach (string f in new[] { imagesFile, labelsFile })
             if (!File.Exists(Path.Combine(dir, f)))
                 throw new DataFileException(
-                    $"Fashion-MNIST not found in {dir} (missing {f}); install it with `apt-get install -y dataset-fashion-mnist` or point --data at the folder that holds the IDX files (train ddpm: --data fashion-mnist:DIR)");
+                    $"Fashion-MNIST not found in {dir} (missing {f}); install it with `apt-get install -y dataset-fashion-mnist` or point --data at the folder that holds the IDX files (--data DIR or fashion-mnist:DIR)");
         string imagesPath = Path.Combine(dir, imagesFile), labelsPath = Path.Combine(dir, labelsFile);
         var images = IdxReader.Read(imagesPath);
         var labels = IdxReader.Read(labelsPath);

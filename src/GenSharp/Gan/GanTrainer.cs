@@ -122,7 +122,7 @@ public sealed class GanTrainer
     {
         string? latest = Checkpoint.FindLatest(_run.CheckpointsDir);
         if (latest is null) return 0;
-        var loaded = Checkpoint.Load(latest, Snapshot());
+        var loaded = Checkpoint.Load(latest, Snapshot(), TotalSteps);
         Step = loaded.Step;
         if (loaded.Metadata.TryGetValue("wall_time_s", out string? w) && double.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out double wall))
             WallSeconds = wall;

@@ -15,6 +15,7 @@ public static class ImageStrip
     {
         if (rows.Count == 0) throw new ArgumentException("at least one row is needed");
         const int pad = 6, captionHeight = 18;
+        PlotFonts.WarnIfMissing();
         using var font = new SKFont(SKTypeface.Default, 13);
         using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         var rendered = rows.Select(r => (r.Label, Bitmap: ImageGrid.Render(r.Images, (int)r.Images.shape[0], pad, scale, zeroToOne))).ToList();

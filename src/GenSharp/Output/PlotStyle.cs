@@ -23,6 +23,7 @@ internal static class PlotStyle
     public static void SavePng(Plot plot, string path, int width, int height)
     {
         if (width < 16 || height < 16) throw new ConfigException($"plot size {width}x{height}: must be at least 16x16");
+        PlotFonts.WarnIfMissing();
         byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
         Training.AtomicFile.WriteAllBytes(path, png);
     }

@@ -53,25 +53,45 @@ public static class Checkpoint
         metadata[metaPrefix + "scalars"] = JsonSerializer.Serialize(scalars);
     }
 
-    /// <summary>Restores everything the snapshot names; returns the step and metadata.</summary>
-    public static LoadedCheckpoint Load(string path, TrainingSnapshot s)
+    /// <summary>
+    /// Restores everything the snapshot names; returns the step and metadata. The step must lie in
+    /// [0, <paramref name="totalSteps"/>] (the run's configured length, when given); every field is checked
+    /// before use, so a corrupt or hostile file is refused with a one-line <see cref="CheckpointException"/>.
+    /// </summary>
+    public static LoadedCheckpoint Load(string path, TrainingSnapshot s, long? totalSteps = null)
     {
         using var content = Safetensors.Load(path);
         var md = content.Metadata;
         RequireFormat(path, md);
+        long step = ReadStep(path, md, totalSteps);
+        if (s.Rng is not null)
+        {
+            if (!content.Tensors.TryGetValue("rng", out var rng)) throw new CheckpointException($"{path}: no 'rng' state; it cannot resume exactly");
+            GeneratorState.Check(path, rng, s.Rng); // before anything changes: libtorch aborts the process on a bad state
+        }
         CopyModule(path, content, "model", s.Model);
         if (s.Ema is not null) CopyModule(path, content, "ema", s.Ema);
         if (s.Optimizer is OptimizerHelper opt) LoadOptimizer(path, content, opt);
         foreach (var (name, extra) in s.Optimizers)
             if (extra is OptimizerHelper named) LoadOptimizer(path, content, named, $"optim.{name}.", $"optimizer.{name}.");
-        if (s.Rng is not null)
-        {
-            if (!content.Tensors.TryGetValue("rng", out var rng)) throw new CheckpointException($"{path}: no 'rng' state; it cannot resume exactly");
-            s.Rng.set_state(rng);
-        }
-        long step = long.Parse(md["step"], CultureInfo.InvariantCulture);
+        s.Rng?.set_state(content.Tensors["rng"]);
         return new LoadedCheckpoint(step, md.GetValueOrDefault("lr_schedule"), md);
     }
+
+    private static long ReadStep(string path, IReadOnlyDictionary<string, string> md, long? totalSteps)
+    {
+        string text = md["step"];
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long step))
+            throw new CheckpointException($"{path}: metadata 'step' is '{Clip(text)}', not an integer; the checkpoint is corrupt");
+        if (step < 0)
+            throw new CheckpointException($"{path}: metadata 'step' is {step}, it must be >= 0; the checkpoint is corrupt");
+        if (step > totalSteps)
+            throw new CheckpointException($"{path}: metadata 'step' is {step}, past the run's {totalSteps} steps; the checkpoint is corrupt or belongs to a longer run");
+        return step;
+    }
+
+    /// <summary>A metadata value, shortened for an error message.</summary>
+    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "...";
 
     /// <summary>Loads only the weights under <paramref name="prefix"/> ("model" or "ema") into a module, e.g. for sampling.</summary>
     public static IReadOnlyDictionary<string, string> LoadModule(string path, string prefix, nn.Module module)
@@ -114,12 +134,17 @@ public static class Checkpoint
         }
     }
 
-    private static void CopyInto(string path, string key, Tensor live, Tensor saved)
+    private static void RequireSameLayout(string path, string key, Tensor live, Tensor saved)
     {
         if (!live.shape.SequenceEqual(saved.shape))
             throw new CheckpointException($"{path}: '{key}' has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", live.shape)}]");
         if (live.dtype != saved.dtype)
             throw new CheckpointException($"{path}: '{key}' has dtype {saved.dtype}, the model expects {live.dtype}");
+    }
+
+    private static void CopyInto(string path, string key, Tensor live, Tensor saved)
+    {
+        RequireSameLayout(path, key, live, saved);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         live.copy_(saved);
@@ -133,8 +158,8 @@ public static class Checkpoint
         if (type != StateType(opt))
             throw new CheckpointException($"{path}: optimizer state is {type}, but the run uses {StateType(opt)}");
         var dict = opt.state_dict();
-        var groups = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[metaPrefix + "param_groups"])!;
-        var scalars = JsonSerializer.Deserialize<List<Dictionary<string, double>>>(md[metaPrefix + "scalars"])!;
+        var groups = ReadScalarList(path, md, metaPrefix + "param_groups");
+        var scalars = ReadScalarList(path, md, metaPrefix + "scalars");
         if (groups.Count != dict.Options.Count || scalars.Count != dict.State.Count)
             throw new CheckpointException($"{path}: optimizer has {scalars.Count} parameter states in {groups.Count} groups, the run has {dict.State.Count} in {dict.Options.Count}");
         for (int g = 0; g < groups.Count; g++) SetScalarFields(dict.Options[g], groups[g]);
@@ -154,7 +179,12 @@ public static class Checkpoint
                     continue;
                 }
                 if (live is null || live.IsInvalid)
-                    f.SetValue(state, saved!.clone().to(opt.parameters().ElementAt(i).device).DetachFromDisposeScope());
+                {
+                    // Not yet allocated (no step taken): per-parameter state has the parameter's shape and dtype.
+                    var parameter = opt.parameters().ElementAt(i);
+                    using (var reference = zeros_like(parameter)) RequireSameLayout(path, key, reference, saved!);
+                    f.SetValue(state, saved!.clone().to(parameter.device).DetachFromDisposeScope());
+                }
                 else
                     CopyInto(path, key, live, saved!);
             }
@@ -163,6 +193,22 @@ public static class Checkpoint
 
     /// <summary>The optimiser's state layout: <see cref="FusedAdamW"/> keeps AdamW's, so either resumes the other's checkpoints.</summary>
     private static string StateType(OptimizerHelper opt) => opt is TorchSharp.Modules.AdamW ? "AdamW" : opt.GetType().Name;
+
+    /// <summary>A JSON list of name -> number objects from the metadata (optimiser hyper-parameters or per-parameter scalars).</summary>
+    private static List<Dictionary<string, double>> ReadScalarList(string path, IReadOnlyDictionary<string, string> md, string key)
+    {
+        if (!md.TryGetValue(key, out var json))
+            throw new CheckpointException($"{path}: metadata '{key}' is missing; the checkpoint is incomplete and cannot resume training");
+        List<Dictionary<string, double>?>? list;
+        try { list = JsonSerializer.Deserialize<List<Dictionary<string, double>?>>(json); }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{path}: metadata '{key}' is not a JSON list of name-number objects ({e.Message.Split('.')[0]}); the checkpoint is corrupt");
+        }
+        if (list is null || list.Any(d => d is null))
+            throw new CheckpointException($"{path}: metadata '{key}' holds null where a list of name-number objects belongs; the checkpoint is corrupt");
+        return list.Select(d => d!).ToList();
+    }
 
     private static IEnumerable<FieldInfo> TensorFields(object o) =>
         o.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance).Where(f => f.FieldType == typeof(Tensor)).OrderBy(f => f.Name, StringComparer.Ordinal);

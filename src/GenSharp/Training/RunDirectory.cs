@@ -30,13 +30,16 @@ public sealed class RunDirectory
     /// <summary>Path of the checkpoint for a given step.</summary>
     public string CheckpointPath(long step) => System.IO.Path.Combine(CheckpointsDir, $"step-{step:D8}.safetensors");
 
-    /// <summary>Creates a new run folder; refuses one that already holds a run.</summary>
-    public static RunDirectory Create(string root)
+    /// <summary>
+    /// Creates a new run folder; refuses one that already holds a run, saying <paramref name="whenTaken"/>
+    /// (default: the train commands' advice, --resume or another --name).
+    /// </summary>
+    public static RunDirectory Create(string root, string? whenTaken = null)
     {
         var run = new RunDirectory(root);
         if (File.Exists(run.ConfigPath))
             throw new ConfigException(
-                $"run directory {run.Root} already holds a run; pass --resume to continue it, or choose another --name/--out");
+                $"run directory {run.Root} already holds a run; {whenTaken ?? "pass --resume to continue it, or choose another --name/--out"}");
         if (File.Exists(run.Root))
             throw new ConfigException($"{run.Root} is a file, not a run directory; choose another --name/--out");
         run.EnsureFolders();

@@ -74,7 +74,7 @@ public static class Safetensors
         if (!File.Exists(path)) throw new CheckpointException($"{path}: file not found");
         byte[] file;
         try { file = File.ReadAllBytes(path); }
-        catch (IOException e) { throw new CheckpointException($"{path}: cannot read ({e.Message})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CheckpointException($"{path}: cannot read ({e.Message})", e); }
         var entries = SafetensorsHeader.Parse(path, file, out var metadata, out long dataStart);
 
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);

@@ -46,22 +46,31 @@ internal static class SafetensorsHeader
             doc = JsonDocument.Parse(file.AsMemory(8, (int)n));
         }
         catch (JsonException e) { throw Bad($"header is not valid JSON ({e.Message.Split('.')[0]})"); }
+        catch (InvalidOperationException) { throw Bad("header is not valid JSON (a name holds an invalid \\u escape, e.g. a lone surrogate)"); }
 
         using (doc)
         {
-            foreach (var prop in doc.RootElement.EnumerateObject())
+            try
             {
-                if (prop.Name == "__metadata__")
+                foreach (var prop in doc.RootElement.EnumerateObject())
                 {
-                    if (prop.Value.ValueKind != JsonValueKind.Object) throw Bad("__metadata__ is not an object");
-                    foreach (var m in prop.Value.EnumerateObject())
+                    if (prop.Name == "__metadata__")
                     {
-                        if (m.Value.ValueKind != JsonValueKind.String) throw Bad($"__metadata__ value '{m.Name}' is not a string");
-                        if (!metadata.TryAdd(m.Name, m.Value.GetString()!)) throw Bad($"duplicate __metadata__ key '{m.Name}'");
+                        if (prop.Value.ValueKind != JsonValueKind.Object) throw Bad("__metadata__ is not an object");
+                        foreach (var m in prop.Value.EnumerateObject())
+                        {
+                            if (m.Value.ValueKind != JsonValueKind.String) throw Bad($"__metadata__ value '{m.Name}' is not a string");
+                            if (!metadata.TryAdd(m.Name, m.Value.GetString()!)) throw Bad($"duplicate __metadata__ key '{m.Name}'");
+                        }
+                        continue;
                     }
-                    continue;
+                    entries.Add(ParseEntry(prop, Bad));
                 }
-                entries.Add(ParseEntry(prop, Bad));
+            }
+            catch (InvalidOperationException)
+            {
+                // JsonElement.GetString on a string with a lone-surrogate escape; every kind is checked before reading.
+                throw Bad("header is not valid JSON (a string holds an invalid \\u escape, e.g. a lone surrogate)");
             }
         }
 
@@ -82,6 +91,9 @@ internal static class SafetensorsHeader
         string name = prop.Name;
         var v = prop.Value;
         if (v.ValueKind != JsonValueKind.Object) throw bad($"entry '{name}' is not an object");
+        var fields = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in v.EnumerateObject())
+            if (!fields.Add(field.Name)) throw bad($"tensor '{name}' has a duplicate field '{field.Name}'");
         if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String || !SafetensorsDType.TryParse(dt.GetString()!, out var type, out int size))
             throw bad($"tensor '{name}' has a missing or unknown dtype");
         if (!v.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array) throw bad($"tensor '{name}' has no shape array");
@@ -89,7 +101,7 @@ internal static class SafetensorsHeader
         long count = 1;
         foreach (var d in sh.EnumerateArray())
         {
-            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim) || dim < 0) throw bad($"tensor '{name}' has a shape entry that is not a non-negative integer");
+            if (!TryGetNonNegativeInteger(d, out long dim)) throw bad($"tensor '{name}' has a shape entry that is not a non-negative integer");
             try { count = checked(count * dim); } catch (OverflowException) { throw bad($"tensor '{name}' shape overflows"); }
             shape.Add(dim);
         }
@@ -98,9 +110,19 @@ internal static class SafetensorsHeader
         if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw bad($"tensor '{name}' needs data_offsets [begin, end]");
         var o = off.EnumerateArray().ToArray();
-        if (!o[0].TryGetInt64(out long begin) || !o[1].TryGetInt64(out long end) || begin < 0 || end < begin)
-            throw bad($"tensor '{name}' has invalid data_offsets");
+        if (!TryGetNonNegativeInteger(o[0], out long begin) || !TryGetNonNegativeInteger(o[1], out long end) || end < begin)
+            throw bad($"tensor '{name}' has invalid data_offsets (two non-negative integers, begin <= end)");
         if (end - begin != bytes) throw bad($"tensor '{name}' occupies {end - begin} bytes but its shape x dtype needs {bytes}");
         return new Entry(name, type, [.. shape], begin, end);
+    }
+
+    /// <summary>
+    /// A JSON integer in [0, long.MaxValue]. Checks the element kind first: <see cref="JsonElement.TryGetInt64"/>
+    /// throws (rather than returning false) on a string, array or null.
+    /// </summary>
+    private static bool TryGetNonNegativeInteger(JsonElement e, out long value)
+    {
+        value = 0;
+        return e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out value) && value >= 0;
     }
 }

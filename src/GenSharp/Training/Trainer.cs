@@ -77,7 +77,7 @@ public sealed class Trainer
     {
         string? latest = Checkpoint.FindLatest(_run.CheckpointsDir);
         if (latest is null) return 0;
-        var loaded = Checkpoint.Load(latest, Snapshot());
+        var loaded = Checkpoint.Load(latest, Snapshot(), _config.TotalSteps);
         Step = loaded.Step;
         if (loaded.Metadata.TryGetValue("wall_time_s", out string? w) && double.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out double wall))
             WallSeconds = wall;

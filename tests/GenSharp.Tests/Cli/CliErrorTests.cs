@@ -7,7 +7,7 @@ public sealed class CliErrorTests
     [InlineData("toy:/no/such/file.json", "mixture file not found")]
     [InlineData("fashion-mnist:/no/such/dir", "Fashion-MNIST not found in /no/such/dir")]
     [InlineData("png:/no/such/dir", "folder not found")]
-    [InlineData("mnist", "use fashion-mnist, fashion-mnist:DIR or png:DIR")]
+    [InlineData("mnist", "unknown data; use toy:NAME, toy:FILE.json, fashion-mnist, fashion-mnist:DIR, png:DIR")]
     public void BadDataIsOneLineWithExitCode2(string data, string expected)
     {
         var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", data, "--runs", Path.GetTempPath(), "--quiet");

@@ -95,7 +95,7 @@ public sealed class NcsnCliTests
 
     [Theory]
     [InlineData("--data toy:mog2", "train ncsn needs images")]
-    [InlineData("--data mnist", "use fashion-mnist, fashion-mnist:DIR or png:DIR")]
+    [InlineData("--data mnist", "unknown data; use toy:NAME, toy:FILE.json, fashion-mnist, fashion-mnist:DIR, png:DIR")]
     [InlineData("--data fashion-mnist:/no/such/dir", "Fashion-MNIST not found in /no/such/dir")]
     [InlineData("--sigma1 0.001", "--sigma1 0.001: must be larger than --sigmaL 0.01")]
     [InlineData("--sigmaL -1", "--sigmaL -1")]

@@ -81,4 +81,54 @@ public sealed class PlotTests
         using (var p = ProgressReporter.Silent("y", 4, summary)) p.Report(4);
         Assert.StartsWith("y: 4/4 in", summary.ToString());
     }
+
+    [Fact]
+    public void TheLossCurvesSmoothingIsATrailingAverageLabelledAsSuchOverFaintRawPoints()
+    {
+        // causal: a value depends only on the points up to it, the first equals the first raw point
+        double[] y = [0.9, 0.7, 0.54, 0.3, 0.1, 0.05, 0.05, 0.05];
+        var m = LinePlot.TrailingAverage(y, 9);
+        Assert.Equal(y[0], m[0], 12);
+        var changedFuture = (double[])y.Clone();
+        changedFuture[5] = 100;
+        var m2 = LinePlot.TrailingAverage(changedFuture, 9);
+        for (int i = 0; i < 5; i++) Assert.Equal(m[i], m2[i], 12);
+        Assert.All(LinePlot.TrailingAverage([2, 2, 2, 2], 5), v => Assert.Equal(2, v, 12));
+        // on a falling loss it lags behind (is above) the raw points; a centred window would sit below them
+        for (int i = 1; i < 5; i++) Assert.True(m[i] > y[i], $"point {i}: trailing {m[i]} vs raw {y[i]}");
+        // closed form of the bias-corrected EMA for two points: (a (1 - a) y0 + a y1) / (1 - (1 - a)^2)
+        double a = 2.0 / 10;
+        Assert.Equal((a * (1 - a) * y[0] + a * y[1]) / (1 - (1 - a) * (1 - a)), m[1], 12);
+
+        var plot = new LinePlot { LogY = true, Smooth = 9 }.Add([1, 2, 3], [0.9, 0.5, 0.2], "L_simple").Build();
+        var series = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
+        Assert.Equal(["L_simple, raw", "L_simple, trailing EMA (span 9)"], series.Select(p => p.LegendText));
+        Assert.True(series[0].MarkerSize > 0 && series[0].Color.Alpha < series[1].Color.Alpha, "raw points are drawn faintly, with markers");
+        var unsmoothed = new LinePlot().Add([1, 2], [1, 2], "x").Build().GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Single();
+        Assert.Equal("x", unsmoothed.LegendText);
+    }
+
+    [Fact]
+    public void AFontIsInstalledAndTitlesAreDrawnOrAWarningSaysHowToInstallOne()
+    {
+        Assert.True(PlotFonts.Available, PlotFonts.Problem(0, 0));
+        Assert.Null(PlotFonts.Problem(3, 100));
+        Assert.Contains("apt-get install -y fonts-dejavu-core", PlotFonts.Problem(0, 0));
+        Assert.NotNull(PlotFonts.Problem(5, 0)); // a default typeface without glyphs draws nothing either
+
+        // the title row holds dark pixels only when a title is drawn
+        string with = Temp("with.png"), without = Temp("without.png");
+        new LinePlot { Title = "TITLE TEXT" }.Add([0, 1], [0, 1], "a").Save(with, 400, 300);
+        new LinePlot().Add([0, 1], [0, 1], "a").Save(without, 400, 300);
+        static int DarkInTopRows(string path)
+        {
+            using var bmp = SKBitmap.Decode(path);
+            int n = 0;
+            for (int yy = 0; yy < 25; yy++)
+                for (int xx = 0; xx < bmp.Width; xx++)
+                    if (bmp.GetPixel(xx, yy).Red < 128) n++;
+            return n;
+        }
+        Assert.True(DarkInTopRows(with) > DarkInTopRows(without) + 20, "the title was not drawn: no usable font?");
+    }
 }

@@ -1,3 +1,4 @@
+using GenSharp.Data;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Nn;
 
@@ -76,10 +77,8 @@ public sealed record ImageDdpmConfig
 
     public ImageDdpmConfig Validate()
     {
-        if (Data.StartsWith("toy:", StringComparison.Ordinal))
+        if (DataSpec.Parse(Data) is DataSpec.Toy)
             throw new ConfigException($"--data {Data}: image DDPM needs images; use fashion-mnist or png:DIR (toy data trains the 2D DDPM)");
-        if (!(Data == "fashion-mnist" || Data.StartsWith("fashion-mnist:", StringComparison.Ordinal) || Data.StartsWith("png:", StringComparison.Ordinal)))
-            throw new ConfigException($"--data {Data}: use fashion-mnist, fashion-mnist:DIR or png:DIR");
         if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
         Training.TrainingPrecision.Validate(Precision);
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ConfigException($"--ema-decay {EmaDecay}: must be in [0, 1)");

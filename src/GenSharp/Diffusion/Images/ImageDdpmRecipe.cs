@@ -29,6 +29,7 @@ public sealed class ImageDdpmRecipe : IRunRecipe
     public static ImageDdpmConfig Resolve(ImageDdpmConfig config, Device device)
     {
         config.Validate();
+        config = config with { Data = DataSpec.Parse(config.Data).Canonical }; // a plain IDX folder is stored as fashion-mnist:DIR
         using var data = ImageDdpmData.Train(config.Data);
         if (data.Height != data.Width)
             throw new ConfigException($"--data {config.Data}: images are {data.Width}x{data.Height}; the U-Net needs square images");

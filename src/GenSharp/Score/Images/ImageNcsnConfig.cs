@@ -1,3 +1,4 @@
+using GenSharp.Data;
 using GenSharp.Nn;
 using GenSharp.Score.Samplers;
 
@@ -84,10 +85,8 @@ public sealed record ImageNcsnConfig
 
     public ImageNcsnConfig Validate()
     {
-        if (Data.StartsWith("toy:", StringComparison.Ordinal))
+        if (DataSpec.Parse(Data) is DataSpec.Toy)
             throw new ConfigException($"--data {Data}: train ncsn needs images; use fashion-mnist or png:DIR (2D score models: gensharp lab score-toy)");
-        if (!(Data == "fashion-mnist" || Data.StartsWith("fashion-mnist:", StringComparison.Ordinal) || Data.StartsWith("png:", StringComparison.Ordinal)))
-            throw new ConfigException($"--data {Data}: use fashion-mnist, fashion-mnist:DIR or png:DIR");
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all images)");
         if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
         if (!(Lr > 0) || !double.IsFinite(Lr)) throw new ConfigException($"--lr {Lr}: must be a positive number");

@@ -15,20 +15,18 @@ public static class ImageNcsnData
     /// <summary>The training images in [0, 1]; <paramref name="limit"/> &gt; 0 keeps the first N.</summary>
     public static ImageDataset Train(string data, int limit = 0, Device? device = null)
     {
-        if (ImageDdpmData.IsFashionMnist(data))
+        var spec = DataSpec.Parse(data);
+        if (spec is DataSpec.FashionMnistFiles f)
+            return FashionMnist.Load(FashionMnistSplit.Train, f.Directory, PixelRange.ZeroToOne, limit > 0 ? limit : null, device);
+        if (spec is DataSpec.PngImages p)
         {
-            string? dir = data.Length > "fashion-mnist".Length ? data["fashion-mnist:".Length..] : null;
-            return FashionMnist.Load(FashionMnistSplit.Train, dir, PixelRange.ZeroToOne, limit > 0 ? limit : null, device);
-        }
-        if (data.StartsWith("png:", StringComparison.Ordinal))
-        {
-            var all = PngFolder.Load(data["png:".Length..], range: PixelRange.ZeroToOne, device: device);
+            var all = PngFolder.Load(p.Directory, range: PixelRange.ZeroToOne, device: device);
             if (limit <= 0 || limit >= all.Count) return all;
             using (all)
                 return new ImageDataset(all.Name, all.Images.narrow(0, 0, limit).clone(), all.Labels?.narrow(0, 0, limit).clone(),
                     all.ClassNames, all.Range, all.ContentHash);
         }
-        throw new ConfigException($"--data {data}: use fashion-mnist, fashion-mnist:DIR or png:DIR");
+        throw new ConfigException($"--data {data}: train ncsn needs images; use fashion-mnist, fashion-mnist:DIR, png:DIR or a folder holding the Fashion-MNIST IDX files");
     }
 
     /// <summary>[0, 1] to [-1, 1], clamped (the last Langevin steps may leave the pixel range slightly).</summary>

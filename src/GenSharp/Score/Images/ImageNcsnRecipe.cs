@@ -36,6 +36,7 @@ public sealed class ImageNcsnRecipe : IRunRecipe
     public static ImageNcsnConfig Resolve(ImageNcsnConfig config, Device device)
     {
         config.Validate();
+        config = config with { Data = DataSpec.Parse(config.Data).Canonical }; // a plain IDX folder is stored as fashion-mnist:DIR
         using var data = ImageNcsnData.Train(config.Data, config.TrainLimit);
         if (data.Height != data.Width)
             throw new ConfigException($"--data {config.Data}: images are {data.Width}x{data.Height}; the U-Net needs square images");
