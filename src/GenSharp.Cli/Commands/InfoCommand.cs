@@ -34,6 +34,7 @@ public static class InfoCommand
                 ["device"] = device.ToString(),
                 ["cuda_available"] = torch.cuda.is_available(),
                 ["malloc_tuned"] = NativeMemory.Tuned,
+                ["omp_wait"] = OpenMpWaitPolicy.Applied ?? "libgomp default",
                 ["fashion_mnist"] = FashionMnist.IsAvailable(dataDir) ? dataDir : null,
                 ["fashion_mnist_found"] = FashionMnist.IsAvailable(dataDir),
                 ["dotnet"] = Environment.Version.ToString(),
