@@ -42,3 +42,41 @@ public sealed class CliErrorTests
         Assert.Contains("Examples", output);
     }
 }
+
+public sealed class CorruptDatasetCliTests
+{
+    /// <summary>
+    /// A Fashion-MNIST folder whose training images are truncated (or whose labels file has a wrong magic number):
+    /// <c>train ddpm</c> says so in one line naming the file, exits 2, and leaves no run directory behind.
+    /// </summary>
+    [Theory]
+    [InlineData("train-images-idx3-ubyte.gz", "truncate")]
+    [InlineData("train-labels-idx1-ubyte.gz", "magic")]
+    public void A_corrupt_idx_file_is_one_line_naming_the_file_with_exit_code_2(string file, string damage)
+    {
+        string source = GenSharp.Data.FashionMnist.DefaultDirectory;
+        Assert.True(File.Exists(Path.Combine(source, file)), "dataset-fashion-mnist is not installed (./test.sh installs it)");
+        string dir = Directory.CreateTempSubdirectory("gensharp-badidx").FullName;
+        foreach (var f in Directory.GetFiles(source, "*-ubyte.gz")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        string target = Path.Combine(dir, file);
+        if (damage == "truncate")
+        {
+            using var s = new FileStream(target, FileMode.Open);
+            s.SetLength(s.Length / 2);
+        }
+        else
+        {
+            using var gz = new System.IO.Compression.GZipStream(File.Create(target), System.IO.Compression.CompressionLevel.Fastest);
+            gz.Write([0, 0, 9, 9, 0, 0, 0, 10]); // magic 0x00000909 is not an IDX magic number
+        }
+        string runs = Directory.CreateTempSubdirectory("gensharp-badidx-runs").FullName;
+
+        var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", $"fashion-mnist:{dir}", "--runs", runs, "--name", "x", "--steps", "1", "--quiet", "--threads", "1");
+
+        Assert.Equal(2, rc);
+        Assert.StartsWith("error: ", err);
+        Assert.DoesNotContain('\n', err.Trim());
+        Assert.Contains(file, err);
+        Assert.False(Directory.Exists(Path.Combine(runs, "x")), "a run directory was left behind");
+    }
+}
