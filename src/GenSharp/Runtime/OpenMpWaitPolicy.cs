@@ -10,7 +10,8 @@ namespace GenSharp.Runtime;
 ///   - cores free: spinning is ~10 % faster than passive waiting (0.45-0.46 s vs 0.49-0.51 s), because a
 ///     sleeping thread needs a futex wake-up at every one of the step's thousands of parallel regions;
 ///   - cores busy with another job: spinning burns the core its descheduled partner needs, and the step time
-///     explodes (one other job: 1.3-2.1 s spinning vs 0.93 s passive; load 15-20: 6-15 s vs 2-4 s).
+///     explodes (one other job: 1.5-1.8 s with libgomp's default spin count vs 0.92-0.94 s passive; load 15-20:
+///     6-15 s vs 2-4 s).
 /// So the policy is chosen when the process starts (libgomp reads it once, when libtorch loads): libgomp's
 /// default when at least as many cores as threads are idle, <c>OMP_WAIT_POLICY=PASSIVE</c> otherwise. Idle
 /// cores are measured from <c>/proc/stat</c> over 100 ms. The user's own <c>OMP_WAIT_POLICY</c> or
