@@ -75,7 +75,8 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
             }
             if (level != 0)
             {
-                up.Add(new ModuleList<nn.Module>(nn.Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest), nn.Conv2d(width, width, 3, padding: 1)));
+                up.Add(new ModuleList<nn.Module>(
+                    nn.Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest), nn.Conv2d(width, width, 3, padding: 1)));
                 resolution *= 2;
             }
         }
@@ -93,7 +94,8 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     {
         CheckInput(x);
         using var scope = NewDisposeScope();
-        var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels).to_type(x.dtype)); // (B, 4ch); embedded in fp32, run in x's type (bf16 when mixed precision)
+        // (B, 4ch); embedded in fp32, run in x's type (bf16 when mixed precision)
+        var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels).to_type(x.dtype));
         var h = conv_in.call(x);                                              // (B, ch, H, W)
         var skips = new Stack<Tensor>();
         skips.Push(h);
