@@ -96,7 +96,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         // (B, 4ch); embedded in fp32, run in x's type (bf16 when mixed precision)
         var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels).to_type(x.dtype));
-        var h = conv_in.call(x);                                              // (B, ch, H, W)
+        var h = conv_in.CallExact(x);                                              // (B, ch, H, W)
         var skips = new Stack<Tensor>();
         skips.Push(h);
         foreach (var stage in down)
@@ -110,7 +110,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
             if (stage[0] is UNetResBlock) h = cat([h, skips.Pop()], 1); // decoder blocks take the skip
             h = ApplyStage(stage, h, e);
         }
-        return conv_out.call(nn.functional.silu(norm_out.call(h))).MoveToOuterDisposeScope();
+        return conv_out.CallExact(nn.functional.silu(norm_out.call(h))).MoveToOuterDisposeScope();
     }
 
     private static Tensor ApplyStage(ModuleList<nn.Module> stage, Tensor h, Tensor e)
@@ -122,6 +122,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
             h = layer switch
             {
                 UNetResBlock res => res.call(h, e),
+                Conv2d conv => conv.CallExact(h),
                 nn.Module<Tensor, Tensor> single => single.call(h),
                 _ => throw new InvalidOperationException($"unexpected U-Net layer {layer.GetType().Name}"),
             };
