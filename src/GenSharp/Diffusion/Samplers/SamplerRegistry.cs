@@ -85,7 +85,7 @@ public static class SamplerRegistry
                 Variance => $"{name} has no variance choice; {who} one (beta or beta_tilde)",
                 _ => throw new ArgumentOutOfRangeException(nameof(given)),
             };
-            throw new ConfigException($"{SamplerFlags.Default.Of(setting)} {value}: does not apply to --sampler {name}: {why}");
+            throw new ConfigException($"{SamplerFlags.Default.Of(setting)} {value}: does not apply to the {name} sampler: {why}");
         }
     }
 
