@@ -15,7 +15,7 @@ public sealed class SmallTimestepsCliTests
         string runs = Directory.CreateTempSubdirectory("gensharp-t20").FullName;
         // the command of the bug report, with a tiny U-Net and a small final evaluation so that it runs in seconds
         var train = CliRunner.Run("train", "ddpm", "--data", "fashion-mnist", "--timesteps", "20", "--sampler-steps", "10", "--steps", "20",
-            "--name", "x", "--runs", runs, "--ch", "8", "--mults", "1,2", "--attn", "none", "--dropout", "0", "--batch", "16", "--final-eval-n", "20",
+            "--name", "x", "--runs", runs, "--ch", "8", "--mults", "1,2", "--attn", "none", "--batch", "16", "--final-eval-n", "20",
             "--threads", "2", "--quiet");
         Assert.True(train.ExitCode == 0, train.Err + train.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "x"));
