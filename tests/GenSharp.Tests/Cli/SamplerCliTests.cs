@@ -54,6 +54,16 @@ public sealed class SamplerCliTests
     }
 
     [Fact]
+    public void SamplerOptionsOnAnNcsnRunPointToItsLangevinOptions()
+    {
+        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-smp").FullName, "ncsn"));
+        RunConfigFile.Write(run, new GenSharp.Score.Images.ImageNcsnConfig());
+        string err = Refused("sample", run.Root, "--steps", "10", "--quiet");
+        Assert.Contains("--steps: applies to DDPM runs (diffusion samplers); this run is 'ncsn-image'", err);
+        Assert.Contains("annealed Langevin dynamics (--T, --eps, --levels-used, --no-denoise)", err);
+    }
+
+    [Fact]
     public void TrainDdpmNamesItsOwnSamplerFlags()
     {
         string runs = Directory.CreateTempSubdirectory("gensharp-smp").FullName;
