@@ -15,7 +15,7 @@ public static class SamplerRegistry
         SamplerDefinition.Of("ddpm", "ancestral DDPM, all T steps", 1, [Variance], t => t,
             (spec, _) => new AncestralSamplerConfig(spec.Variance, spec.ClipX0).Validate(),
             (diffusion, config) => new AncestralSampler(diffusion, config)),
-        SamplerDefinition.Of("ddim", "DDIM, K steps (eta 0 deterministic, 1 = DDPM's noise)", 1, [Steps, Eta, Spacing], t => Math.Min(50, t),
+        SamplerDefinition.Of("ddim", "DDIM, K steps, eta 0 deterministic to 1 DDPM-like", 1, [Steps, Eta, Spacing], t => Math.Min(50, t),
             (spec, t) =>
             {
                 var c = new DdimSamplerConfig(spec.Steps ?? 0, spec.Eta, spec.Spacing, spec.ClipX0).Validate();
@@ -23,7 +23,7 @@ public static class SamplerRegistry
                 return c;
             },
             (diffusion, config) => new DdimSampler(diffusion, config)),
-        SamplerDefinition.Of("dpmpp", "DPM-Solver++(2M), K steps (10-25)", 1, [Steps, Spacing], t => Math.Min(20, t),
+        SamplerDefinition.Of("dpmpp", "DPM-Solver++(2M), K steps, 10-25 typical", 1, [Steps, Spacing], t => Math.Min(20, t),
             (spec, t) =>
             {
                 var c = new DpmSolverPlusPlusSamplerConfig(spec.Steps ?? 0, spec.Spacing, spec.ClipX0).Validate();

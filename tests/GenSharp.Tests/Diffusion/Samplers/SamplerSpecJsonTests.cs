@@ -39,8 +39,10 @@ public sealed class SamplerSpecJsonTests
             {
               "model": "ddpm-image",
               "data": "fashion-mnist",
-              "schedule": { "kind": "linear", "timesteps": 1000, "beta_start": 0.0001, "beta_end": 0.02, "cosine_s": 0.008, "max_beta": 0.999 },
-              "sampler": { "name": "{{name}}", "steps": {{steps}}, "eta": {{etaText}}, "spacing": "{{spacing}}", "variance": "beta", "clip_x0": true },
+              "schedule": { "kind": "linear", "timesteps": 1000, "beta_start": 0.0001, "beta_end": 0.02 },
+              "sampler": {
+                "name": "{{name}}", "steps": {{steps}}, "eta": {{etaText}}, "spacing": "{{spacing}}", "variance": "beta", "clip_x0": true
+              },
               "image_shape": [1, 28, 28]
             }
             """;
