@@ -9,6 +9,7 @@ namespace GenSharp.Tests.Cli;
 /// seconds): train with FD during training, sample with every sampler, evaluate, resume, and the report.
 /// </summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class ImageDdpmCliTests
 {
     private static readonly string[] Tiny =
@@ -52,7 +53,6 @@ public sealed class ImageDdpmCliTests
         string report = File.ReadAllText(run.ReportPath);
         Assert.Contains("data:image/png;base64,", report);
         Assert.Contains("Samplers side by side", report);
-        Assert.Contains("floor: train vs test", report);
 
         // sampling with each sampler writes a folder of PNGs that reads back as images
         foreach (var (sampler, expectedEvaluations) in new[] { ("ddpm", 100), ("ddim", 10), ("dpmpp", 10) })
