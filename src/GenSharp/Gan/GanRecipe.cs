@@ -43,11 +43,14 @@ public sealed class GanRecipe : IRunRecipe
         var loss = config.CreateLoss();
         using var gOpt = MakeOptimizer(config, pair.Generator.parameters());
         using var dOpt = MakeOptimizer(config, pair.Discriminator.parameters());
-        var trainer = new GanTrainer(config, pair, ema, loss, gOpt, dOpt, rng, train, run);
+        using var step = new GanStep(config, pair, loss, gOpt, dOpt, rng, train);
+        var metadata = new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) };
+        var trainer = new Trainer(step.TrainerConfig(), pair, step, null, ema, rng, run, metadata).AlsoCheckpointEvery(step.StepsPerEpoch);
 
         using var epochEval = EpochImageEvaluation.TryCreate(config.EpochEvalSamples, config.EvalSamples, config.DataDir, device, config.Seed, log);
-        trainer.OnEpoch((epoch, step) =>
+        trainer.Every(step.StepsPerEpoch, done =>
         {
+            int epoch = (int)Math.Ceiling((double)done / step.StepsPerEpoch);
             var generator = SamplingGenerator(pair, shadow);
             using (var gz = new Generator((ulong)config.Seed + 1, device))
             using (var grid = Generate(generator, 64, gz, device))
@@ -55,7 +58,7 @@ public sealed class GanRecipe : IRunRecipe
             if (epochEval is null) return;
             using var gEval = new Generator((ulong)config.Seed + 2, device);
             using var samples = Generate(generator, epochEval.N, gEval, device);
-            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch };
+            var record = new Dictionary<string, object?> { ["step"] = done, ["epoch"] = epoch };
             var m = epochEval.AddTo(record, samples, run, epoch, config.Seed);
             run.EvalCurve.Append(record);
             if (!quiet) log.WriteLine($"epoch {epoch}: {epochEval.Summary(m)}");
@@ -63,9 +66,9 @@ public sealed class GanRecipe : IRunRecipe
         if (resume)
         {
             long from = trainer.Resume();
-            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {trainer.TotalSteps}" : $"no checkpoint in {run.Name}; starting from step 0");
+            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {step.TotalSteps}" : $"no checkpoint in {run.Name}; starting from step 0");
         }
-        if (!quiet) log.WriteLine($"{config.Loss}: {trainer.StepsPerEpoch} generator steps per epoch ({trainer.NCritic} critic step(s) each, batch {trainer.Batch}), {trainer.TotalSteps} in all");
+        if (!quiet) log.WriteLine($"{config.Loss}: {step.StepsPerEpoch} generator steps per epoch ({step.NCritic} critic step(s) each, batch {step.Batch}), {step.TotalSteps} in all");
         trainer.Run($"train {run.Name}", quiet);
         return new GanRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
     }
