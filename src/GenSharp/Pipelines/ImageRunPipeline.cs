@@ -104,13 +104,7 @@ public static class ImageRunPipeline<TConfig, TNet>
         if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
         var config = ReadConfig(run);
         using var network = LoadEma(family, run, config, device, out var sampler, new SamplingChoice(request.Sampler, request.Langevin));
-        using (sampler)
-        {
-            var result = BatchedSampling.Draw(sampler, request.N, request.Seed, device, request.Quiet);
-            using var samples = result.Samples;
-            string folder = request.Output ?? Path.Combine(run.SamplesDir, $"{sampler.Label}-n{request.N}-seed{request.Seed}");
-            return new SampleOutcome(SampleFolder.Write(samples, folder), request.N, result.Seconds, result.FunctionEvaluations);
-        }
+        using (sampler) return SampleFolder.Draw(run, request, sampler, device);
     }
 
     /// <summary><c>gensharp eval</c>: the final evaluation, eval.json, the family's figures and report.html.</summary>
