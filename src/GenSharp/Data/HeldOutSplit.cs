@@ -54,7 +54,9 @@ public sealed record HeldOutSplit
     public (ImageDataset Train, ImageDataset HeldOut) Apply(ImageDataset all, string data)
     {
         if (all.Count != Total || (IndicesSha256.Length > 0 && Fingerprint(HeldOutIndices()) != IndicesSha256))
-            throw new ConfigException($"--data {data}: the folder holds {all.Count} images, but the run held out {Count} of {Total}; restore the folder or start a new run");
+            throw new ConfigException(
+                $"--data {data}: the folder holds {all.Count} images, but the run held out {Count} of {Total}; " +
+                "restore the folder or start a new run");
         return (Subset(all, TrainIndices(), "train"), Subset(all, HeldOutIndices(), "held-out"));
     }
 
@@ -68,7 +70,8 @@ public sealed record HeldOutSplit
     private static ImageDataset Subset(ImageDataset all, long[] indices, string part)
     {
         using var index = tensor(indices, device: all.Images.device);
-        return new ImageDataset($"{all.Name} ({part})", all.Images.index_select(0, index), all.Labels?.index_select(0, index), all.ClassNames, all.Range, all.ContentHash);
+        return new ImageDataset($"{all.Name} ({part})", all.Images.index_select(0, index), all.Labels?.index_select(0, index),
+            all.ClassNames, all.Range, all.ContentHash);
     }
 
     private static string Fingerprint(long[] indices) =>

@@ -18,7 +18,8 @@ public static class RunImages
     }
 
     /// <summary>The training images; <paramref name="limit"/> &gt; 0 keeps the first N.</summary>
-    public static ImageDataset Train(string data, HeldOutSplit? heldOut, PixelRange range = PixelRange.MinusOneToOne, int limit = 0, Device? device = null)
+    public static ImageDataset Train(string data, HeldOutSplit? heldOut, PixelRange range = PixelRange.MinusOneToOne, int limit = 0,
+        Device? device = null)
     {
         switch (DataSpec.Parse(data))
         {
@@ -57,5 +58,6 @@ public static class RunImages
     }
 
     private static ConfigException NotImages(string data) =>
-        new($"--data {data}: image models need images; use fashion-mnist, fashion-mnist:DIR, png:DIR or a folder holding the Fashion-MNIST IDX files");
+        new($"--data {data}: image models need images; " +
+            "use fashion-mnist, fashion-mnist:DIR, png:DIR or a folder holding the Fashion-MNIST IDX files");
 }

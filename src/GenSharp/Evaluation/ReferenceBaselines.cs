@@ -65,10 +65,12 @@ public static class ReferenceBaselines
     /// </summary>
     public static double FdFloor(FeatureExtractor extractor, Tensor trainImages, Tensor referenceFeatures, int n, long seed)
     {
-        if (n < 2 || n > trainImages.shape[0]) throw new ConfigException($"FD floor of {n} training images: needs between 2 and {trainImages.shape[0]}");
+        if (n < 2 || n > trainImages.shape[0])
+            throw new ConfigException($"FD floor of {n} training images: needs between 2 and {trainImages.shape[0]}");
         using var scope = NewDisposeScope();
         using var g = new Generator((ulong)seed + 17, CPU);
-        var (trainFeatures, _) = extractor.Extract(trainImages.index_select(0, randperm(trainImages.shape[0], generator: g)[..n].to(trainImages.device)));
+        var picked = randperm(trainImages.shape[0], generator: g)[..n].to(trainImages.device);
+        var (trainFeatures, _) = extractor.Extract(trainImages.index_select(0, picked));
         return FrechetDistance.Compute(trainFeatures, referenceFeatures);
     }
 }

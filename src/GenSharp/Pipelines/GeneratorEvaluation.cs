@@ -26,7 +26,8 @@ public static class GeneratorEvaluation
     /// <summary>Refuses an n the test set cannot score.</summary>
     public static void CheckSize(EvalRequest request)
     {
-        if (request.N < 100 || request.N > 10_000) throw new ConfigException($"--n {request.N}: must be between 100 and 10000 (the test set's size)");
+        if (request.N < 100 || request.N > 10_000)
+            throw new ConfigException($"--n {request.N}: must be between 100 and 10000 (the test set's size)");
     }
 
     /// <summary>

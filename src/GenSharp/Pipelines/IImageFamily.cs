@@ -37,7 +37,10 @@ public interface IImageFamily<TConfig, TNet> : IRunRecipe
     /// <summary>The training objective of <paramref name="model"/>.</summary>
     IImageLoss CreateLoss(TConfig config, TNet model, Device device);
 
-    /// <summary>The sampler of <paramref name="network"/>: the run's own, or the one <paramref name="choice"/> asks for (refused with a clear line if it cannot).</summary>
+    /// <summary>
+    /// The sampler of <paramref name="network"/>: the run's own, or the one <paramref name="choice"/> asks for (refused with a clear line if
+    /// the family cannot honour it).
+    /// </summary>
     IImageSampler CreateSampler(TConfig config, TNet network, Device device, SamplingChoice? choice = null);
 
     /// <summary>The label of the run's own sampler (grids and the FD curve during training), e.g. <c>ddim-50-eta0</c>.</summary>

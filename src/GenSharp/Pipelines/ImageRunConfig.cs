@@ -74,7 +74,8 @@ public abstract record ImageRunConfig
         if (SampleEvery < 1) throw new ConfigException($"--sample-every {SampleEvery}: must be at least 1");
         if (EvalEvery < 0) throw new ConfigException($"--eval-every {EvalEvery}: must be >= 0 (0 = never)");
         if (EvalEvery > 0 && EvalSamples < 10) throw new ConfigException($"--eval-n {EvalSamples}: must be at least 10");
-        if (FinalEvalSamples is < 0 or (> 0 and < 10)) throw new ConfigException($"--final-eval-n {FinalEvalSamples}: must be 0 (skip) or at least 10");
+        if (FinalEvalSamples is < 0 or (> 0 and < 10))
+            throw new ConfigException($"--final-eval-n {FinalEvalSamples}: must be 0 (skip) or at least 10");
         HeldOut?.Validate();
     }
 }

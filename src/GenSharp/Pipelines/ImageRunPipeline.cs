@@ -46,7 +46,8 @@ public static class ImageRunPipeline<TConfig, TNet>
         log ??= Console.Error;
         using var data = family.LoadTrain(config, device);
         if (data.Channels != config.ImageShape[0] || data.Height != config.ImageShape[1])
-            throw new ConfigException($"--data {config.Data}: images are {data.Channels}x{data.Height}x{data.Width}, but the run was created for {string.Join("x", config.ImageShape)}");
+            throw new ConfigException($"--data {config.Data}: images are {data.Channels}x{data.Height}x{data.Width}, " +
+                                      $"but the run was created for {string.Join("x", config.ImageShape)}");
         if (!quiet && family.Describe(config) is string description) log.WriteLine(description);
         manual_seed(config.Seed);
         using var rng = new Generator((ulong)config.Seed, device);
@@ -61,7 +62,8 @@ public static class ImageRunPipeline<TConfig, TNet>
         using var sampler = family.CreateSampler(config, shadow, device);
 
         var schedule = new LearningRateSchedule(config.Lr, config.Steps, config.WarmupSteps, config.LrDecay);
-        var trainerConfig = new TrainerConfig(config.Steps, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery, TensorBoard: config.TensorBoard);
+        var trainerConfig = new TrainerConfig(config.Steps, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery,
+            TensorBoard: config.TensorBoard);
         Tensor Loss(long step)
         {
             var x = data.Batch(batches.BatchIndices(step).to(device));                                   // (B, C, H, W) in the family's range
@@ -83,7 +85,9 @@ public static class ImageRunPipeline<TConfig, TNet>
         if (resume)
         {
             long from = trainer.Resume();
-            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Steps}" : $"no checkpoint in {run.Name}; starting from step 0");
+            if (!quiet)
+                log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Steps}"
+                                       : $"no checkpoint in {run.Name}; starting from step 0");
         }
         trainer.Run($"train {run.Name}", quiet);
 

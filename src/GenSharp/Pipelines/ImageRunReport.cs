@@ -28,7 +28,8 @@ public static class ImageRunReport
         var (steps, losses) = run.Metrics.Series("loss");
         if (steps.Length > 0)
         {
-            new LinePlot { Title = text.LossTitle, XLabel = "step", YLabel = "loss", LogY = true, Smooth = 9 }.Add(steps, losses, text.LossLegend).Save(loss);
+            new LinePlot { Title = text.LossTitle, XLabel = "step", YLabel = "loss", LogY = true, Smooth = 9 }
+                .Add(steps, losses, text.LossLegend).Save(loss);
             html.AddImage(loss, text.LossCaption);
         }
         TrainingReportSections.AddFdCurve(html, run, $"EMA samples ({family.SamplerLabel(config)}, n = {config.EvalSamples})", "FD over training");
@@ -50,7 +51,8 @@ public static class ImageRunReport
             string hist = Path.Combine(run.PlotsDir, "class-histogram.png");
             var classes = Enumerable.Range(0, model.ClassHistogram.Length).Select(i => (double)i).ToArray();
             string classAxis = "class " + string.Join(", ", evaluation.ClassNames.Select((c, i) => $"{i}={c}"));
-            new LinePlot { Title = "Predicted classes of the samples (a flat line = every class equally often)", XLabel = classAxis, YLabel = "fraction" }
+            string title = "Predicted classes of the samples (a flat line = every class equally often)";
+            new LinePlot { Title = title, XLabel = classAxis, YLabel = "fraction" }
                 .Add(classes, model.ClassHistogram, "samples")
                 .Add(classes, classes.Select(_ => 1.0 / model.ClassHistogram.Length).ToArray(), "uniform")
                 .Save(hist, 900, 380);
@@ -60,7 +62,8 @@ public static class ImageRunReport
         var rows = new List<(string, string)>
         {
             ("samples", evaluation.Json["n"]?.ToString() ?? ""),
-            ("sampler", $"{label}: {m["function_evaluations"]:F0} network evaluations per sample, {m["sampling_s"]:F1} s ({m["samples_per_s"]:F2} samples/s)"),
+            ("sampler", $"{label}: {m["function_evaluations"]:F0} network evaluations per sample, " +
+                        $"{m["sampling_s"]:F1} s ({m["samples_per_s"]:F2} samples/s)"),
         };
         rows.AddRange(familyRows);
         html.AddKeyValueTable(rows);

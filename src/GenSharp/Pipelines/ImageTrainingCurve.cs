@@ -49,10 +49,12 @@ public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, 
         run.EvalCurve.Append(record);
         drawn.Samples.Dispose();
         string floorText = _floor is double f ? $"floor {f:F3}" : "no floor";
-        if (!quiet) log.WriteLine($"step {step}: FD {report.FrechetDistance:F3} ({floorText}, {config.EvalSamples} samples, {sampler.Label}, {drawn.Seconds:F0} s)");
+        if (!quiet)
+            log.WriteLine($"step {step}: FD {report.FrechetDistance:F3} ({floorText}, {config.EvalSamples} samples, " +
+                          $"{sampler.Label}, {drawn.Seconds:F0} s)");
     }
 
-    /// <summary>Features of the held-out images and the floor at n; false (with the reason in <paramref name="notes"/>) when too few are held out.</summary>
+    /// <summary>Features of the held-out images and the floor at n; false (reason in <paramref name="notes"/>) when too few are held out.</summary>
     private bool Prepare(TextWriter notes)
     {
         using var heldOut = RunImages.HeldOut(config.Data, config.HeldOut);

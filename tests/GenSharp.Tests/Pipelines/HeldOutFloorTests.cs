@@ -27,7 +27,8 @@ public sealed class HeldOutFloorTests
         Assert.NotEqual(split.HeldOutIndices(), HeldOutSplit.For(300, seed: 6).HeldOutIndices());
         Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), split.HeldOutIndices().Concat(split.TrainIndices()).Order());
         using var images = new ImageDataset("x", zeros(299, 1, 28, 28), null, [], PixelRange.MinusOneToOne, "");
-        Assert.Contains("holds 299 images, but the run held out 30 of 300", Assert.Throws<ConfigException>(() => split.Apply(images, "png:x")).Message);
+        var refused = Assert.Throws<ConfigException>(() => split.Apply(images, "png:x"));
+        Assert.Contains("holds 299 images, but the run held out 30 of 300", refused.Message);
     }
 
     [Fact]
@@ -81,5 +82,6 @@ public sealed class HeldOutFloorTests
     }
 
     private static HeldOutSplit ReadSplit(RunDirectory run) =>
-        RunConfigFile.Read<GenSharp.Score.Images.ImageNcsnConfig>(run).HeldOut ?? throw new InvalidOperationException("no held-out split in config.json");
+        RunConfigFile.Read<GenSharp.Score.Images.ImageNcsnConfig>(run).HeldOut
+            ?? throw new InvalidOperationException("no held-out split in config.json");
 }

@@ -29,7 +29,7 @@ public sealed class DdpmImageLoss : IImageLoss
     public Tensor Loss(Tensor x0, Generator rng) =>
         _working is null
             ? _diffusion.LossSimple((x, t) => _model.call(x, t), x0, rng)
-            : _diffusion.LossSimple((x, t) => MixedPrecision.ToMaster(_working.call(MixedPrecision!.ToWorking(x), t)), x0, rng); // bf16 network, fp32 loss
+            : _diffusion.LossSimple((x, t) => MixedPrecision.ToMaster(_working.call(MixedPrecision!.ToWorking(x), t)), x0, rng); // bf16, fp32 loss
 
     public void Dispose()
     {

@@ -10,5 +10,6 @@ namespace GenSharp.Diffusion.Images;
 public static class ImageDdpmData
 {
     /// <summary>The held-out images in [-1, 1] (a PNG run created before held-out splits: the whole folder).</summary>
-    public static ImageDataset Reference(string data, Device? device = null, HeldOutSplit? heldOut = null) => RunImages.HeldOut(data, heldOut, device: device);
+    public static ImageDataset Reference(string data, Device? device = null, HeldOutSplit? heldOut = null) =>
+        RunImages.HeldOut(data, heldOut, device: device);
 }

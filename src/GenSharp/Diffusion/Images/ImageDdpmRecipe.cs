@@ -29,7 +29,8 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
         "Training loss L_simple", "L_simple", "Loss per step (log scale), smoothed");
 
     /// <summary>Fills in what a fresh run measures once: image shape, data hash, held-out split, environment.</summary>
-    public static ImageDdpmConfig Resolve(ImageDdpmConfig config, Device device) => ImageRunPipeline<ImageDdpmConfig, UNet>.Resolve(new ImageDdpmRecipe(), config, device);
+    public static ImageDdpmConfig Resolve(ImageDdpmConfig config, Device device) =>
+        ImageRunPipeline<ImageDdpmConfig, UNet>.Resolve(new ImageDdpmRecipe(), config, device);
 
     /// <summary>Trains (or resumes) the run, then evaluates it and writes the report.</summary>
     public static EvalOutcome? Train(ImageDdpmConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter? log = null) =>
@@ -57,7 +58,8 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public void CheckEvaluation(EvalRequest request) { }
 
     /// <summary>With <c>--bpd N</c>: the variational bound in bits/dim on N held-out images.</summary>
-    public void ExtendEvaluation(RunDirectory run, ImageDdpmConfig config, UNet network, EvalRequest request, Device device, ImageEvaluationResult evaluation)
+    public void ExtendEvaluation(RunDirectory run, ImageDdpmConfig config, UNet network, EvalRequest request, Device device,
+        ImageEvaluationResult evaluation)
     {
         if (request.BitsPerDimImages <= 0) return;
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));

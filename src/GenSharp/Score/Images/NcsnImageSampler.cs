@@ -29,7 +29,8 @@ public sealed class NcsnImageSampler(UNetScoreNetwork model, AnnealedLangevinCon
         ["final_denoise"] = langevin.FinalDenoise,
         ["sigma_1"] = langevin.Sigmas[0],
         ["sigma_L"] = langevin.Sigmas[^1],
-        ["variance_ratio"] = Ncsnv2Techniques.VarianceRatio(langevin.Eps, langevin.StepsPerLevel, NoiseLevels.Ratio(langevin.Sigmas), langevin.Sigmas[^1]),
+        ["variance_ratio"] =
+            Ncsnv2Techniques.VarianceRatio(langevin.Eps, langevin.StepsPerLevel, NoiseLevels.Ratio(langevin.Sigmas), langevin.Sigmas[^1]),
     };
 
     public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
