@@ -5,7 +5,7 @@ namespace GenSharp;
 
 /// <summary>
 /// Names to implementations, in one explicit place (nothing registers itself on import). A new model
-/// family is one new file plus one line here.
+/// family is one folder (see <see cref="Pipelines.IImageFamily{TConfig, TNet}"/>) plus one line here.
 /// </summary>
 public static class Registry
 {

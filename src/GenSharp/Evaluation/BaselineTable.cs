@@ -25,6 +25,21 @@ public static class BaselineTable
         return html;
     }
 
+    /// <summary>The model's column alone, with the reason the run's data give no floor or ceiling at this n (instead of a number).</summary>
+    public static HtmlReport AddWithoutFloor(HtmlReport html, string modelLabel, ImageMetricsReport model, string reason)
+    {
+        html.AddTable(["metric", $"model ({modelLabel})"],
+        [
+            ["Fréchet distance", F(model.FrechetDistance)],
+            ["KID (mean ± std over subsets)", Kid(model)],
+            ["precision", F(model.Precision)],
+            ["recall", F(model.Recall)],
+            ["classifier score", F(model.ClassifierScore)],
+        ]);
+        html.AddParagraph($"Features: {model.Extractor}; {model.NGenerated} samples against {model.NReal} held-out images. No floor or ceiling: {reason}.");
+        return html;
+    }
+
     /// <summary>Adds <c>&lt;key&gt;_floor</c> and <c>&lt;key&gt;_noise</c> entries for every metric of the two baselines.</summary>
     public static void AddBaselineMetrics(IDictionary<string, double?> metrics, ImageMetricsReport floor, ImageMetricsReport ceiling)
     {

@@ -46,6 +46,29 @@ public sealed class FeatureExtractor : IDisposable
     }
 
     /// <summary>
+    /// The committed feature network for an image run on <paramref name="data"/> with images of <paramref name="imageShape"/> (C, H, W),
+    /// or null with a one-line notice on <paramref name="log"/> when it cannot score them (not 28x28 grey, or the weights are missing).
+    /// </summary>
+    public static FeatureExtractor? TryLoadFor(string data, int[] imageShape, TextWriter log)
+    {
+        if (imageShape is not [1, 28, 28])
+        {
+            log.WriteLine($"note: Fréchet distance needs 28x28 grey images (the {FeatureClassifierConfig.Version} feature network); " +
+                          $"{data} is {string.Join("x", imageShape)}, so FD is skipped");
+            return null;
+        }
+        try
+        {
+            return Load();
+        }
+        catch (DataFileException e)
+        {
+            log.WriteLine($"note: {e.Message}; FD is skipped");
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Loads the feature network from <paramref name="path"/> (default: <see cref="DefaultPath"/>) and checks that the file
     /// is the committed one, byte for byte (<see cref="FeatureClassifierConfig.Sha256"/>).
     /// </summary>

@@ -1,9 +1,9 @@
-using GenSharp.Runtime;
-using System.Text;
 using System.Text.Json;
 using GenSharp.Data;
 using GenSharp.Evaluation;
 using GenSharp.Output;
+using GenSharp.Pipelines;
+using GenSharp.Runtime;
 using GenSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,11 +43,14 @@ public sealed class GanRecipe : IRunRecipe
         var loss = config.CreateLoss();
         using var gOpt = MakeOptimizer(config, pair.Generator.parameters());
         using var dOpt = MakeOptimizer(config, pair.Discriminator.parameters());
-        var trainer = new GanTrainer(config, pair, ema, loss, gOpt, dOpt, rng, train, run);
+        using var step = new GanStep(config, pair, loss, gOpt, dOpt, rng, train);
+        var metadata = new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) };
+        var trainer = new Trainer(step.TrainerConfig(), pair, step, null, ema, rng, run, metadata).AlsoCheckpointEvery(step.StepsPerEpoch);
 
         using var epochEval = EpochImageEvaluation.TryCreate(config.EpochEvalSamples, config.EvalSamples, config.DataDir, device, config.Seed, log);
-        trainer.OnEpoch((epoch, step) =>
+        trainer.Every(step.StepsPerEpoch, done =>
         {
+            int epoch = (int)Math.Ceiling((double)done / step.StepsPerEpoch);
             var generator = SamplingGenerator(pair, shadow);
             using (var gz = new Generator((ulong)config.Seed + 1, device))
             using (var grid = Generate(generator, 64, gz, device))
@@ -55,7 +58,7 @@ public sealed class GanRecipe : IRunRecipe
             if (epochEval is null) return;
             using var gEval = new Generator((ulong)config.Seed + 2, device);
             using var samples = Generate(generator, epochEval.N, gEval, device);
-            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch };
+            var record = new Dictionary<string, object?> { ["step"] = done, ["epoch"] = epoch };
             var m = epochEval.AddTo(record, samples, run, epoch, config.Seed);
             run.EvalCurve.Append(record);
             if (!quiet) log.WriteLine($"epoch {epoch}: {epochEval.Summary(m)}");
@@ -63,9 +66,9 @@ public sealed class GanRecipe : IRunRecipe
         if (resume)
         {
             long from = trainer.Resume();
-            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {trainer.TotalSteps}" : $"no checkpoint in {run.Name}; starting from step 0");
+            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {step.TotalSteps}" : $"no checkpoint in {run.Name}; starting from step 0");
         }
-        if (!quiet) log.WriteLine($"{config.Loss}: {trainer.StepsPerEpoch} generator steps per epoch ({trainer.NCritic} critic step(s) each, batch {trainer.Batch}), {trainer.TotalSteps} in all");
+        if (!quiet) log.WriteLine($"{config.Loss}: {step.StepsPerEpoch} generator steps per epoch ({step.NCritic} critic step(s) each, batch {step.Batch}), {step.TotalSteps} in all");
         trainer.Run($"train {run.Name}", quiet);
         return new GanRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
     }
@@ -75,54 +78,22 @@ public sealed class GanRecipe : IRunRecipe
         if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
         var config = RunConfigFile.Read<GanConfig>(run).Validate();
         using var loaded = LoadGenerator(run, config, device);
-        using var g = new Generator((ulong)request.Seed, device);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var samples = Generate(loaded.Generator, request.N, g, device);
-        double seconds = clock.Elapsed.TotalSeconds;
-        string folder = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}");
-        ImageFiles.WriteFolder(samples, folder);
-        string grid = folder.TrimEnd('/') + ".png";
-        using (var first = samples.narrow(0, 0, Math.Min(100, request.N))) ImageGrid.Save(first, grid, columns: 10, scale: 2);
-        return new SampleOutcome([folder, grid], request.N, seconds, FunctionEvaluations: 1);
+        using var sampler = new GanImageSampler(loaded.Generator, device);
+        return SampleFolder.Draw(run, request, sampler, device, prefix: "samples", batch: GanImageSampler.Batch);
     }
 
     public EvalOutcome Evaluate(RunDirectory run, EvalRequest request, Device device)
     {
         var config = RunConfigFile.Read<GanConfig>(run).Validate();
-        if (request.N < 100 || request.N > 10_000) throw new ConfigException($"--n {request.N}: must be between 100 and 10000 (the test set's size)");
+        GeneratorEvaluation.CheckSize(request);
         using var loaded = LoadGenerator(run, config, device);
-        using var g = new Generator((ulong)request.Seed, device);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var samples = Generate(loaded.Generator, request.N, g, device);
-        double seconds = clock.Elapsed.TotalSeconds;
-        using (var first = samples.narrow(0, 0, 100)) ImageGrid.Save(first, Path.Combine(run.PlotsDir, "samples.png"), columns: 10, scale: 2);
-
-        using var probe = ImageQualityProbe.TryCreate(request.N, config.DataDir, device, out string? skipped);
-        var metrics = new Dictionary<string, double?>
-        {
-            ["samples_per_s"] = request.N / Math.Max(seconds, 1e-9),
-            ["train_wall_time_s"] = run.Metrics.Series("wall_time_s").Values.LastOrDefault(),
-        };
-        ImageMetricsReport? report = null;
-        ReferenceBaselines.Result? baselines = null;
-        if (probe is not null)
-            (report, baselines) = probe.ScoreWithBaselines(samples, request.Seed, metrics, Path.Combine(run.PlotsDir, "class-histogram.png"));
-        var evalJson = new Dictionary<string, object?>
-        {
-            ["run"] = run.Name,
-            ["model"] = config.Model,
-            ["loss"] = config.Loss,
-            ["n"] = request.N,
-            ["seed"] = request.Seed,
-            ["features"] = probe?.Version,
-            ["metrics_skipped"] = probe is null ? skipped : null,
-            ["metrics"] = metrics,
-            ["class_histogram"] = report?.ClassHistogram,
-            ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
-        };
-        AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
-        GanReport.Write(run, config, metrics, probe is null ? FirstClause(skipped) : null, report, baselines);
-        return new EvalOutcome(run.EvalPath, metrics, probe?.Version);
+        using var sampler = new GanImageSampler(loaded.Generator, device);
+        using var result = GeneratorEvaluation.Run(run, config.DataDir, request, sampler, [], Path.Combine(run.PlotsDir, "class-histogram.png"), device,
+            GanImageSampler.Batch);
+        using (var first = result.Samples.narrow(0, 0, 100)) ImageGrid.Save(first, Path.Combine(run.PlotsDir, "samples.png"), columns: 10, scale: 2);
+        GeneratorEvaluation.WriteEvalJson(run, config.Model, request, result, [("loss", config.Loss)]);
+        GanReport.Write(run, config, result.Metrics, result.SkippedReason, result.Scores, result.Baselines);
+        return new EvalOutcome(run.EvalPath, result.Metrics, result.Features);
     }
 
     /// <summary>n images (N, 1, 28, 28) in [-1, 1] on the CPU from z ~ N(0, I), generator in eval mode, in batches.</summary>
@@ -152,8 +123,6 @@ public sealed class GanRecipe : IRunRecipe
 
     private static ImageDataset LoadTrain(GanConfig config, Device? device) =>
         FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null, device);
-
-    private static string FirstClause(string? message) => message is null ? "" : message.Split(';')[0];
 
     /// <summary>The sampling generator of a run's latest checkpoint: the EMA copy if the run keeps one, otherwise the trained generator.</summary>
     private static LoadedGenerator LoadGenerator(RunDirectory run, GanConfig config, Device device)

@@ -11,13 +11,17 @@ namespace GenSharp.Training;
 /// A whole training state in ONE safetensors file (no pickle):
 /// <c>model.&lt;key&gt;</c> and <c>ema.&lt;key&gt;</c> (state-dict keys: parameters and buffers),
 /// <c>optim.&lt;i&gt;.&lt;field&gt;</c> (per-parameter optimiser tensors such as exp_avg, exp_avg_sq,
-/// square_avg; further named optimisers, e.g. a GAN's discriminator's, under <c>optim.&lt;name&gt;.&lt;i&gt;.&lt;field&gt;</c>), <c>rng</c> (the generator state), and metadata: step, optimiser type, per-parameter
+/// square_avg; further named optimisers, e.g. a GAN's discriminator's, under <c>optim.&lt;name&gt;.&lt;i&gt;.&lt;field&gt;</c>),
+/// <c>rng</c> (the run's generator state), <c>rng_global</c> (torch's default generator, when saved), and metadata: step, optimiser type, per-parameter
 /// scalar state, param-group hyper-parameters, learning-rate schedule, and the caller's strings.
 /// Loading copies values into the live tensors (TorchSharp's load_state_dict shares tensors, issue
 /// #1172) and checks every key, shape and dtype.
 /// </summary>
 public static class Checkpoint
 {
+    /// <summary>The tensor holding torch's default generator state (<see cref="TrainingSnapshot.GlobalRng"/>).</summary>
+    public const string GlobalRngKey = "rng_global";
+
     public static void Save(string path, TrainingSnapshot s)
     {
         using var scope = NewDisposeScope();
@@ -34,6 +38,7 @@ public static class Checkpoint
         foreach (var (name, extra) in s.Optimizers)
             if (extra is OptimizerHelper named) SaveOptimizer(tensors, metadata, named, $"optim.{name}.", $"optimizer.{name}.");
         if (s.Rng is not null) tensors["rng"] = s.Rng.get_state();
+        if (s.GlobalRng is not null) tensors[GlobalRngKey] = s.GlobalRng.get_state();
         Safetensors.Save(path, tensors, metadata);
     }
 
@@ -69,12 +74,16 @@ public static class Checkpoint
             if (!content.Tensors.TryGetValue("rng", out var rng)) throw new CheckpointException($"{path}: no 'rng' state; it cannot resume exactly");
             GeneratorState.Check(path, rng, s.Rng); // before anything changes: libtorch aborts the process on a bad state
         }
+        Tensor? globalRng = null;
+        if (s.GlobalRng is not null && content.Tensors.TryGetValue(GlobalRngKey, out globalRng))
+            GeneratorState.Check(path, globalRng, s.GlobalRng);
         CopyModule(path, content, "model", s.Model);
         if (s.Ema is not null) CopyModule(path, content, "ema", s.Ema);
         if (s.Optimizer is OptimizerHelper opt) LoadOptimizer(path, content, opt);
         foreach (var (name, extra) in s.Optimizers)
             if (extra is OptimizerHelper named) LoadOptimizer(path, content, named, $"optim.{name}.", $"optimizer.{name}.");
         s.Rng?.set_state(content.Tensors["rng"]);
+        if (globalRng is not null) s.GlobalRng!.set_state(globalRng);
         return new LoadedCheckpoint(step, md.GetValueOrDefault("lr_schedule"), md);
     }
 

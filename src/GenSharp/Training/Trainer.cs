@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using GenSharp.Output;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,48 +7,63 @@ using static TorchSharp.torch;
 namespace GenSharp.Training;
 
 /// <summary>
-/// The training loop, minGPT-style: it knows nothing about the model. It is given a loss (a function of
-/// the step that returns a scalar tensor), an optimiser, a learning-rate schedule, an optional EMA and
-/// the run directory, and it owns: zero-grad / backward / clip / step, the learning rate, the EMA update,
-/// metrics.jsonl, atomic checkpoints (model, EMA, optimiser, schedule, RNG, step), resume, progress,
-/// and callbacks every N steps (sample grids, metric curves).
-/// With <see cref="MixedPrecision"/> the loss runs on its low-precision working copy: the loop copies the
-/// fp32 weights into it before the loss and its gradients back to the fp32 model after backward, so that
-/// clipping, the optimiser, the EMA and checkpoints only ever see fp32.
+/// The one training loop, minGPT-style: it knows nothing about the model. It is given a step (<see cref="ITrainingStep"/>:
+/// a loss and one optimiser, see <see cref="LossStep"/>, or a GAN's two), an optional learning-rate schedule (applied to
+/// every optimiser), an optional EMA and the run directory, and it owns: the learning rate, the EMA update, metrics.jsonl
+/// (the step's scalars averaged over each log window) and TensorBoard, divergence detection (exit code 4), callbacks every
+/// N steps, atomic checkpoints (model, EMA, every optimiser, schedule, both random generators, the open log window, step),
+/// keep-N checkpoints, and exact resume.
+///
+/// Exactness: a run killed at any point and resumed ends with the same tensors, metrics rows and evaluation rows as one
+/// never interrupted. Checkpoints hold the run's generator and torch's default one (dropout draws from it); callbacks
+/// leave both untouched (their random state is restored after them) and run before the step's checkpoint is written, so
+/// what they write at a checkpoint's step is never lost; resume drops what was written after the checkpoint.
 /// One dispose scope per step keeps native memory flat.
 /// </summary>
 public sealed class Trainer
 {
+    /// <summary>torch's default CPU generator (a handle to the one libtorch owns; dropout draws from it).</summary>
+    private static Generator GlobalRng => _globalRng ??= torch.Generator.Default;
+    private static Generator? _globalRng;
+
     private readonly TrainerConfig _config;
     private readonly nn.Module _model;
-    private readonly optim.Optimizer _optimizer;
-    private readonly LearningRateSchedule _schedule;
+    private readonly ITrainingStep _step;
+    private readonly LearningRateSchedule? _schedule;
     private readonly Ema? _ema;
-    private readonly MixedPrecision? _mixedPrecision;
     private readonly Generator _rng;
     private readonly RunDirectory _run;
-    private readonly Func<long, Tensor> _loss;
     private readonly List<(int Every, Action<long> Action)> _callbacks = [];
+    private readonly List<int> _extraCheckpoints = [];
     private readonly IReadOnlyDictionary<string, string> _checkpointMetadata;
-    private readonly Dictionary<string, (double Sum, int Count)> _observed = new(StringComparer.Ordinal);
+    private readonly LogWindow _window = new();
+    private readonly LogWindow _observed = new();
 
+    /// <summary>A single-optimiser run: the step is a <see cref="LossStep"/> of <paramref name="loss"/>.</summary>
     /// <param name="loss">Computes the scalar loss for a (0-based) step; called inside the step's dispose scope.</param>
     /// <param name="checkpointMetadata">Extra strings saved in every checkpoint (e.g. the config JSON).</param>
-    /// <param name="mixedPrecision">A low-precision working copy of <paramref name="model"/> that the loss runs on (null: the loss runs on the model).</param>
+    /// <param name="mixedPrecision">A low-precision working copy of the model that the loss runs on (null: the loss runs on the model).</param>
     public Trainer(
         TrainerConfig config, nn.Module model, optim.Optimizer optimizer, LearningRateSchedule schedule,
         Ema? ema, Generator rng, RunDirectory run, Func<long, Tensor> loss,
         IReadOnlyDictionary<string, string>? checkpointMetadata = null, MixedPrecision? mixedPrecision = null)
+        : this(config, model, new LossStep(model, optimizer, loss, config.GradClip, mixedPrecision), schedule, ema, rng, run, checkpointMetadata)
+    {
+    }
+
+    /// <param name="model">Every trained module (checkpoint keys <c>model.*</c>), e.g. a GAN's generator and discriminator.</param>
+    /// <param name="schedule">The learning rate of every optimiser of the step at each step (null: the optimisers' own rates).</param>
+    public Trainer(TrainerConfig config, nn.Module model, ITrainingStep step, LearningRateSchedule? schedule, Ema? ema, Generator rng,
+        RunDirectory run, IReadOnlyDictionary<string, string>? checkpointMetadata = null)
     {
         _config = config.Validate();
+        if (step.Optimizers.Count == 0) throw new ArgumentException("a training step needs at least one optimizer", nameof(step));
         _model = model;
-        _optimizer = optimizer;
-        _schedule = schedule.Validate();
+        _step = step;
+        _schedule = schedule?.Validate();
         _ema = ema;
-        _mixedPrecision = mixedPrecision;
         _rng = rng;
         _run = run;
-        _loss = loss;
         _checkpointMetadata = checkpointMetadata ?? new Dictionary<string, string>();
     }
 
@@ -65,24 +81,42 @@ public sealed class Trainer
         return this;
     }
 
-    /// <summary>Records a named value (e.g. one term of the loss) from inside the loss delegate; metrics.jsonl gets its mean over each log window.</summary>
-    public void Observe(string name, double value)
+    /// <summary>Also writes a checkpoint every <paramref name="every"/> steps (e.g. at every epoch's end), besides the configured interval.</summary>
+    public Trainer AlsoCheckpointEvery(int every)
     {
-        var (sum, count) = _observed.GetValueOrDefault(name);
-        _observed[name] = (sum + value, count + 1);
+        if (every < 1) throw new ConfigException($"checkpoint interval {every}: must be at least 1");
+        _extraCheckpoints.Add(every);
+        return this;
     }
 
-    /// <summary>Loads the latest checkpoint of the run, if any; returns its step (0 if none).</summary>
+    /// <summary>Records a named value (e.g. one term of the loss) from inside the step; metrics.jsonl gets its mean over each log window.</summary>
+    public void Observe(string name, double value) => _observed.Add(name, value);
+
+    /// <summary>
+    /// Removes what a killed process left half-written, loads the latest checkpoint of the run, if any, and drops the
+    /// metrics and evaluation rows written after it (all of them when there is none); returns its step (0 if none).
+    /// </summary>
     public long Resume()
     {
+        StaleTemporaryFiles.Remove(_run);
         string? latest = Checkpoint.FindLatest(_run.CheckpointsDir);
-        if (latest is null) return 0;
+        if (latest is null)
+        {
+            Step = 0;
+            _run.Metrics.TruncateAfter(0);
+            _run.EvalCurve.TruncateAfter(0);
+            return 0;
+        }
         var loaded = Checkpoint.Load(latest, Snapshot(), _config.TotalSteps);
         Step = loaded.Step;
-        if (loaded.Metadata.TryGetValue("wall_time_s", out string? w) && double.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out double wall))
+        if (loaded.Metadata.TryGetValue("wall_time_s", out string? w) && double.TryParse(w, CultureInfo.InvariantCulture, out double wall))
             WallSeconds = wall;
-        _run.Metrics.TruncateAfter(Step);
-        _run.EvalCurve.TruncateAfter(Step);
+        _window.Restore(loaded.Metadata.GetValueOrDefault("metrics_window"));
+        _observed.Restore(loaded.Metadata.GetValueOrDefault("metrics_observed"));
+        bool extending = Step < _config.TotalSteps;
+        // a row logged at the checkpoint's step only because it was the last step of a shorter run is not one a longer run logs
+        _run.Metrics.TruncateAfter(extending && Step % _config.LogEvery != 0 ? Step - 1 : Step);
+        _run.EvalCurve.TruncateAfter(extending && !_callbacks.Any(c => Step % c.Every == 0) ? Step - 1 : Step);
         return Step;
     }
 
@@ -90,94 +124,102 @@ public sealed class Trainer
     public void Run(string description = "training", bool quiet = false)
     {
         _model.train();
-        var metrics = _run.Metrics;
         var clock = Stopwatch.StartNew();
         double wallAtStart = WallSeconds;
-        double lossSum = 0, gradNormSum = 0;
-        int lossCount = 0;
         var windowClock = Stopwatch.StartNew();
         long windowStart = Step;
-        var parameters = _model.parameters().Where(p => p.requires_grad).ToArray();
 
         using var progress = ProgressReporter.Start(description, _config.TotalSteps, quiet);
         var tensorBoard = _config.TensorBoard ? torch.utils.tensorboard.SummaryWriter(_run.TensorBoardDir) : null;
         progress.Report(Step);
         while (Step < _config.TotalSteps)
         {
-            double lr = _schedule.At(Step);
-            foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
-            double lossValue, gradNorm = double.NaN;
-            using (var scope = NewDisposeScope())
+            double? lr = _schedule?.At(Step);
+            if (lr is double rate)
+                foreach (var (_, optimizer) in _step.Optimizers)
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+            var result = _step.Run(Step);
+            foreach (var (name, value) in result.Scalars)
             {
-                _optimizer.zero_grad();
-                _mixedPrecision?.CopyWeightsToWorking();
-                var loss = _loss(Step);
-                lossValue = loss.item<float>();
-                if (!double.IsFinite(lossValue))
-                    throw new GenSharpException(
-                        $"training diverged at step {Step + 1}: loss is {lossValue}; lower --lr or enable --grad-clip", 4);
-                loss.backward();
-                _mixedPrecision?.CopyGradientsToMaster();
-                if (_config.GradClip > 0)
-                    gradNorm = nn.utils.clip_grad_norm_(parameters, _config.GradClip);
-                _optimizer.step();
+                if (value is double v && !double.IsFinite(v))
+                    throw new GenSharpException($"training diverged at step {Step + 1}: {name} is {v}; {_step.DivergenceAdvice}", 4);
+                _window.Add(name, value);
             }
             _ema?.Update(Step);
             Step++;
-            lossSum += lossValue;
-            if (!double.IsNaN(gradNorm)) gradNormSum += gradNorm;
-            lossCount++;
             WallSeconds = wallAtStart + clock.Elapsed.TotalSeconds;
 
             bool last = Step == _config.TotalSteps;
-            if (Step % _config.LogEvery == 0 || last)
+            bool aligned = Step % _config.LogEvery == 0;
+            if (aligned || last)
             {
-                double windowSeconds = windowClock.Elapsed.TotalSeconds;
-                var record = new Dictionary<string, object?>
-                {
-                    ["step"] = Step,
-                    ["loss"] = lossSum / lossCount,
-                    ["lr"] = lr,
-                    ["grad_norm"] = _config.GradClip > 0 ? gradNormSum / lossCount : null,
-                    ["wall_time_s"] = Math.Round(WallSeconds, 3),
-                    ["samples_per_s"] = Math.Round((Step - windowStart) * _config.BatchSize / Math.Max(windowSeconds, 1e-9), 1),
-                };
-                foreach (var (name, (sum, count)) in _observed) record[name] = sum / count;
-                _observed.Clear();
-                metrics.Append(record);
+                var record = Record(lr, windowStart, windowClock.Elapsed.TotalSeconds);
+                _run.Metrics.Append(record);
                 foreach (var (tag, value) in record)
-                    if (tag != "step" && value is double v)
-                        tensorBoard?.add_scalar(tag, (float)v, (int)Math.Min(Step, int.MaxValue));
-                progress.Report(Step, new Dictionary<string, double> { ["loss"] = lossSum / lossCount });
-                lossSum = 0; gradNormSum = 0; lossCount = 0;
+                    if (tag != "step" && value is double d)
+                        tensorBoard?.add_scalar(tag, (float)d, (int)Math.Min(Step, int.MaxValue));
+                progress.Report(Step, _window.Means().Where(m => m.Value is not null).Take(2).ToDictionary(m => m.Key, m => m.Value!.Value));
+                // the last step's record closes no window: a run extended from this step goes on averaging it
+                if (aligned)
+                {
+                    _window.Clear();
+                    _observed.Clear();
+                }
                 windowClock.Restart();
                 windowStart = Step;
             }
-            if (Step % _config.CheckpointEvery == 0 || last)
+            RunCallbacks(last);
+            if (Step % _config.CheckpointEvery == 0 || _extraCheckpoints.Any(e => Step % e == 0) || last)
                 SaveCheckpoint();
-            foreach (var (every, action) in _callbacks)
-                if (Step % every == 0 || last)
-                {
-                    action(Step);
-                    _model.train();
-                    // a grid or an evaluation allocates far more than a step (batches of 250 without gradients): return
-                    // those pages, or the tuned allocator keeps them resident for the rest of the run
-                    Runtime.NativeMemory.ReleaseFreePages();
-                }
         }
         progress.Report(Step);
     }
 
-    private TrainingSnapshot Snapshot() => new(_model, _ema?.Shadow, _optimizer, _rng)
+    private Dictionary<string, object?> Record(double? lr, long windowStart, double windowSeconds)
     {
-        LrScheduleJson = _schedule.ToJson(),
+        var record = new Dictionary<string, object?> { ["step"] = Step };
+        foreach (var (name, mean) in _window.Means()) record[name] = mean;
+        if (lr is not null) record["lr"] = lr;
+        foreach (var (name, mean) in _observed.Means()) record[name] = mean;
+        _step.Annotate(Step, record);
+        record["wall_time_s"] = Math.Round(WallSeconds, 3);
+        record["samples_per_s"] = Math.Round((Step - windowStart) * (double)_config.BatchSize / Math.Max(windowSeconds, 1e-9), 1);
+        return record;
+    }
+
+    /// <summary>The callbacks due at this step, with the training random state put back after them.</summary>
+    private void RunCallbacks(bool last)
+    {
+        var due = _callbacks.Where(c => Step % c.Every == 0 || last).ToList();
+        if (due.Count == 0) return;
+        using var rngState = _rng.get_state();
+        using var globalState = GlobalRng.get_state();
+        foreach (var (_, action) in due)
+        {
+            action(Step);
+            _model.train();
+            // a grid or an evaluation allocates far more than a step (batches of 250 without gradients): return
+            // those pages, or the tuned allocator keeps them resident for the rest of the run
+            Runtime.NativeMemory.ReleaseFreePages();
+        }
+        _rng.set_state(rngState);
+        GlobalRng.set_state(globalState);
+    }
+
+    private TrainingSnapshot Snapshot() => new(_model, _ema?.Shadow, _step.Optimizers[0].Value, _rng)
+    {
+        LrScheduleJson = _schedule?.ToJson(),
+        Optimizers = _step.Optimizers.Skip(1).ToDictionary(o => o.Key, o => o.Value),
+        GlobalRng = GlobalRng,
     };
 
     private void SaveCheckpoint()
     {
         var metadata = new Dictionary<string, string>(_checkpointMetadata)
         {
-            ["wall_time_s"] = WallSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["wall_time_s"] = WallSeconds.ToString("R", CultureInfo.InvariantCulture),
+            ["metrics_window"] = _window.ToJson(),
+            ["metrics_observed"] = _observed.ToJson(),
         };
         Checkpoint.Save(_run.CheckpointPath(Step), Snapshot() with { Step = Step, Metadata = metadata });
         var all = Directory.GetFiles(_run.CheckpointsDir, "step-*.safetensors").Order(StringComparer.Ordinal).ToArray();

@@ -1,9 +1,8 @@
-using GenSharp.Runtime;
-using System.Text;
 using System.Text.Json;
 using GenSharp.Data;
 using GenSharp.Evaluation;
 using GenSharp.Output;
+using GenSharp.Pipelines;
 using GenSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,16 +18,6 @@ namespace GenSharp.Vae;
 /// </summary>
 public sealed class VaeRecipe : IRunRecipe
 {
-    public string Kind => VaeConfig.Kind;
-
-    public static VaeConfig Resolve(VaeConfig config, Device device)
-    {
-        config.Validate();
-        using var train = LoadTrain(config, null);
-        if (config.Batch > train.Count) throw new ConfigException($"--batch {config.Batch}: larger than the {train.Count} training images");
-        return config with { DataHash = train.ContentHash, Environment = RunEnvironment.Capture(device) };
-    }
-
     /// <summary>The trained VAE of a run (latest checkpoint), in eval mode: for reuse as an autoencoder or fast prior.</summary>
     public static VariationalAutoencoder Load(RunDirectory run, Device device)
     {
@@ -40,6 +29,16 @@ public sealed class VaeRecipe : IRunRecipe
         Checkpoint.LoadModule(checkpoint, "model", vae);
         vae.eval();
         return vae;
+    }
+
+    public string Kind => VaeConfig.Kind;
+
+    public static VaeConfig Resolve(VaeConfig config, Device device)
+    {
+        config.Validate();
+        using var train = LoadTrain(config, null);
+        if (config.Batch > train.Count) throw new ConfigException($"--batch {config.Batch}: larger than the {train.Count} training images");
+        return config with { DataHash = train.ContentHash, Environment = Runtime.RunEnvironment.Capture(device) };
     }
 
     public static EvalOutcome Train(VaeConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter log)
@@ -120,21 +119,14 @@ public sealed class VaeRecipe : IRunRecipe
     {
         if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
         using var vae = Load(run, device);
-        using var g = new Generator((ulong)request.Seed, device);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var samples = vae.Sample(request.N, g, device).cpu();
-        double seconds = clock.Elapsed.TotalSeconds;
-        string folder = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}");
-        ImageFiles.WriteFolder(samples, folder);
-        string grid = folder.TrimEnd('/') + ".png";
-        using (var first = samples.narrow(0, 0, Math.Min(100, request.N))) ImageGrid.Save(first, grid, columns: 10, scale: 2);
-        return new SampleOutcome([folder, grid], request.N, seconds, FunctionEvaluations: 1);
+        using var sampler = new VaeImageSampler(vae, device);
+        return SampleFolder.Draw(run, request, sampler, device, prefix: "samples", batch: request.N); // one draw, as the VAE always sampled
     }
 
     public EvalOutcome Evaluate(RunDirectory run, EvalRequest request, Device device)
     {
         var config = RunConfigFile.Read<VaeConfig>(run).Validate();
-        if (request.N < 100 || request.N > 10_000) throw new ConfigException($"--n {request.N}: must be between 100 and 10000 (the test set's size)");
+        GeneratorEvaluation.CheckSize(request);
         using var vae = Load(run, device);
         using var test = LoadTest(config, device);
         var (elbo, recon, kl) = TestElbo(vae, test, request.Seed);
@@ -145,33 +137,13 @@ public sealed class VaeRecipe : IRunRecipe
             ["test_kl_nats"] = kl,
             ["test_bits_per_dim"] = -elbo / (784 * Math.Log(2)),
         };
-        using var g = new Generator((ulong)request.Seed, device);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var samples = vae.Sample(request.N, g, device).cpu();
-        metrics["samples_per_s"] = request.N / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-        metrics["train_wall_time_s"] = run.Metrics.Series("wall_time_s").Values.LastOrDefault();
-        using var probe = ImageQualityProbe.TryCreate(request.N, config.DataDir, device, out string? skipped);
-        ImageMetricsReport? scores = null;
-        ReferenceBaselines.Result? baselines = null;
-        if (probe is not null)
-            (scores, baselines) = probe.ScoreWithBaselines(samples, request.Seed, metrics, Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng));
-        VaeFigures.Write(run, vae, test, samples, request.Seed, device);
-        var evalJson = new Dictionary<string, object?>
-        {
-            ["run"] = run.Name,
-            ["model"] = config.Model,
-            ["n"] = request.N,
-            ["seed"] = request.Seed,
-            ["likelihood"] = config.Network.Likelihood,
-            ["features"] = probe?.Version,
-            ["metrics_skipped"] = probe is null ? skipped : null,
-            ["metrics"] = metrics,
-            ["class_histogram"] = scores?.ClassHistogram,
-            ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
-        };
-        AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
-        VaeReport.Write(run, config, metrics, probe is null ? skipped?.Split(';')[0] : null, scores, baselines);
-        return new EvalOutcome(run.EvalPath, metrics, probe?.Version);
+        using var sampler = new VaeImageSampler(vae, device);
+        using var result = GeneratorEvaluation.Run(run, config.DataDir, request, sampler, metrics, Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng), device,
+            batch: request.N);
+        VaeFigures.Write(run, vae, test, result.Samples, request.Seed, device);
+        GeneratorEvaluation.WriteEvalJson(run, config.Model, request, result, [("likelihood", config.Network.Likelihood)]);
+        VaeReport.Write(run, config, result.Metrics, result.SkippedReason, result.Scores, result.Baselines);
+        return new EvalOutcome(run.EvalPath, result.Metrics, result.Features);
     }
 
     private static ImageDataset LoadTest(VaeConfig config, Device device) =>

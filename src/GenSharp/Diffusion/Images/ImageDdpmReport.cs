@@ -1,49 +1,15 @@
-using GenSharp.Evaluation;
 using System.Globalization;
 using System.Text.Json;
 using GenSharp.Output;
 using GenSharp.Training;
-using static TorchSharp.torch;
 
 namespace GenSharp.Diffusion.Images;
 
-/// <summary>report.html of an image DDPM run: metrics beside the floor and ceiling, the course's figures, training curves, configuration.</summary>
+/// <summary>The image DDPM's own report sections (the pipeline writes the rest): forward and reverse process, samplers side by side, interpolation.</summary>
 public static class ImageDdpmReport
 {
-    public static void Write(RunDirectory run, ImageDdpmConfig config, ImageDdpmEvaluationResult? evaluation, Device device, bool quiet)
+    public static void AddSections(HtmlReport html, RunDirectory run)
     {
-        var html = new HtmlReport($"GenSharp run {run.Name}: DDPM on {config.Data}");
-        html.AddParagraph("A denoising diffusion model (SPEC §2) on images: the reference U-Net \"ddpm-unet\" (SPEC §3.2) predicts the noise, " +
-            "trained with L_simple, AdamW and EMA weights; samples come from the EMA weights. Image metrics are computed in the feature space " +
-            "of GenSharp's own Fashion-MNIST classifier, always beside the real-vs-real floor and a noise ceiling.");
-
-        if (evaluation is not null)
-        {
-            html.AddHeading("Evaluation");
-            var m = evaluation.Metrics;
-            if (evaluation.Model is { } model && evaluation.Floor is { } floor && evaluation.Ceiling is { } ceiling)
-            {
-                BaselineTable.AddTo(html, $"{evaluation.Json["sampler_label"]}", model, floor, ceiling);
-                string hist = Path.Combine(run.PlotsDir, "class-histogram.png");
-                var classes = Enumerable.Range(0, model.ClassHistogram.Length).Select(i => (double)i).ToArray();
-                new LinePlot { Title = "Predicted classes of the samples (a flat line = every class equally often)", XLabel = "class " + string.Join(", ", evaluation.ClassNames.Select((c, i) => $"{i}={c}")), YLabel = "fraction" }
-                    .Add(classes, model.ClassHistogram, "samples")
-                    .Add(classes, classes.Select(_ => 1.0 / model.ClassHistogram.Length).ToArray(), "uniform")
-                    .Save(hist, 900, 380);
-                html.AddImage(hist, "Predicted-class histogram of the samples: mode collapse shows up as missing classes");
-            }
-            if (evaluation.Json.TryGetValue("notes", out var notes) && notes is string text) html.AddParagraph(text);
-            var rows = new List<(string, string)>
-            {
-                ("samples", evaluation.Json["n"]?.ToString() ?? ""),
-                ("sampler", $"{evaluation.Json["sampler_label"]}: {m["function_evaluations"]:F0} network evaluations per sample, {m["sampling_s"]:F1} s ({m["samples_per_s"]:F2} samples/s)"),
-            };
-            if (m.TryGetValue("bits_per_dim", out var bpd) && bpd is not null)
-                rows.Add(("variational bound", $"{bpd:F3} bits/dim on {evaluation.Json["bits_per_dim_images"]} held-out images"));
-            html.AddKeyValueTable(rows);
-            html.AddImage(evaluation.SampleGrid, $"Samples ({evaluation.Json["sampler_label"]}, EMA weights)");
-        }
-
         string forward = Path.Combine(run.PlotsDir, "forward-noising.png");
         if (File.Exists(forward))
         {
@@ -78,20 +44,6 @@ public static class ImageDdpmReport
             html.AddParagraph("Deterministic DDIM (eta = 0) decodes spherical interpolations slerp(z_a, z_b, w) between two start noises: a smooth row of images.");
             html.AddImage(interpolation, "DDIM-50 decoding of slerp(z_a, z_b, w)");
         }
-
-        html.AddHeading("Training");
-        string loss = Path.Combine(run.PlotsDir, "loss.png");
-        var (steps, losses) = run.Metrics.Series("loss");
-        if (steps.Length > 0)
-        {
-            new LinePlot { Title = "Training loss L_simple", XLabel = "step", YLabel = "loss", LogY = true, Smooth = 9 }.Add(steps, losses, "L_simple").Save(loss);
-            html.AddImage(loss, "Loss per step (log scale), smoothed");
-        }
-        TrainingReportSections.AddFdCurve(html, run, $"EMA samples ({config.Sampler.Label}, n = {config.EvalSamples})", "FD over training (the course's FID-per-epoch figure)");
-        TrainingReportSections.AddGridProgression(html, run);
-        html.AddHeading("Configuration");
-        html.AddPreformatted(JsonSerializer.Serialize(config, JsonDefaults.Options));
-        html.Save(run.ReportPath);
     }
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("G4", CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using GenSharp.Data;
 using GenSharp.Nn;
+using GenSharp.Pipelines;
 using GenSharp.Score.Samplers;
 
 namespace GenSharp.Score.Images;
@@ -11,56 +12,30 @@ namespace GenSharp.Score.Images;
 /// level with eps from the variance-ratio equation, final denoising, EMA 0.999, lr 1e-4 without warm-up;
 /// plus AdamW, gradient clipping 1.0 and the DDPM U-Net (dropout 0.1) as the network.
 /// </summary>
-public sealed record ImageNcsnConfig
+public sealed record ImageNcsnConfig : ImageRunConfig
 {
     /// <summary>The model family tag written to config.json; <c>sample</c> and <c>eval</c> dispatch on it.</summary>
     public const string Kind = "ncsn-image";
 
-    public string Model { get; init; } = Kind;
-
-    /// <summary><c>fashion-mnist</c> (optionally <c>fashion-mnist:DIR</c>) or <c>png:DIR</c>.</summary>
-    public string Data { get; init; } = "fashion-mnist";
+    /// <summary>
+    /// NCSNv2's values where they differ from <see cref="ImageRunConfig"/>'s: lr 1e-4 (Adam in NCSNv2) without warm-up, EMA 0.999
+    /// (technique 5). Annealed Langevin costs L*T + 1 ~ 500 network evaluations per sample by default (~10x DDIM-50), so grids
+    /// and FD points are sparser and smaller than the DDPM's.
+    /// </summary>
+    public ImageNcsnConfig()
+    {
+        Model = Kind;
+        Lr = 1e-4;
+        WarmupSteps = 0;
+        EmaDecay = Ncsnv2Techniques.EmaDecay;
+        SampleEvery = 2000;
+        EvalEvery = 2500;
+        EvalSamples = 250;
+        FinalEvalSamples = 1000;
+    }
 
     /// <summary>Train on only the first N training images (0 = all).</summary>
     public int TrainLimit { get; init; }
-
-    public long Seed { get; init; } = 0;
-    public long Steps { get; init; } = 10_000;
-    public int Batch { get; init; } = 64;
-
-    /// <summary>AdamW learning rate: 1e-4, NCSNv2's (Adam) rate.</summary>
-    public double Lr { get; init; } = 1e-4;
-    public long WarmupSteps { get; init; } = 0;
-    public string LrDecay { get; init; } = "constant";
-    public double WeightDecay { get; init; } = 0.0;
-    public double GradClip { get; init; } = 1.0;
-
-    /// <summary>Technique 5: EMA of the weights, m = 0.999.</summary>
-    public double EmaDecay { get; init; } = Ncsnv2Techniques.EmaDecay;
-
-    /// <summary>Random horizontal flips of training images (off by default: Fashion-MNIST items have an orientation).</summary>
-    public bool Flip { get; init; }
-
-    public int LogEvery { get; init; } = 50;
-    public int CheckpointEvery { get; init; } = 1000;
-
-    /// <summary>
-    /// Steps between sample grids (a fixed start noise, so grids over training are comparable). Annealed Langevin costs
-    /// L*T + 1 ~ 500 network evaluations per sample by default (~10x DDIM-50), so grids and FD points are sparser than the DDPM's.
-    /// </summary>
-    public int SampleEvery { get; init; } = 2000;
-
-    /// <summary>Steps between Fréchet-distance evaluations during training (0 = never).</summary>
-    public int EvalEvery { get; init; } = 2500;
-
-    /// <summary>Samples per evaluation during training (annealed Langevin costs L*T + 1 network evaluations each).</summary>
-    public int EvalSamples { get; init; } = 250;
-
-    /// <summary>Samples of the evaluation written when training ends (0 = skip).</summary>
-    public int FinalEvalSamples { get; init; } = 1000;
-
-    /// <summary>Also write TensorBoard event files under tensorboard/.</summary>
-    public bool TensorBoard { get; init; }
 
     /// <summary>The noise levels sigma_1 &gt; ... &gt; sigma_L (techniques 1 and 2); resolved when the run is created.</summary>
     public NcsnNoiseConfig Noise { get; init; } = new();
@@ -71,30 +46,15 @@ public sealed record ImageNcsnConfig
     /// <summary>The U-Net inside s_theta(x, sigma) = u(x, 250 ln sigma) / sigma (1,112,801 parameters at ch = 32 on 28x28x1).</summary>
     public UNetConfig Network { get; init; } = new();
 
-    /// <summary>Image shape (C, H, W), measured from the data.</summary>
-    public int[] ImageShape { get; init; } = [];
-
-    /// <summary>SHA-256 of the training images and labels.</summary>
-    public string DataHash { get; init; } = "";
-
-    /// <summary>Environment recorded at creation: versions, device, threads.</summary>
-    public Dictionary<string, string> Environment { get; init; } = [];
-
     /// <summary>D = C H W, the data dimension of technique 2.</summary>
     public int Dimension => ImageShape.Aggregate(1, (a, b) => a * b);
 
-    public ImageNcsnConfig Validate()
+    public override ImageNcsnConfig Validate()
     {
         if (DataSpec.Parse(Data) is DataSpec.Toy)
             throw new ConfigException($"--data {Data}: train ncsn needs images; use fashion-mnist or png:DIR (2D score models: gensharp lab score-toy)");
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all images)");
-        if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
-        if (!(Lr > 0) || !double.IsFinite(Lr)) throw new ConfigException($"--lr {Lr}: must be a positive number");
-        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ConfigException($"--ema-decay {EmaDecay}: must be in [0, 1)");
-        if (SampleEvery < 1) throw new ConfigException($"--sample-every {SampleEvery}: must be at least 1");
-        if (EvalEvery < 0) throw new ConfigException($"--eval-every {EvalEvery}: must be >= 0 (0 = never)");
-        if (EvalEvery > 0 && EvalSamples < 10) throw new ConfigException($"--eval-n {EvalSamples}: must be at least 10");
-        if (FinalEvalSamples is < 0 or (> 0 and < 10)) throw new ConfigException($"--final-eval-n {FinalEvalSamples}: must be 0 (skip) or at least 10");
+        ValidateShared();
         Noise.Validate();
         Network.Validate();
         if (Noise.Sigma1 is not null && Noise.Levels is not null) Sampling.Build(Noise.Sigmas()); // checks T, eps (eps / sigma_L^2 < 2) and the levels used

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Tests.Gan;
 
 [Collection("training")]
-public sealed class GanTrainerTests
+public sealed class GanStepTests
 {
     private static readonly GanNetworksConfig Tiny = new(ZDim: 8, GeneratorHidden: 16, GeneratorChannels: 8, DiscriminatorChannels: 4, DiscriminatorHidden: 16);
 
@@ -21,13 +21,12 @@ public sealed class GanTrainerTests
     {
         manual_seed(0);
         var config = new GanConfig { Loss = loss, Batch = 16, Epochs = 1, Network = Tiny }.WithLossDefaults().Validate();
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-gan").FullName, "r"));
         using var data = new ImageDataset("random", rand(64, 1, 28, 28) * 2 - 1, null, [], PixelRange.MinusOneToOne, "");
         using var pair = new GanPair(Tiny);
         using var gOpt = GanRecipe.MakeOptimizer(config, pair.Generator.parameters());
         using var dOpt = GanRecipe.MakeOptimizer(config, pair.Discriminator.parameters());
         using var rng = new Generator(1, CPU);
-        var trainer = new GanTrainer(config, pair, null, config.CreateLoss(), gOpt, dOpt, rng, data, run);
+        using var trainer = new GanStep(config, pair, config.CreateLoss(), gOpt, dOpt, rng, data);
         pair.train();
         using var real = data.Images.narrow(0, 0, 16);
 

@@ -1,0 +1,32 @@
+using GenSharp.Data;
+using GenSharp.Output;
+using GenSharp.Training;
+using static TorchSharp.torch;
+
+namespace GenSharp.Pipelines;
+
+/// <summary>What <c>gensharp sample</c> writes for every image family: a folder of PNGs and a grid of the first 100 beside it.</summary>
+public static class SampleFolder
+{
+    /// <summary>Writes (N, C, H, W) images in [-1, 1] to <paramref name="folder"/> and <c>folder.png</c>; returns both paths.</summary>
+    public static IReadOnlyList<string> Write(Tensor samples, string folder)
+    {
+        PngFolder.Write(samples, folder);
+        string grid = folder.TrimEnd('/') + ".png";
+        using (var first = samples.narrow(0, 0, Math.Min(samples.shape[0], 100))) ImageGrid.Save(first, grid, columns: 10, scale: 2);
+        return [folder, grid];
+    }
+
+    /// <summary>
+    /// <c>gensharp sample</c> for any image sampler: <paramref name="request"/>.N images from one seed in batches of <paramref name="batch"/>,
+    /// written to <c>--output</c> or <c>samples/PREFIX-nN-seedS</c> (PREFIX: <paramref name="prefix"/>, else the sampler's label).
+    /// </summary>
+    public static SampleOutcome Draw(RunDirectory run, SampleRequest request, IImageSampler sampler, Device device, string? prefix = null,
+        int batch = BatchedSampling.DefaultBatch)
+    {
+        var result = BatchedSampling.Draw(sampler, request.N, request.Seed, device, request.Quiet, batch: batch);
+        using var samples = result.Samples;
+        string folder = request.Output ?? Path.Combine(run.SamplesDir, $"{prefix ?? sampler.Label}-n{request.N}-seed{request.Seed}");
+        return new SampleOutcome(Write(samples, folder), request.N, result.Seconds, result.FunctionEvaluations);
+    }
+}
