@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Kill soak: trains a toy DDPM and a small image DDPM (tiny U-Net with dropout, samples and an FD curve every few steps)
+# while killing the process with SIGKILL at random moments, resuming after every kill until the run completes; then
+# compares the final checkpoint's tensors byte for byte with an uninterrupted run of the same command, and checks
+# metrics.jsonl and eval_curve.jsonl (same steps, no duplicates, same values apart from timings).
+#
+# Usage: bench/kill-soak.sh [KILLS]        (default 20 kills per run)
+# Env:   SOAK_DIR (default /tmp/gensharp-kill-soak), SOAK_MIN_DELAY/SOAK_MAX_DELAY (seconds after a start, default 2/9),
+#        SOAK_SEED (bash RANDOM seed, default 1), GENSHARP (the launcher, default ./gensharp)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kills_wanted="${1:-20}"
+dir="${SOAK_DIR:-/tmp/gensharp-kill-soak}"
+min_delay="${SOAK_MIN_DELAY:-2}"
+max_delay="${SOAK_MAX_DELAY:-9}"
+RANDOM="${SOAK_SEED:-1}"
+gensharp="${GENSHARP:-$here/gensharp}"
+rm -rf "$dir" && mkdir -p "$dir"
+"$gensharp" info > /dev/null  # builds once, so that no kill lands in a build
+
+toy=(--data toy:8gaussians --steps 6000 --batch 64 --hidden 32 --layers 2 --timesteps 100 --checkpoint-every 50
+     --sample-every 500 --log-every 20 --threads 1 --quiet)
+image=(--data fashion-mnist --steps 300 --batch 16 --ch 8 --mults 1,2 --attn none --dropout 0.1 --timesteps 100
+       --sample-every 10 --eval-every 20 --eval-n 40 --sampler-steps 10 --final-eval-n 0
+       --checkpoint-every 10 --log-every 5 --threads 1 --quiet)
+
+# soak NAME ARGS...: uninterrupted reference run, then the killed run; prints one table row
+soak() {
+  local name="$1"; shift
+  local runs="$dir/$name" log="$dir/$name.log"
+  mkdir -p "$runs"
+  local t0=$SECONDS
+  "$gensharp" train ddpm --runs "$runs" --name ref "$@" >> "$log" 2>&1
+  local ref_s=$((SECONDS - t0)) kills=0 resumes=0 finished=0 t1=$SECONDS
+  while [ "$finished" = 0 ]; do
+    local mode=()
+    if [ -f "$runs/soak/config.json" ]; then mode=(--resume); resumes=$((resumes + 1)); else rm -rf "$runs/soak"; fi
+    if [ "${#mode[@]}" = 0 ]; then
+      "$gensharp" train ddpm --runs "$runs" --name soak "$@" >> "$log" 2>&1 &
+    else
+      "$gensharp" train ddpm --runs "$runs" --name soak --resume --threads 1 --quiet >> "$log" 2>&1 &
+    fi
+    local pid=$!
+    if [ "$kills" -lt "$kills_wanted" ]; then
+      local tenths=$(( min_delay * 10 + RANDOM % ((max_delay - min_delay) * 10 + 1) ))
+      local waited=0
+      while [ "$waited" -lt "$tenths" ] && kill -0 "$pid" 2> /dev/null; do sleep 0.1; waited=$((waited + 1)); done
+      if kill -0 "$pid" 2> /dev/null; then
+        # the launcher execs dotnet, so $pid is the training process itself
+        kill -9 "$pid" 2> /dev/null || true
+        wait "$pid" 2> /dev/null || true
+        kills=$((kills + 1))
+        echo "$name: kill $kills after $((tenths / 10)).$((tenths % 10)) s (last checkpoint: $(ls "$runs/soak/checkpoints" 2> /dev/null | tail -1))" >> "$log"
+        continue
+      fi
+    fi
+    if wait "$pid"; then finished=1; else echo "$name: run failed, see $log" >&2; exit 1; fi
+  done
+  local soak_s=$((SECONDS - t1))
+  read -r weights metrics evals < <(python3 "$here/bench/kill-soak-compare.py" "$runs/ref" "$runs/soak" 2>> "$log")
+  printf '| %-11s | %5d | %7d | %-17s | %-10s | %-8s | %5d s | %6d s |\n' \
+    "$name" "$kills" "$resumes" "$weights" "$metrics" "$evals" "$ref_s" "$soak_s"
+}
+
+echo "kill soak: $kills_wanted kills per run, delays ${min_delay}-${max_delay} s, $(git -C "$here" rev-parse --short HEAD), $(date -u +%FT%TZ)"
+printf '| %-11s | %5s | %7s | %-17s | %-10s | %-8s | %7s | %8s |\n' run kills resumes "weights identical" "metrics ok" "eval ok" "ref" "soak"
+printf '|-------------|-------|---------|-------------------|------------|----------|---------|----------|\n'
+soak toy-ddpm "${toy[@]}"
+soak image-ddpm "${image[@]}"
