@@ -5,22 +5,23 @@
 # metrics.jsonl and eval_curve.jsonl (same steps, no duplicates, same values apart from timings).
 #
 # Usage: bench/kill-soak.sh [KILLS]        (default 20 kills per run)
-# Env:   SOAK_DIR (default /tmp/gensharp-kill-soak), SOAK_MIN_DELAY/SOAK_MAX_DELAY (seconds after a start, default 2/9),
+# A kill lands a random 0..SOAK_MAX_DELAY seconds after the (re)started process has logged its first metrics row, so that
+# it falls in training (or in a callback or a checkpoint write) however slow the start-up is on a loaded machine.
+# Env:   SOAK_DIR (default /tmp/gensharp-kill-soak), SOAK_MAX_DELAY (seconds, default 4),
 #        SOAK_SEED (bash RANDOM seed, default 1), GENSHARP (the launcher, default ./gensharp)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kills_wanted="${1:-20}"
 dir="${SOAK_DIR:-/tmp/gensharp-kill-soak}"
-min_delay="${SOAK_MIN_DELAY:-2}"
-max_delay="${SOAK_MAX_DELAY:-9}"
+max_delay="${SOAK_MAX_DELAY:-4}"
 RANDOM="${SOAK_SEED:-1}"
 gensharp="${GENSHARP:-$here/gensharp}"
 rm -rf "$dir" && mkdir -p "$dir"
 "$gensharp" info > /dev/null  # builds once, so that no kill lands in a build
 
-toy=(--data toy:8gaussians --steps 6000 --batch 64 --hidden 32 --layers 2 --timesteps 100 --checkpoint-every 50
+toy=(--data toy:8gaussians --steps 2000 --batch 64 --hidden 32 --layers 2 --timesteps 100 --checkpoint-every 50
      --sample-every 500 --log-every 20 --threads 1 --quiet)
-image=(--data fashion-mnist --steps 300 --batch 16 --ch 8 --mults 1,2 --attn none --dropout 0.1 --timesteps 100
+image=(--data fashion-mnist --steps 100 --batch 16 --ch 8 --mults 1,2 --attn none --dropout 0.1 --timesteps 100
        --sample-every 10 --eval-every 20 --eval-n 40 --sampler-steps 10 --final-eval-n 0
        --checkpoint-every 10 --log-every 5 --threads 1 --quiet)
 
@@ -42,7 +43,9 @@ soak() {
     fi
     local pid=$!
     if [ "$kills" -lt "$kills_wanted" ]; then
-      local tenths=$(( min_delay * 10 + RANDOM % ((max_delay - min_delay) * 10 + 1) ))
+      local tenths=$(( RANDOM % (max_delay * 10 + 1) )) size
+      size=$(stat -c %s "$runs/soak/metrics.jsonl" 2> /dev/null || echo 0)
+      while kill -0 "$pid" 2> /dev/null && [ "$(stat -c %s "$runs/soak/metrics.jsonl" 2> /dev/null || echo 0)" = "$size" ]; do sleep 0.1; done
       local waited=0
       while [ "$waited" -lt "$tenths" ] && kill -0 "$pid" 2> /dev/null; do sleep 0.1; waited=$((waited + 1)); done
       if kill -0 "$pid" 2> /dev/null; then
@@ -50,7 +53,7 @@ soak() {
         kill -9 "$pid" 2> /dev/null || true
         wait "$pid" 2> /dev/null || true
         kills=$((kills + 1))
-        echo "$name: kill $kills after $((tenths / 10)).$((tenths % 10)) s (last checkpoint: $(ls "$runs/soak/checkpoints" 2> /dev/null | tail -1))" >> "$log"
+        echo "$name: kill $kills $((tenths / 10)).$((tenths % 10)) s after training resumed (last checkpoint: $(ls "$runs/soak/checkpoints" 2> /dev/null | tail -1))" >> "$log"
         continue
       fi
     fi
@@ -62,7 +65,7 @@ soak() {
     "$name" "$kills" "$resumes" "$weights" "$metrics" "$evals" "$ref_s" "$soak_s"
 }
 
-echo "kill soak: $kills_wanted kills per run, delays ${min_delay}-${max_delay} s, $(git -C "$here" rev-parse --short HEAD), $(date -u +%FT%TZ)"
+echo "kill soak: $kills_wanted kills per run, 0-${max_delay} s after the first new metrics row, $(git -C "$here" rev-parse --short HEAD), $(date -u +%FT%TZ)"
 printf '| %-11s | %5s | %7s | %-17s | %-10s | %-8s | %7s | %8s |\n' run kills resumes "weights identical" "metrics ok" "eval ok" "ref" "soak"
 printf '|-------------|-------|---------|-------------------|------------|----------|---------|----------|\n'
 soak toy-ddpm "${toy[@]}"
