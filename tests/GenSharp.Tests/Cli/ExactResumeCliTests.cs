@@ -70,7 +70,7 @@ public sealed class ExactResumeCliTests
         Assert.True(r.ExitCode == 0, r.Err);
     }
 
-    /// <summary>A copy of the finished run "full" as a kill right after step <paramref name="killedAfter"/>'s checkpoint leaves it, resumed.</summary>
+    /// <summary>A copy of the finished run "full" as a kill right after checkpoint <paramref name="killedAfter"/> leaves it, resumed.</summary>
     private static void AssertKilledRunResumesExactly(string runs, string family, long killedAfter)
     {
         string full = Path.Combine(runs, "full"), killed = Path.Combine(runs, $"killed-{killedAfter}");
@@ -114,5 +114,6 @@ public sealed class ExactResumeCliTests
     private static readonly string[] Timings = ["wall_time_s", "samples_per_s", "sampling_s"];
 
     private static string[] Rows(MetricsLog log) =>
-        log.ReadAll().Select(r => string.Join(",", r.EnumerateObject().Where(p => !Timings.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}"))).ToArray();
+        log.ReadAll().Select(r => string.Join(",", r.EnumerateObject().Where(p => !Timings.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}")))
+            .ToArray();
 }

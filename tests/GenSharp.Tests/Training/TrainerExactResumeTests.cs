@@ -139,5 +139,6 @@ public sealed class TrainerExactResumeTests
 
     /// <summary>The records without their timings, as text.</summary>
     private static string[] Rows(MetricsLog log) =>
-        log.ReadAll().Select(r => string.Join(",", r.EnumerateObject().Where(p => !Timings.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}"))).ToArray();
+        log.ReadAll().Select(r => string.Join(",", r.EnumerateObject().Where(p => !Timings.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}")))
+            .ToArray();
 }
