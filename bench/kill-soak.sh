@@ -18,6 +18,12 @@ RANDOM="${SOAK_SEED:-1}"
 gensharp="${GENSHARP:-$here/gensharp}"
 rm -rf "$dir" && mkdir -p "$dir"
 "$gensharp" info > /dev/null  # builds once, so that no kill lands in a build
+if [ -z "${GENSHARP:-}" ]; then
+  # a private copy of the CLI: source edits during the soak must not make the launcher rebuild between kills
+  cp -r "$here/src/GenSharp.Cli/bin/Release/net10.0/linux-x64" "$dir/bin"
+  printf '#!/bin/sh\nexec dotnet "%s/bin/GenSharp.Cli.dll" "$@"\n' "$dir" > "$dir/gensharp" && chmod +x "$dir/gensharp"
+  gensharp="$dir/gensharp"
+fi
 
 toy=(--data toy:8gaussians --steps 2000 --batch 64 --hidden 32 --layers 2 --timesteps 100 --checkpoint-every 50
      --sample-every 500 --log-every 20 --threads 1 --quiet)
@@ -53,7 +59,8 @@ soak() {
         kill -9 "$pid" 2> /dev/null || true
         wait "$pid" 2> /dev/null || true
         kills=$((kills + 1))
-        echo "$name: kill $kills $((tenths / 10)).$((tenths % 10)) s after training resumed (last checkpoint: $(ls "$runs/soak/checkpoints" 2> /dev/null | tail -1))" >> "$log"
+        local latest; latest=$(ls "$runs/soak/checkpoints" 2> /dev/null | tail -1)
+        echo "$name: kill $kills $((tenths / 10)).$((tenths % 10)) s after training resumed (last checkpoint: $latest)" >> "$log"
         continue
       fi
     fi
@@ -65,7 +72,8 @@ soak() {
     "$name" "$kills" "$resumes" "$weights" "$metrics" "$evals" "$ref_s" "$soak_s"
 }
 
-echo "kill soak: $kills_wanted kills per run, 0-${max_delay} s after the first new metrics row, $(git -C "$here" rev-parse --short HEAD), $(date -u +%FT%TZ)"
+echo "kill soak: $kills_wanted kills per run, 0-${max_delay} s after the first new metrics row," \
+  "$(git -C "$here" rev-parse --short HEAD), $(date -u +%FT%TZ)"
 printf '| %-11s | %5s | %7s | %-17s | %-10s | %-8s | %7s | %8s |\n' run kills resumes "weights identical" "metrics ok" "eval ok" "ref" "soak"
 printf '|-------------|-------|---------|-------------------|------------|----------|---------|----------|\n'
 soak toy-ddpm "${toy[@]}"
