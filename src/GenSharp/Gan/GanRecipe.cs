@@ -66,9 +66,14 @@ public sealed class GanRecipe : IRunRecipe
         if (resume)
         {
             long from = trainer.Resume();
-            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {step.TotalSteps}" : $"no checkpoint in {run.Name}; starting from step 0");
+            if (!quiet)
+                log.WriteLine(from > 0
+                    ? $"resuming {run.Name} from step {from} of {step.TotalSteps}"
+                    : $"no checkpoint in {run.Name}; starting from step 0");
         }
-        if (!quiet) log.WriteLine($"{config.Loss}: {step.StepsPerEpoch} generator steps per epoch ({step.NCritic} critic step(s) each, batch {step.Batch}), {step.TotalSteps} in all");
+        if (!quiet)
+            log.WriteLine($"{config.Loss}: {step.StepsPerEpoch} generator steps per epoch ({step.NCritic} critic step(s) each, " +
+                $"batch {step.Batch}), {step.TotalSteps} in all");
         trainer.Run($"train {run.Name}", quiet);
         return new GanRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
     }

@@ -12,7 +12,8 @@ namespace GenSharp.Training;
 /// <c>model.&lt;key&gt;</c> and <c>ema.&lt;key&gt;</c> (state-dict keys: parameters and buffers),
 /// <c>optim.&lt;i&gt;.&lt;field&gt;</c> (per-parameter optimiser tensors such as exp_avg, exp_avg_sq,
 /// square_avg; further named optimisers, e.g. a GAN's discriminator's, under <c>optim.&lt;name&gt;.&lt;i&gt;.&lt;field&gt;</c>),
-/// <c>rng</c> (the run's generator state), <c>rng_global</c> (torch's default generator, when saved), and metadata: step, optimiser type, per-parameter
+/// <c>rng</c> (the run's generator state), <c>rng_global</c> (torch's default generator, when saved), and metadata: step,
+/// optimiser type, per-parameter
 /// scalar state, param-group hyper-parameters, learning-rate schedule, and the caller's strings.
 /// Loading copies values into the live tensors (TorchSharp's load_state_dict shares tensors, issue
 /// #1172) and checks every key, shape and dtype.
