@@ -145,7 +145,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         using var samples = result.Samples;
         string csv = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}.csv");
         WriteCsv(samples, csv);
-        string png = Path.ChangeExtension(csv, ".png");
+        string png = Output.CompanionPath.Png(csv);
         ToyDdpmReport.WriteSampleScatter(samples, distribution, png, $"{request.N} samples (seed {request.Seed})");
         return new SampleOutcome([csv, png], request.N, result.Seconds, result.FunctionEvaluations);
     }
