@@ -32,14 +32,14 @@ public static class Program
             Error = error,
             EnableDefaultExceptionHandler = false,
         };
-        bool failed = true;
+        using var session = Training.RunSession.Begin();
         try
         {
             var parse = root.Parse(args);
             if (parse.Action is ParseErrorAction)
                 return ParseErrors(parse, error);
             int code = parse.Invoke(config);
-            failed = false;
+            session.Failed = false;
             return code;
         }
         catch (GenSharpException e)
@@ -65,10 +65,6 @@ public static class Program
         catch (Exception e)
         {
             return Fail(error, e, $"internal error: {e.GetType().FullName}: {OneLine(e.Message)} (please report; rerun with {DebugVariable}=1 for the stack trace)", 1);
-        }
-        finally
-        {
-            Training.RunSession.End(failed);
         }
     }
 

@@ -16,7 +16,8 @@ public static partial class ResourceFailure
         string message = e.Message;
         if (!NativeAllocation().IsMatch(message)) return null;
         var bytes = Bytes().Match(message);
-        string size = bytes.Success && double.TryParse(bytes.Groups[1].Value, out double b) ? $" ({b / (1 << 30):G3} GiB)" : "";
+        string size = bytes.Success && double.TryParse(bytes.Groups[1].Value, out double b)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({b / (1 << 30):F1} GiB)") : "";
         return $"out of memory: the tensor engine could not allocate a buffer{size}; ask for fewer samples or smaller sizes";
     }
 

@@ -6,7 +6,7 @@ namespace GenSharp.Training;
 /// <c>eval.json</c>. Opening never deletes anything: a fresh run refuses a folder that already holds a
 /// run, and only <c>--resume</c> continues one. A fresh run is only made in a missing or empty folder (never in a folder of
 /// someone else's files). Writers (<see cref="Create"/>, <see cref="OpenForTraining"/>) hold <see cref="RunLock"/> until
-/// <see cref="RunSession.End"/>.
+/// the command's <see cref="RunSession"/> ends.
 /// </summary>
 public sealed class RunDirectory
 {
@@ -43,13 +43,11 @@ public sealed class RunDirectory
         if (kind is not (Files.FileKind.Missing or Files.FileKind.Directory))
             throw new ConfigException($"{run.Root} is {Files.FileKinds.Describe(kind)}, not a run directory; choose another --name/--out");
         bool created = kind == Files.FileKind.Missing;
-        if (!created && !File.Exists(run.ConfigPath) && !File.Exists(System.IO.Path.Combine(run.Root, RunLock.FileName)))
-            RefuseForeign(run);
+        if (File.Exists(run.ConfigPath)) throw Taken(run, whenTaken);
+        if (!created && !File.Exists(System.IO.Path.Combine(run.Root, RunLock.FileName))) RefuseForeign(run);
         Directory.CreateDirectory(run.Root);
-        RunSession.Hold(RunLock.Acquire(run.Root)); // a second writer stops here, told the holder's PID
-        if (File.Exists(run.ConfigPath))
-            throw new ConfigException(
-                $"run directory {run.Root} already holds a run; {whenTaken ?? "pass --resume to continue it, or choose another --name/--out"}");
+        RunSession.LockIfInSession(run.Root); // a second writer stops here, told the holder's PID
+        if (File.Exists(run.ConfigPath)) throw Taken(run, whenTaken);
         if (!created) RefuseForeign(run);
         if (created) RunSession.Created(run);
         run.EnsureFolders();
@@ -60,7 +58,7 @@ public sealed class RunDirectory
     public static RunDirectory OpenForTraining(string root)
     {
         var run = Open(root);
-        RunSession.Hold(RunLock.Acquire(run.Root));
+        RunSession.LockIfInSession(run.Root);
         return run;
     }
 
@@ -77,6 +75,9 @@ public sealed class RunDirectory
         string first = relative.Split('/')[0];
         return first != "samples" || relative == "samples";
     }
+
+    private static ConfigException Taken(RunDirectory run, string? whenTaken) => new(
+        $"run directory {run.Root} already holds a run; {whenTaken ?? "pass --resume to continue it, or choose another --name/--out"}");
 
     private static void RefuseForeign(RunDirectory run)
     {
