@@ -25,7 +25,8 @@ public static class SampleOutputGuard
         string png = toy ? CompanionPath.Png(output) : output.TrimEnd('/') + ".png"; // as the image recipes name their grid
         foreach (string path in new[] { output, png })
             if (run.Owns(path))
-                throw new ConfigException($"--output {output}: {path} belongs to the run {run.Root}; write samples elsewhere (or under its samples/)");
+                throw new ConfigException(
+                    $"--output {output}: {path} belongs to the run {run.Root}; write samples elsewhere (or under its samples/)");
         if (toy) OutputTarget.RequireReplaceableFile(Path.GetFullPath(output));
         else
         {

@@ -73,7 +73,8 @@ public static class IdxReader
         file.Position = 0;
         if (read < 2 || head[0] != 0x1f || head[1] != 0x8b)
         {
-            if (file.Length > MaxBytes) throw new DataFileException($"{path}: {file.Length} bytes, more than the {MaxBytes}-byte limit of an IDX file");
+            if (file.Length > MaxBytes)
+                throw new DataFileException($"{path}: {file.Length} bytes, more than the {MaxBytes}-byte limit of an IDX file");
             return File.ReadAllBytes(path);
         }
         using var gzip = new GZipStream(new BufferedStream(file, 1 << 20), CompressionMode.Decompress);

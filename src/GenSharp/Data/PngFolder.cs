@@ -59,7 +59,8 @@ public static class PngFolder
         int ch = channels ?? (allGrey ? 1 : 3);
         long total = (long)files.Length * ch * height * width;
         if (total > MaxDatasetBytes)
-            throw new DataFileException($"{directory}: {files.Length} images of {width}x{height}x{ch} are {total} bytes, more than the {MaxDatasetBytes}-byte limit");
+            throw new DataFileException(
+                $"{directory}: {files.Length} images of {width}x{height}x{ch} are {total} bytes, more than the {MaxDatasetBytes}-byte limit");
         var data = new byte[total];
         for (int i = 0; i < files.Length; i++)
             for (int c = 0; c < ch; c++)

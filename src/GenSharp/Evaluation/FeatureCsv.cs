@@ -40,7 +40,8 @@ public static class FeatureCsv
             string line = raw.Trim();
             if (line.Length == 0) continue;
             if (line.Length > 64 * Limits.MaxFeatureDims)
-                throw new DataFileException($"{path}:{lineNo}: line of {line.Length} characters, longer than vectors of at most {Limits.MaxFeatureDims} values");
+                throw new DataFileException(
+                    $"{path}:{lineNo}: line of {line.Length} characters, longer than vectors of at most {Limits.MaxFeatureDims} values");
             var cells = line.Split(',');
             if (cells.Length > Limits.MaxFeatureDims)
                 throw new DataFileException($"{path}:{lineNo}: {cells.Length} values; feature vectors have at most {Limits.MaxFeatureDims}");

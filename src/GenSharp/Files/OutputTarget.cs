@@ -22,7 +22,8 @@ public static class OutputTarget
         var kind = FileKinds.Of(path, followLinks: false);
         if (kind == FileKind.Missing) return;
         if (kind != FileKind.Directory)
-            throw new ConfigException($"{path}: is {FileKinds.Describe(kind)}, not a folder; image samples are written as a folder of PNGs, choose another --output");
+            throw new ConfigException(
+                $"{path}: is {FileKinds.Describe(kind)}, not a folder; image samples are written as a folder of PNGs, choose another --output");
         if (Directory.EnumerateFileSystemEntries(path).Any())
             throw new ConfigException($"{path}: folder exists and is not empty; choose another --output or remove it");
     }

@@ -15,7 +15,8 @@ public static class ImageFiles
         for (long i = 0; i < images.shape[0]; i++)
         {
             using var one = images.narrow(0, i, 1);
-            Training.AtomicFile.WriteAllBytes(Path.Combine(folder, $"{i:D6}.png"), ImageGrid.EncodePng(one, columns: 1, padding: 0, zeroToOne: zeroToOne));
+            byte[] png = ImageGrid.EncodePng(one, columns: 1, padding: 0, zeroToOne: zeroToOne);
+            Training.AtomicFile.WriteAllBytes(Path.Combine(folder, $"{i:D6}.png"), png);
         }
         return folder;
     }

@@ -47,9 +47,9 @@ public static class CheckpointValidation
                 if (value.ValueKind != JsonValueKind.Number) continue;
                 double v = value.GetDouble();
                 string? why = Range(field, v);
-                if (why is not null)
-                    throw new CheckpointException(
-                        $"{path}: optimizer state {key}[{i}].{field} = {v.ToString("R", CultureInfo.InvariantCulture)} {why}; the checkpoint is corrupt");
+                if (why is null) continue;
+                string shown = v.ToString("R", CultureInfo.InvariantCulture);
+                throw new CheckpointException($"{path}: optimizer state {key}[{i}].{field} = {shown} {why}; the checkpoint is corrupt");
             }
     }
 

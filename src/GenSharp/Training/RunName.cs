@@ -26,7 +26,8 @@ public static class RunName
             "." or ".." => "is not a folder name",
             _ when name.Trim().Length == 0 => "is blank",
             _ when name.Any(char.IsControl) => "contains control characters",
-            _ when name.Contains('/') || name.Contains('\\') => "contains a path separator; a run name is one folder name (use --runs for the parent folder)",
+            _ when name.Contains('/') || name.Contains('\\') =>
+                "contains a path separator; a run name is one folder name (use --runs for the parent folder)",
             _ when name.Length > MaxLength => $"is longer than {MaxLength} characters",
             _ => null,
         };

@@ -43,7 +43,8 @@ public sealed class CheckpointValidationTests
     {
         string runs = SpecialFiles.TempDir();
         string[] tiny = ["--data", "toy:moons", "--steps", "10", "--batch", "32", "--hidden", "16", "--layers", "2", "--timesteps", "20",
-            "--checkpoint-every", "10", "--sample-every", "10", "--eval-n", "100", "--log-every", "5", "--lr-decay", "constant", "--threads", "1", "--quiet"];
+            "--checkpoint-every", "10", "--sample-every", "10", "--eval-n", "100", "--log-every", "5", "--lr-decay", "constant",
+         "--threads", "1", "--quiet"];
         var train = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "r", .. tiny]);
         Assert.True(train.ExitCode == 0, train.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "r"));

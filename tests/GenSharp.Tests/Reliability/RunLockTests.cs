@@ -9,7 +9,8 @@ public sealed class RunLockTests
 {
     private static readonly string[] Tiny =
         ["--data", "toy:moons", "--steps", "10", "--batch", "32", "--hidden", "16", "--layers", "2", "--timesteps", "20",
-         "--checkpoint-every", "10", "--sample-every", "10", "--eval-n", "100", "--log-every", "5", "--lr-decay", "constant", "--threads", "1", "--quiet"];
+         "--checkpoint-every", "10", "--sample-every", "10", "--eval-n", "100", "--log-every", "5", "--lr-decay", "constant",
+         "--threads", "1", "--quiet"];
 
     [Fact]
     public void ASecondWriterOfARunExits2NamingTheHoldersPid()
@@ -39,7 +40,8 @@ public sealed class RunLockTests
     public void ARefusedOptionLeavesNoFolderAndTheRetryWorks(string option, string value)
     {
         string runs = SpecialFiles.TempDir();
-        var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", "toy:moons", "--steps", "10", "--runs", runs, "--name", "n", "--quiet", option, value);
+        var (rc, _, err) = CliRunner.Run(
+            "train", "ddpm", "--data", "toy:moons", "--steps", "10", "--runs", runs, "--name", "n", "--quiet", option, value);
         Assert.Equal(2, rc);
         Assert.Single(err.TrimEnd().Split('\n'));
         Assert.Empty(Directory.EnumerateFileSystemEntries(runs));
