@@ -7,8 +7,8 @@ namespace GenSharp.Cli;
 
 /// <summary>
 /// Checks <c>sample</c>'s request before any sampling starts: <c>--n</c> within its limit, and an <c>-o</c> that is neither
-/// one of the run's own files (config, checkpoints, metrics, report, ...) nor something other than a file (2D runs) or a
-/// folder (image runs); its companion PNG figure too.
+/// one of the run's own files (config, checkpoints, metrics, report, ...) nor something other than a new or regular file
+/// (2D runs) or a new or empty folder (image runs); its companion PNG figure too.
 /// </summary>
 public static class SampleOutputGuard
 {
@@ -28,12 +28,7 @@ public static class SampleOutputGuard
                 throw new ConfigException(
                     $"--output {output}: {path} belongs to the run {run.Root}; write samples elsewhere (or under its samples/)");
         if (toy) OutputTarget.RequireReplaceableFile(Path.GetFullPath(output));
-        else
-        {
-            var kindOf = FileKinds.Of(Path.GetFullPath(output).TrimEnd('/'), followLinks: false);
-            if (kindOf is not (FileKind.Missing or FileKind.Directory))
-                throw new ConfigException($"--output {output}: is {FileKinds.Describe(kindOf)}; image samples are written as a folder of PNGs");
-        }
+        else OutputTarget.RequireNewFolder(Path.GetFullPath(output).TrimEnd('/'));
         OutputTarget.RequireReplaceableFile(Path.GetFullPath(png));
     }
 }

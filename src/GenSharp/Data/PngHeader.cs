@@ -14,7 +14,7 @@ public static class PngHeader
     public static (long Width, long Height) Size(string path, ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < 24 || !bytes[..8].SequenceEqual(Signature) || !bytes[12..16].SequenceEqual("IHDR"u8))
-            throw new DataFileException($"{path}: not a PNG image (no PNG signature and IHDR header); remove or replace it");
+            throw new DataFileException($"{path}: not a decodable PNG image (no PNG signature and IHDR header); remove or replace it");
         return (BinaryPrimitives.ReadUInt32BigEndian(bytes[16..]), BinaryPrimitives.ReadUInt32BigEndian(bytes[20..]));
     }
 

@@ -203,7 +203,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         var observer = new SamplingObserver(
             recordAt: recordAt,
             onStep: (done, total) => { if (done % 50 == 0 || done == total) progress.Report(done); });
-        var result = spec.Create(diffusion).Sample((x, t) => model.call(x, t), [n, config.Network.DataDim], g, device, observer);
+        var result = spec.Create(diffusion).Sample(
+            (x, t) => Nn.RowChunks.Apply(model.call, x, t), [n, config.Network.DataDim], g, device, observer); // bounded memory for any n
         var unscaled = result.Samples * std + mean;
         result.Samples.Dispose();
         var trajectory = result.Trajectory.ToDictionary(kv => kv.Key, kv =>
