@@ -27,6 +27,15 @@ public static class Limits
     /// <summary>Samples one sample or eval command draws (they are drawn in batches; this bounds the output).</summary>
     public const int MaxSamples = 10_000_000;
 
+    /// <summary>Width of a layer: --hidden, --ch and --ch x multiplier.</summary>
+    public const int MaxWidth = 65_536;
+
+    /// <summary>Repeated blocks: --layers, --res-blocks (2 billion modules would take hours just to construct).</summary>
+    public const int MaxDepth = 1_000;
+
+    /// <summary>--batch.</summary>
+    public const int MaxBatch = 1_000_000;
+
     /// <summary>Throws <see cref="ConfigException"/> unless <paramref name="min"/> &lt;= value &lt;= <paramref name="max"/>.</summary>
     public static long Check(string option, long value, long min, long max)
     {

@@ -50,4 +50,17 @@ public sealed class InputFileTests
         var e = Assert.Throws<DataFileException>(() => GenSharp.Data.PngFolder.Load(dir));
         Assert.Contains("declares a 100000x", e.Message);
     }
+
+    [Fact]
+    public void AMixtureJsonThatIsNotUtf8IsADataErrorNotACrash()
+    {
+        // found by ReaderMutationTests (CsCheck seed 6pr40woUvS91): a 0xA2 byte inside the name string
+        string path = Path.Combine(SpecialFiles.TempDir(), "m.json");
+        byte[] good = """{"name": "mine", "components": [{"weight": 1, "mean": [0, 0], "cov": [[1, 0], [0, 1]]}]}"""u8.ToArray();
+        byte[] bad = [.. good[..10], 0xA2, .. good[10..]];
+        File.WriteAllBytes(path, bad);
+        Assert.Contains("not UTF-8", Assert.Throws<DataFileException>(() => GenSharp.Data.Toy.ToyMixtureFile.Load(path)).Message);
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. good]); // a byte-order mark is fine
+        Assert.Equal("mine", GenSharp.Data.Toy.ToyMixtureFile.Load(path).Name);
+    }
 }

@@ -17,7 +17,7 @@ public static class ToyMixtureFile
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            doc = JsonDocument.Parse(Utf8(path, bytes), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException e)
         {
@@ -51,6 +51,13 @@ public static class ToyMixtureFile
             string name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : Path.GetFileNameWithoutExtension(path);
             return new GaussianMixture2D(name, weights, means, covs);
         }
+    }
+
+    /// <summary>The file as text; bytes that are not UTF-8 are an error naming the file (not a crash deep in the JSON reader).</summary>
+    private static string Utf8(string path, byte[] bytes)
+    {
+        try { return new System.Text.UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF'); }
+        catch (System.Text.DecoderFallbackException) { throw new DataFileException($"{path}: not UTF-8 text; save the mixture as UTF-8 JSON"); }
     }
 
     private static double Number(JsonElement c, string field, string where) =>
