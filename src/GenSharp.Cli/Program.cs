@@ -32,12 +32,15 @@ public static class Program
             Error = error,
             EnableDefaultExceptionHandler = false,
         };
+        using var session = Training.RunSession.Begin();
         try
         {
             var parse = root.Parse(args);
             if (parse.Action is ParseErrorAction)
                 return ParseErrors(parse, error);
-            return parse.Invoke(config);
+            int code = parse.Invoke(config);
+            session.Failed = false;
+            return code;
         }
         catch (GenSharpException e)
         {
@@ -55,6 +58,10 @@ public static class Program
         {
             return Fail(error, e, $"error: {Sentence(e.Message)}; check the path (each parent must be a folder, not a file or device), permissions and free space", 2);
         }
+        catch (Exception e) when (ResourceFailure.Describe(e) is { } what)
+        {
+            return Fail(error, e, $"error: {what}", 2);
+        }
         catch (Exception e)
         {
             return Fail(error, e, $"internal error: {e.GetType().FullName}: {OneLine(e.Message)} (please report; rerun with {DebugVariable}=1 for the stack trace)", 1);
@@ -64,7 +71,7 @@ public static class Program
     /// <summary>The parser's error lines and one hint, exit 2 (not the whole help text).</summary>
     private static int ParseErrors(ParseResult parse, TextWriter error)
     {
-        foreach (var e in parse.Errors) error.WriteLine($"error: {OneLine(e.Message)}");
+        foreach (var e in parse.Errors) error.WriteLine($"error: {OneLine(ParseErrorText.Clean(e.Message))}");
         error.WriteLine($"see {CommandPath(parse.CommandResult)} --help");
         return 2;
     }

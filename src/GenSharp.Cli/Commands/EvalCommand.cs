@@ -35,6 +35,7 @@ public static class EvalCommand
             string kind = RunConfigFile.ReadKind(run);
             var langevin = langevinOptions.Read(parse);
             LangevinCliOptions.RefuseFor(kind, langevin);
+            Limits.Check("--n", parse.GetValue(n), 1, kind == Diffusion.Toy.ToyDdpmConfig.Kind ? Limits.MaxSamples : SampleOutputGuard.MaxImageSamples);
             var recipe = Registry.Recipe(kind);
             var sampler = samplerOptions.ReadFor(parse, run, kind);
             var request = new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), sampler, parse.GetValue(bpd),

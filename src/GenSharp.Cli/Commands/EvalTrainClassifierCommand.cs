@@ -28,6 +28,7 @@ public static class EvalTrainClassifierCommand
         {
             string path = parse.GetValue(output)!;
             RefuseToReplaceCommittedWeights(path, parse.GetValue(force));
+            Files.OutputTarget.RequireReplaceableFile(Path.GetFullPath(path)); // before training, not after
             var device = TorchRuntime.Initialize(common.Read(parse));
             var w = parse.InvocationConfiguration.Output;
             var outcome = FeatureClassifierTraining.Train(

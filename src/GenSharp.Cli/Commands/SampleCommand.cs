@@ -31,6 +31,7 @@ public static class SampleCommand
             string kind = RunConfigFile.ReadKind(run);
             var langevin = langevinOptions.Read(parse);
             LangevinCliOptions.RefuseFor(kind, langevin);
+            SampleOutputGuard.Check(run, kind, parse.GetValue(n), parse.GetValue(output));
             var recipe = Registry.Recipe(kind);
             var sampler = samplerOptions.ReadFor(parse, run, kind);
             var request = new SampleRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(output), parse.GetValue(quiet), sampler, langevin);

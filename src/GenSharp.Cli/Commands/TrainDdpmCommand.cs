@@ -78,7 +78,7 @@ public static class TrainDdpmCommand
             var device = TorchRuntime.Initialize(common.Read(parse));
             string dataSpec = parse.GetValue(data)!;
             string runName = parse.GetValue(name) ?? "ddpm-" + RunNames.FromData(dataSpec);
-            string root = Path.Combine(parse.GetValue(runs)!, runName);
+            string root = RunName.Under(parse.GetValue(runs)!, runName);
             bool isQuiet = parse.GetValue(quiet);
             var output = parse.InvocationConfiguration.Output;
 
@@ -86,7 +86,7 @@ public static class TrainDdpmCommand
             RunDirectory run;
             if (parse.GetValue(resume))
             {
-                run = RunDirectory.Open(root);
+                run = RunDirectory.OpenForTraining(root);
                 kind = RunConfigFile.ReadKind(run);
                 if (parse.GetValue(steps) is long extendTo)
                 {
@@ -199,7 +199,7 @@ public static class TrainDdpmCommand
         {
             return text.Split(',').Select(s => int.Parse(s.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new ConfigException($"{flag} {text}: expected comma-separated integers, e.g. 1,2,2");
         }

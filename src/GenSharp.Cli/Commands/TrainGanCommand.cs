@@ -50,13 +50,13 @@ public static class TrainGanCommand
         command.SetAction(parse =>
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
-            string root = Path.Combine(parse.GetValue(runs)!, parse.GetValue(name) ?? "gan-" + parse.GetValue(loss));
+            string root = RunName.Under(parse.GetValue(runs)!, parse.GetValue(name) ?? "gan-" + parse.GetValue(loss));
             bool isQuiet = parse.GetValue(quiet);
             RunDirectory run;
             GanConfig config;
             if (parse.GetValue(resume))
             {
-                run = RunDirectory.Open(root);
+                run = RunDirectory.OpenForTraining(root);
                 config = RunConfigFile.Read<GanConfig>(run).Validate();
             }
             else

@@ -65,13 +65,13 @@ public static class TrainNcsnCommand
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
             string dataSpec = parse.GetValue(data)!;
-            string root = Path.Combine(parse.GetValue(runs)!, parse.GetValue(name) ?? "ncsn-" + RunNames.FromData(dataSpec));
+            string root = RunName.Under(parse.GetValue(runs)!, parse.GetValue(name) ?? "ncsn-" + RunNames.FromData(dataSpec));
             bool isQuiet = parse.GetValue(quiet);
             var output = parse.InvocationConfiguration.Output;
             RunDirectory run;
             if (parse.GetValue(resume))
             {
-                run = RunDirectory.Open(root);
+                run = RunDirectory.OpenForTraining(root);
                 string kind = RunConfigFile.ReadKind(run);
                 if (kind != ImageNcsnConfig.Kind)
                     throw new ConfigException($"{run.ConfigPath}: model '{kind}' is not an NCSN; resume it with its own train command");

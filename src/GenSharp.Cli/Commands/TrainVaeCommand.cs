@@ -44,12 +44,12 @@ public static class TrainVaeCommand
         command.SetAction(parse =>
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
-            string root = Path.Combine(parse.GetValue(runs)!, parse.GetValue(name) ?? "vae");
+            string root = RunName.Under(parse.GetValue(runs)!, parse.GetValue(name) ?? "vae");
             RunDirectory run;
             VaeConfig config;
             if (parse.GetValue(resume))
             {
-                run = RunDirectory.Open(root);
+                run = RunDirectory.OpenForTraining(root);
                 config = RunConfigFile.Read<VaeConfig>(run).Validate();
             }
             else

@@ -14,9 +14,12 @@ public static class IdxReader
     /// <summary>Largest rank accepted.</summary>
     public const int MaxRank = 4;
 
+    /// <summary>Largest IDX file accepted, raw or after decompression (Fashion-MNIST's largest is 47 MB).</summary>
+    public const long MaxBytes = 1L << 30;
+
     public static IdxArray Read(string path)
     {
-        if (!File.Exists(path)) throw new DataFileException($"{path}: file not found");
+        Files.InputFile.RequireData(path);
         byte[] bytes;
         try
         {
@@ -69,10 +72,20 @@ public static class IdxReader
         int read = file.Read(head);
         file.Position = 0;
         if (read < 2 || head[0] != 0x1f || head[1] != 0x8b)
+        {
+            if (file.Length > MaxBytes)
+                throw new DataFileException($"{path}: {file.Length} bytes, more than the {MaxBytes}-byte limit of an IDX file");
             return File.ReadAllBytes(path);
+        }
         using var gzip = new GZipStream(new BufferedStream(file, 1 << 20), CompressionMode.Decompress);
         using var output = new MemoryStream();
-        gzip.CopyTo(output, 1 << 20);
+        var chunk = new byte[1 << 20];
+        for (int n; (n = gzip.Read(chunk)) > 0;)
+        {
+            if (output.Length + n > MaxBytes)
+                throw new DataFileException($"{path}: decompresses to more than {MaxBytes} bytes; not a Fashion-MNIST-sized IDX file");
+            output.Write(chunk, 0, n);
+        }
         return output.ToArray();
     }
 }

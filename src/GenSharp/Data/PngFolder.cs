@@ -12,6 +12,12 @@ namespace GenSharp.Data;
 /// </summary>
 public static class PngFolder
 {
+    /// <summary>Largest PNG file read.</summary>
+    public const long MaxFileBytes = 256L << 20;
+
+    /// <summary>Largest decoded dataset (all images, bytes).</summary>
+    public const long MaxDatasetBytes = 2_000_000_000;
+
     public static ImageDataset Load(string directory, int? channels = null, PixelRange range = PixelRange.MinusOneToOne, Device? device = null)
     {
         if (!Directory.Exists(directory)) throw new DataFileException($"{directory}: folder not found; give a folder of .png images");
@@ -30,12 +36,15 @@ public static class PngFolder
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         for (int i = 0; i < files.Length; i++)
         {
-            byte[] bytes = File.ReadAllBytes(files[i]);
+            byte[] bytes = Files.InputFile.ReadAllBytes(files[i], MaxFileBytes, m => new DataFileException(m));
+            PngHeader.RequireWithinLimits(files[i], bytes);
             sha.AppendData(bytes);
             using var bitmap = Decode(bytes) ?? throw new DataFileException($"{files[i]}: not a decodable PNG image; remove or replace it");
             if (i == 0) (width, height) = (bitmap.Width, bitmap.Height);
             else if (bitmap.Width != width || bitmap.Height != height)
                 throw new DataFileException($"{files[i]}: size {bitmap.Width}x{bitmap.Height} differs from {width}x{height} of {files[0]}; all images must have one size");
+            if ((long)rgb.Count * width * height * 3 > MaxDatasetBytes)
+                throw new DataFileException($"{directory}: the images decode to more than {MaxDatasetBytes} bytes; use fewer or smaller images");
             var px = new byte[width * height * 3];
             for (int y = 0; y < height; y++)
                 for (int x = 0; x < width; x++)
@@ -48,7 +57,11 @@ public static class PngFolder
             rgb.Add(px);
         }
         int ch = channels ?? (allGrey ? 1 : 3);
-        var data = new byte[files.Length * ch * height * width];
+        long total = (long)files.Length * ch * height * width;
+        if (total > MaxDatasetBytes)
+            throw new DataFileException(
+                $"{directory}: {files.Length} images of {width}x{height}x{ch} are {total} bytes, more than the {MaxDatasetBytes}-byte limit");
+        var data = new byte[total];
         for (int i = 0; i < files.Length; i++)
             for (int c = 0; c < ch; c++)
                 for (int p = 0; p < height * width; p++)
@@ -69,19 +82,28 @@ public static class PngFolder
     /// </summary>
     public static void Write(Tensor images, string directory)
     {
-        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
-            throw new ConfigException($"{directory}: folder exists and is not empty; choose another --output or remove it");
         string full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        Files.OutputTarget.RequireNewFolder(full);
         string temp = full + ".partial-" + Environment.ProcessId;
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        Directory.CreateDirectory(temp);
-        for (long i = 0; i < images.shape[0]; i++)
+        try
         {
-            using var one = images.narrow(0, i, 1);
-            File.WriteAllBytes(Path.Combine(temp, $"{i:D6}.png"), Output.ImageGrid.EncodePng(one, columns: 1, padding: 0));
+            Directory.CreateDirectory(temp);
+            for (long i = 0; i < images.shape[0]; i++)
+            {
+                using var one = images.narrow(0, i, 1);
+                File.WriteAllBytes(Path.Combine(temp, $"{i:D6}.png"), Output.ImageGrid.EncodePng(one, columns: 1, padding: 0));
+            }
+            Files.OutputTarget.RequireNewFolder(full);
+            if (Directory.Exists(full)) Directory.Delete(full);
+            Directory.Move(temp, full);
         }
-        if (Directory.Exists(full)) Directory.Delete(full);
-        Directory.Move(temp, full);
+        catch
+        {
+            try { if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            throw;
+        }
     }
 
     private static SKBitmap? Decode(byte[] bytes)

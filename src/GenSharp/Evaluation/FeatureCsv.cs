@@ -31,7 +31,7 @@ public static class FeatureCsv
 
     private static Table Read(string path)
     {
-        if (!File.Exists(path)) throw new DataFileException($"{path}: file not found");
+        Files.InputFile.RequireData(path);
         var rows = new List<double[]>();
         int lineNo = 0, dim = -1, firstRowLine = 0;
         foreach (string raw in File.ReadLines(path))
@@ -39,7 +39,12 @@ public static class FeatureCsv
             lineNo++;
             string line = raw.Trim();
             if (line.Length == 0) continue;
+            if (line.Length > 64 * Limits.MaxFeatureDims)
+                throw new DataFileException(
+                    $"{path}:{lineNo}: line of {line.Length} characters, longer than vectors of at most {Limits.MaxFeatureDims} values");
             var cells = line.Split(',');
+            if (cells.Length > Limits.MaxFeatureDims)
+                throw new DataFileException($"{path}:{lineNo}: {cells.Length} values; feature vectors have at most {Limits.MaxFeatureDims}");
             var values = new double[cells.Length];
             var parsed = new bool[cells.Length];
             for (int i = 0; i < cells.Length; i++)
@@ -54,6 +59,8 @@ public static class FeatureCsv
             }
             else if (values.Length != dim)
                 throw new DataFileException($"{path}:{lineNo}: {values.Length} values, but line {firstRowLine} has {dim}; every vector must have the same dimension");
+            if (rows.Count >= Limits.MaxFeatureRows)
+                throw new DataFileException($"{path}:{lineNo}: more than {Limits.MaxFeatureRows} feature vectors");
             rows.Add(values);
         }
         if (rows.Count < 2) throw new DataFileException($"{path}: needs at least 2 feature vectors, found {rows.Count}");

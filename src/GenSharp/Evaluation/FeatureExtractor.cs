@@ -138,6 +138,7 @@ public sealed class FeatureExtractor : IDisposable
     /// <summary>Lower-case hex SHA-256 of a file, as sha256sum prints it.</summary>
     public static string Sha256Of(string path)
     {
+        Files.InputFile.RequireCheckpoint(path);
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }

@@ -14,6 +14,8 @@ public sealed record MlpNoisePredictorConfig(int DataDim = 2, int Hidden = 128, 
         if (DataDim < 1) throw new ConfigException($"data dimension {DataDim}: must be at least 1");
         if (Hidden < 1) throw new ConfigException($"--hidden {Hidden}: must be at least 1");
         if (Layers < 1) throw new ConfigException($"--layers {Layers}: must be at least 1");
+        Limits.Check("--hidden", Hidden, 1, Limits.MaxWidth);
+        Limits.Check("--layers", Layers, 1, Limits.MaxDepth);
         if (TimeEmbedDim < 2 || TimeEmbedDim % 2 != 0) throw new ConfigException($"time embedding dim {TimeEmbedDim}: must be even and >= 2");
         return this;
     }

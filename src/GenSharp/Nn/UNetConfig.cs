@@ -51,6 +51,10 @@ public sealed record UNetConfig
         if (Multipliers.Any(m => m < 1))
             throw new ConfigException($"U-Net channel multipliers [{string.Join(", ", Multipliers)}]: each must be at least 1");
         if (ResBlocksPerLevel < 1) throw new ConfigException($"U-Net res blocks per level {ResBlocksPerLevel}: must be at least 1");
+        Limits.Check("--ch", Channels, 2, Limits.MaxWidth);
+        Limits.Check("--res-blocks", ResBlocksPerLevel, 1, Limits.MaxDepth);
+        Limits.Check("number of --mults levels", Multipliers.Length, 1, 16);
+        foreach (int m in Multipliers) Limits.Check("--mults entry", m, 1, Limits.MaxWidth / Channels);
         if (Groups < 1) throw new ConfigException($"U-Net GroupNorm groups {Groups}: must be at least 1");
         foreach (int width in Multipliers.Select(m => Channels * m).Prepend(Channels))
             if (width % Groups != 0)

@@ -9,12 +9,15 @@ public static class ImageFiles
     /// <summary>Writes (N, C, H, W) images in [-1, 1] (or [0, 1] with <paramref name="zeroToOne"/>); returns the folder.</summary>
     public static string WriteFolder(Tensor images, string folder, bool zeroToOne = false)
     {
+        var kind = Files.FileKinds.Of(folder, followLinks: false);
+        if (kind is not (Files.FileKind.Missing or Files.FileKind.Directory))
+            throw new ConfigException($"{folder}: is {Files.FileKinds.Describe(kind)}, not a folder; image samples are written as a folder of PNGs");
         Directory.CreateDirectory(folder);
         for (long i = 0; i < images.shape[0]; i++)
         {
             using var one = images.narrow(0, i, 1);
-            Training.AtomicFile.WriteAllBytes(Path.Combine(folder, $"{i:D6}.png"),
-                ImageGrid.EncodePng(one, columns: 1, padding: 0, zeroToOne: zeroToOne));
+            byte[] png = ImageGrid.EncodePng(one, columns: 1, padding: 0, zeroToOne: zeroToOne);
+            Training.AtomicFile.WriteAllBytes(Path.Combine(folder, $"{i:D6}.png"), png);
         }
         return folder;
     }

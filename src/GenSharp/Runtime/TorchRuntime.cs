@@ -15,6 +15,8 @@ public static class TorchRuntime
         NativeMemory.TuneMalloc();
         if (options.Threads < 0)
             throw new ConfigException($"--threads {options.Threads}: must be 0 (all cores) or a positive count");
+        if (options.Threads > Limits.MaxThreads)
+            throw new ConfigException($"--threads {options.Threads}: at most {Limits.MaxThreads} (4 per core, {Environment.ProcessorCount} cores)");
         OpenMpWaitPolicy.ApplyFor(options.Threads);
         if (options.Threads > 0)
             torch.set_num_threads(options.Threads);

@@ -3,7 +3,8 @@ namespace GenSharp.Training;
 /// <summary>
 /// Writes a file so that readers see either the old content or the complete new content, never a
 /// half-written file: write to a temp file in the same folder, fsync, rename over the target, then
-/// fsync the folder (best effort). The temp file is removed if writing fails.
+/// fsync the folder (best effort). The temp file is removed if writing fails. Only a missing or regular file is replaced
+/// (<see cref="Files.OutputTarget"/>): never a device, FIFO, socket, folder or symbolic link.
 /// </summary>
 public static class AtomicFile
 {
@@ -11,6 +12,7 @@ public static class AtomicFile
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
+        Files.OutputTarget.RequireReplaceableFile(full);
         Directory.CreateDirectory(dir);
         string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
@@ -20,6 +22,7 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
+            Files.OutputTarget.RequireReplaceableFile(full); // again: it may have changed while we wrote
             File.Move(tmp, full, overwrite: true);
         }
         catch

@@ -67,6 +67,7 @@ public static class Checkpoint
     public static LoadedCheckpoint Load(string path, TrainingSnapshot s, long? totalSteps = null)
     {
         using var content = Safetensors.Load(path);
+        CheckpointValidation.Check(path, content);
         var md = content.Metadata;
         RequireFormat(path, md);
         long step = ReadStep(path, md, totalSteps);
@@ -107,6 +108,7 @@ public static class Checkpoint
     public static IReadOnlyDictionary<string, string> LoadModule(string path, string prefix, nn.Module module)
     {
         using var content = Safetensors.Load(path);
+        CheckpointValidation.Check(path, content);
         RequireFormat(path, content.Metadata);
         CopyModule(path, content, prefix, module);
         return content.Metadata;

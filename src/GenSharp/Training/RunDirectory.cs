@@ -4,7 +4,9 @@ namespace GenSharp.Training;
 /// The folder a training run owns: <c>runs/&lt;name&gt;/</c> with <c>config.json</c>, <c>metrics.jsonl</c>,
 /// <c>checkpoints/</c>, <c>samples/</c>, <c>plots/</c>, <c>report.html</c> and, after evaluation,
 /// <c>eval.json</c>. Opening never deletes anything: a fresh run refuses a folder that already holds a
-/// run, and only <c>--resume</c> continues one.
+/// run, and only <c>--resume</c> continues one. A fresh run is only made in a missing or empty folder (never in a folder of
+/// someone else's files). Writers (<see cref="Create"/>, <see cref="OpenForTraining"/>) hold <see cref="RunLock"/> until
+/// the command's <see cref="RunSession"/> ends.
 /// </summary>
 public sealed class RunDirectory
 {
@@ -37,14 +39,54 @@ public sealed class RunDirectory
     public static RunDirectory Create(string root, string? whenTaken = null)
     {
         var run = new RunDirectory(root);
-        if (File.Exists(run.ConfigPath))
-            throw new ConfigException(
-                $"run directory {run.Root} already holds a run; {whenTaken ?? "pass --resume to continue it, or choose another --name/--out"}");
-        if (File.Exists(run.Root))
-            throw new ConfigException($"{run.Root} is a file, not a run directory; choose another --name/--out");
+        var kind = Files.FileKinds.Of(run.Root);
+        if (kind is not (Files.FileKind.Missing or Files.FileKind.Directory))
+            throw new ConfigException($"{run.Root} is {Files.FileKinds.Describe(kind)}, not a run directory; choose another --name/--out");
+        bool created = kind == Files.FileKind.Missing;
+        if (File.Exists(run.ConfigPath)) throw Taken(run, whenTaken);
+        if (!created && !File.Exists(System.IO.Path.Combine(run.Root, RunLock.FileName))) RefuseForeign(run);
+        Directory.CreateDirectory(run.Root);
+        RunSession.LockIfInSession(run.Root); // a second writer stops here, told the holder's PID
+        if (File.Exists(run.ConfigPath)) throw Taken(run, whenTaken);
+        if (!created) RefuseForeign(run);
+        if (created) RunSession.Created(run);
         run.EnsureFolders();
         return run;
     }
+
+    /// <summary><see cref="Open"/> for a writer (<c>train --resume</c>): also takes the run's <see cref="RunLock"/>.</summary>
+    public static RunDirectory OpenForTraining(string root)
+    {
+        var run = Open(root);
+        RunSession.LockIfInSession(run.Root);
+        return run;
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is the run folder itself or one of the files and folders the run owns (config,
+    /// metrics, checkpoints, plots, report, eval, mixture copy, lock); an <c>-o</c> output may never be one of them.
+    /// </summary>
+    public bool Owns(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path).TrimEnd('/');
+        if (full == Root.TrimEnd('/')) return true;
+        string relative = System.IO.Path.GetRelativePath(Root, full);
+        if (relative.StartsWith("..", StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative)) return false;
+        string first = relative.Split('/')[0];
+        return first != "samples" || relative == "samples";
+    }
+
+    private static ConfigException Taken(RunDirectory run, string? whenTaken) => new(
+        $"run directory {run.Root} already holds a run; {whenTaken ?? "pass --resume to continue it, or choose another --name/--out"}");
+
+    private static void RefuseForeign(RunDirectory run)
+    {
+        if (Directory.EnumerateFileSystemEntries(run.Root).Any(e => !IsLockFile(e)))
+            throw new ConfigException($"{run.Root} is an existing folder that is not a GenSharp run (no config.json); " +
+                "choose another --name/--out, GenSharp only creates runs in new or empty folders");
+    }
+
+    private static bool IsLockFile(string path) => System.IO.Path.GetFileName(path) is RunLock.FileName or RunLock.PidFileName;
 
     /// <summary>Opens an existing run (for resume, sample, eval); a clear error if it is not one.</summary>
     public static RunDirectory Open(string root)
@@ -54,6 +96,7 @@ public sealed class RunDirectory
             throw new ConfigException($"run directory {run.Root} does not exist; give the folder a `gensharp train` wrote (e.g. runs/NAME)");
         if (!File.Exists(run.ConfigPath))
             throw new ConfigException($"{run.Root} has no config.json, so it is not a GenSharp run directory");
+        Files.InputFile.Require(run.ConfigPath, m => new ConfigException(m));
         run.EnsureFolders();
         return run;
     }

@@ -71,7 +71,7 @@ public static class Safetensors
     /// <summary>Reads and validates a file; tensors are created on <paramref name="device"/> (CPU by default).</summary>
     public static SafetensorsContent Load(string path, Device? device = null)
     {
-        if (!File.Exists(path)) throw new CheckpointException($"{path}: file not found");
+        Files.InputFile.RequireCheckpoint(path);
         byte[] file;
         try { file = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CheckpointException($"{path}: cannot read ({e.Message})", e); }

@@ -21,6 +21,7 @@ public sealed record TrainerConfig(
     {
         if (TotalSteps < 1) throw new ConfigException($"--steps {TotalSteps}: must be at least 1");
         if (BatchSize < 1) throw new ConfigException($"--batch {BatchSize}: must be at least 1");
+        Limits.Check("--batch", BatchSize, 1, Limits.MaxBatch);
         if (GradClip < 0 || double.IsNaN(GradClip)) throw new ConfigException($"--grad-clip {GradClip}: must be >= 0 (0 disables)");
         if (LogEvery < 1) throw new ConfigException($"--log-every {LogEvery}: must be at least 1");
         if (CheckpointEvery < 1) throw new ConfigException($"--checkpoint-every {CheckpointEvery}: must be at least 1");

@@ -11,12 +11,13 @@ public static class ToyMixtureFile
 {
     public static GaussianMixture2D Load(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && Files.FileKinds.Of(path) == Files.FileKind.Missing)
             throw new DataFileException($"{path}: mixture file not found; give a JSON file like {{\"components\": [{{\"weight\": 1, \"mean\": [0, 0], \"cov\": [[1, 0], [0, 1]]}}]}}");
+        byte[] bytes = Files.InputFile.ReadAllBytes(path, Limits.MaxTextFileBytes, m => new DataFileException(m));
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            doc = JsonDocument.Parse(Utf8(path, bytes), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException e)
         {
@@ -29,6 +30,7 @@ public static class ToyMixtureFile
                 throw new DataFileException($"{path}: expected an object with a \"components\" array");
             int k = comps.GetArrayLength();
             if (k == 0) throw new DataFileException($"{path}: \"components\" is empty; give at least one component");
+            if (k > Limits.MaxMixtureComponents) throw new DataFileException($"{path}: {k} components, more than {Limits.MaxMixtureComponents}");
             var weights = new double[k];
             var means = new double[k][];
             var covs = new double[k][][];
@@ -49,6 +51,13 @@ public static class ToyMixtureFile
             string name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : Path.GetFileNameWithoutExtension(path);
             return new GaussianMixture2D(name, weights, means, covs);
         }
+    }
+
+    /// <summary>The file as text; bytes that are not UTF-8 are an error naming the file (not a crash deep in the JSON reader).</summary>
+    private static string Utf8(string path, byte[] bytes)
+    {
+        try { return new System.Text.UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF'); }
+        catch (System.Text.DecoderFallbackException) { throw new DataFileException($"{path}: not UTF-8 text; save the mixture as UTF-8 JSON"); }
     }
 
     private static double Number(JsonElement c, string field, string where) =>

@@ -145,7 +145,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         using var samples = result.Samples;
         string csv = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}.csv");
         WriteCsv(samples, csv);
-        string png = Path.ChangeExtension(csv, ".png");
+        string png = Output.CompanionPath.Png(csv);
         ToyDdpmReport.WriteSampleScatter(samples, distribution, png, $"{request.N} samples (seed {request.Seed})");
         return new SampleOutcome([csv, png], request.N, result.Seconds, result.FunctionEvaluations);
     }
@@ -203,7 +203,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         var observer = new SamplingObserver(
             recordAt: recordAt,
             onStep: (done, total) => { if (done % 50 == 0 || done == total) progress.Report(done); });
-        var result = spec.Create(diffusion).Sample((x, t) => model.call(x, t), [n, config.Network.DataDim], g, device, observer);
+        var result = spec.Create(diffusion).Sample(
+            (x, t) => Nn.RowChunks.Apply(model.call, x, t), [n, config.Network.DataDim], g, device, observer); // bounded memory for any n
         var unscaled = result.Samples * std + mean;
         result.Samples.Dispose();
         var trajectory = result.Trajectory.ToDictionary(kv => kv.Key, kv =>
