@@ -37,7 +37,10 @@ public static class EvalCommand
             LangevinCliOptions.RefuseFor(kind, langevin);
             Limits.Check("--n", parse.GetValue(n), 1, kind == Diffusion.Toy.ToyDdpmConfig.Kind ? Limits.MaxSamples : SampleOutputGuard.MaxImageSamples);
             var recipe = Registry.Recipe(kind);
-            var outcome = recipe.Evaluate(run, new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), samplerOptions.Read(parse), parse.GetValue(bpd), !parse.GetValue(noFigures), langevin), device);
+            var sampler = samplerOptions.ReadFor(parse, run, kind);
+            var request = new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), sampler, parse.GetValue(bpd),
+                !parse.GetValue(noFigures), langevin);
+            var outcome = recipe.Evaluate(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             w.WriteLine($"wrote {outcome.EvalPath}");
             w.WriteLine($"report: {run.ReportPath}");

@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Output;
 
-/// <summary>One PNG per image (000000.png, 000001.png, ...) in a folder, the form <c>gensharp eval fd</c> and <see cref="Data.PngFolder"/> read.</summary>
+/// <summary>One PNG per image (000000.png, 000001.png, ...) in a folder, the form <c>gensharp eval fd</c> and
+/// <see cref="Data.PngFolder"/> read.</summary>
 public static class ImageFiles
 {
     /// <summary>Writes (N, C, H, W) images in [-1, 1] (or [0, 1] with <paramref name="zeroToOne"/>); returns the folder.</summary>
