@@ -39,6 +39,7 @@ public sealed class CheckpointValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // trains a tiny run
     public void SampleEvalAndResumeRefuseANaNCheckpointAndSkipPartialOnes()
     {
         string runs = SpecialFiles.TempDir();
