@@ -64,7 +64,7 @@ public static class Program
         }
         catch (Exception e)
         {
-            return Fail(error, e, $"internal error: {e.GetType().FullName}: {OneLine(e.Message)} (please report; rerun with {DebugVariable}=1 for the stack trace)", 1);
+            return Fail(error, e, $"internal error: {e.GetType().FullName}: {OneLine(NativeMessage.Trim(e.Message))} (please report; rerun with {DebugVariable}=1 for the stack trace)", 1);
         }
     }
 

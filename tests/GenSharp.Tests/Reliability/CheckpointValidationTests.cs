@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Tests.Reliability;
 
-/// <summary>Items 4 and 8: non-finite weights and out-of-range optimiser state are loud; a partial checkpoint is never picked.</summary>
+/// <summary>Items 4, 6 and 8: non-finite weights, out-of-range optimiser state and FIFO checkpoints are refused; partial ones never picked.</summary>
 [Collection("training")]
 public sealed class CheckpointValidationTests
 {
@@ -39,6 +39,7 @@ public sealed class CheckpointValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // trains a tiny run
     public void SampleEvalAndResumeRefuseANaNCheckpointAndSkipPartialOnes()
     {
         string runs = SpecialFiles.TempDir();
@@ -63,5 +64,14 @@ public sealed class CheckpointValidationTests
         var resume = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "r", "--resume", "--steps", "20", "--quiet");
         Assert.Equal(2, resume.ExitCode);
         Assert.Contains("non-finite", resume.Err);
+
+        File.Delete(latest); // a checkpoint that is a FIFO: refused at once, never opened (opening would wait for a writer)
+        SpecialFiles.Fifo(latest);
+        foreach (var args in new[] { new[] { "sample", run.Root, "--n", "10" }, ["train", "ddpm", "--runs", runs, "--name", "r", "--resume"] })
+        {
+            var (rc, _, err) = CliRunner.Run(args);
+            Assert.Equal(2, rc);
+            Assert.Contains("is a FIFO (named pipe)", err);
+        }
     }
 }

@@ -25,6 +25,13 @@ public sealed class ExitCodeTests
         var internalError = RunThrowing(new InvalidOperationException("bug"));
         Assert.Equal(1, internalError.Code);
         Assert.StartsWith("internal error: ", internalError.Err);
+        var native = RunThrowing(new System.Runtime.InteropServices.ExternalException(
+            "Expected false to be true, but got false.  (Could this error message be improved?  If so, please report.) " +
+            "Exception raised from toFloat at /pytorch/c10/core/Scalar.h:140 (most recent call first):\nframe #0: c10::Error::Error"));
+        Assert.Equal(1, native.Code);
+        Assert.Single(native.Err.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("frame #", native.Err);
+        Assert.Contains("Expected false to be true, but got false.", native.Err);
         Assert.Equal(2, RunThrowing(new ConfigException("bad input")).Code);
         var (cuda, _, cudaErr) = CliRunner.Run("info", "--device", "cuda");
         Assert.Equal(3, cuda);

@@ -13,6 +13,7 @@ public sealed class RunLockTests
          "--threads", "1", "--quiet"];
 
     [Fact]
+    [Trait("Category", "Slow")] // trains a tiny run twice
     public void ASecondWriterOfARunExits2NamingTheHoldersPid()
     {
         string runs = SpecialFiles.TempDir();
