@@ -32,7 +32,7 @@ public static class BenchUNetStepCommand
         };
         var json = new Option<bool>("--json") { Description = "One JSON line" };
         var command = new Command("unet-step",
-            "Time one full DDPM training step of the reference U-Net (SPEC §3.2) on 28x28x1 inputs: random t, noising, " +
+            "Time one full DDPM training step of the reference U-Net (docs/unet.md) on 28x28x1 inputs: random t, noising, " +
             "forward, L_simple, backward, AdamW lr 2e-4, exactly like the PyTorch peer bench/peer/ddpm_step.py. " +
             "Reports median/min step time and GFLOP/s (analytic FLOPs, backward = 2 x forward).\n\n" +
             "Examples:\n  gensharp bench unet-step --threads 2 --json\n  gensharp bench unet-step --batch 128 --ch 64\n" +

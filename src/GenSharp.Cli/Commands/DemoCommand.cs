@@ -8,7 +8,7 @@ namespace GenSharp.Cli.Commands;
 
 /// <summary>
 /// <c>gensharp demo</c>: the main job on an embedded default. Trains the 2D DDPM on the two-Gaussian
-/// mixture of SPEC §1/§4, samples it, scores it with exact metrics and writes the report.
+/// mixture (docs/data.md#toy-distributions), samples it, scores it with exact metrics and writes the report.
 /// </summary>
 public static class DemoCommand
 {

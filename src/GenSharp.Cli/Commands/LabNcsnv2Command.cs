@@ -10,7 +10,7 @@ using TorchSharp;
 namespace GenSharp.Cli.Commands;
 
 /// <summary>
-/// <c>gensharp lab ncsnv2</c>: the NCSNv2 technique formulas (SPEC §4): sigma_1 from data, gamma from the
+/// <c>gensharp lab ncsnv2</c>: the NCSNv2 technique formulas (docs/score-models.md#ncsnv2-techniques): sigma_1 from data, gamma from the
 /// overlap equation, the number of levels, eps for T steps per level.
 /// </summary>
 public static class LabNcsnv2Command

@@ -7,7 +7,7 @@ using GenSharp.Score.Toy;
 namespace GenSharp.Cli.Commands;
 
 /// <summary>
-/// <c>gensharp lab score-toy</c>: the seed-004 score-based experiments on a 2D Gaussian mixture (SPEC §4),
+/// <c>gensharp lab score-toy</c>: the seed-004 score-based experiments on a 2D Gaussian mixture (docs/score-models.md#toy-experiments),
 /// written as figures into OUT/report.html with the numbers in OUT/results.json.
 /// </summary>
 public static class LabScoreToyCommand

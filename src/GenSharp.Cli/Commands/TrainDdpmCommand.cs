@@ -59,8 +59,8 @@ public static class TrainDdpmCommand
         sampler.Variance.Description = $"Ancestral DDPM variance: beta or beta_tilde (default {toy.SamplerVariance}; images: with --sampler ddpm)";
         var precision = new Option<string?>("--precision") { Description = $"[images] training arithmetic: fp32, or bf16 mixed precision (bfloat16 forward/backward, fp32 master weights; sampling stays fp32) (default {img.Precision})" };
 
-        var command = new Command("ddpm", "Train a DDPM (SPEC §2). On 2D toy data: an MLP noise predictor scored with exact metrics. On images: the reference U-Net " +
-            "(SPEC §3.2) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
+        var command = new Command("ddpm", "Train a DDPM (docs/ddpm.md). On 2D toy data: an MLP noise predictor scored with exact metrics. On images: the reference U-Net " +
+            "(docs/unet.md) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
             "Examples:\n  gensharp train ddpm --data toy:mog2 --steps 6000\n  gensharp train ddpm --data toy:rings --schedule cosine --name rings\n" +
             "  gensharp train ddpm --data toy:mine.json --eval-every 500 --eval-n 5000 --name mine   (the mixture is copied into the run)\n" +
             "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +

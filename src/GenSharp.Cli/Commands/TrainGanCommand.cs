@@ -7,7 +7,7 @@ using GenSharp.Training;
 
 namespace GenSharp.Cli.Commands;
 
-/// <summary><c>gensharp train gan</c>: a GAN on Fashion-MNIST with any objective of SPEC §5.</summary>
+/// <summary><c>gensharp train gan</c>: a GAN on Fashion-MNIST with any objective of docs/gans.md#objectives.</summary>
 public static class TrainGanCommand
 {
     public static Command Build()
@@ -40,7 +40,7 @@ public static class TrainGanCommand
         var logEvery = new Option<int>("--log-every") { Description = "Generator steps between metrics.jsonl records", DefaultValueFactory = _ => d.LogEvery };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars or per-epoch lines" };
 
-        var command = new Command("gan", "Train a GAN on Fashion-MNIST (SPEC §5): the PixelShuffle generator and convolutional discriminator of the course, " +
+        var command = new Command("gan", "Train a GAN on Fashion-MNIST (docs/gans.md): the PixelShuffle generator and convolutional discriminator of the course, " +
             "objective ns|minimax|wgan|wgan-gp|hinge with the course's optimiser settings, optional instance noise; per-epoch grids, FD/recall and class histograms.\n\n" +
             "Examples:\n  gensharp train gan --loss ns --epochs 20\n  gensharp train gan --loss wgan --epochs 20 --name wgan-clip\n" +
             "  gensharp train gan --loss wgan-gp --epochs 20\n  gensharp train gan --loss ns --instance-noise 0.1 --name ns-noise\n  gensharp train gan --name gan-ns --resume");

@@ -6,7 +6,7 @@ using GenSharp.Training;
 namespace GenSharp.Cli.Commands;
 
 /// <summary>
-/// <c>gensharp train ncsn</c>: NCSNv2 on images (SPEC §4): the reference U-Net as a noise-conditional score network,
+/// <c>gensharp train ncsn</c>: NCSNv2 on images (docs/score-models.md#ncsn-images): the reference U-Net as a noise-conditional score network,
 /// denoising score matching over geometric noise levels chosen by NCSNv2's techniques, annealed Langevin sampling.
 /// </summary>
 public static class TrainNcsnCommand
@@ -51,7 +51,7 @@ public static class TrainNcsnCommand
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars" };
         var tensorBoard = new Option<bool>("--tensorboard") { Description = "Also write TensorBoard event files to RUN/tensorboard/" };
 
-        var command = new Command("ncsn", "Train an NCSNv2 score model on images (SPEC §4): the reference U-Net as s(x, sigma) = u(x, 250 ln sigma) / sigma, denoising " +
+        var command = new Command("ncsn", "Train an NCSNv2 score model on images (docs/score-models.md#ncsn-images): the reference U-Net as s(x, sigma) = u(x, 250 ln sigma) / sigma, denoising " +
             "score matching (weight sigma^2) over geometric noise levels from NCSNv2's techniques (sigma1 from the data, gamma for D, eps for T), EMA, " +
             "annealed Langevin sampling with final denoising; sample grids and Fréchet distance during training, figures in report.html.\n\n" +
             "Examples:\n  gensharp train ncsn --data fashion-mnist --steps 20000 --threads 2\n" +

@@ -6,7 +6,7 @@ using GenSharp.Vae;
 
 namespace GenSharp.Cli.Commands;
 
-/// <summary><c>gensharp train vae</c>: a convolutional VAE on Fashion-MNIST (SPEC §6).</summary>
+/// <summary><c>gensharp train vae</c>: a convolutional VAE on Fashion-MNIST (docs/vae.md).</summary>
 public static class TrainVaeCommand
 {
     public static Command Build()
@@ -34,7 +34,7 @@ public static class TrainVaeCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => d.CheckpointEvery };
         var logEvery = new Option<int>("--log-every") { Description = "Steps between metrics.jsonl records", DefaultValueFactory = _ => d.LogEvery };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars or per-epoch lines" };
-        var command = new Command("vae", "Train a convolutional VAE on Fashion-MNIST (SPEC §6): Gaussian encoder, reparameterisation, closed-form KL, Bernoulli or Gaussian decoder; " +
+        var command = new Command("vae", "Train a convolutional VAE on Fashion-MNIST (docs/vae.md): Gaussian encoder, reparameterisation, closed-form KL, Bernoulli or Gaussian decoder; " +
             "logs the ELBO and its two terms, reports the test-set ELBO and FD per epoch, samples, reconstructions and a latent interpolation.\n\n" +
             "Examples:\n  gensharp train vae --epochs 10\n  gensharp train vae --latent-dim 0 --latent-channels 4 --name vae-ldm   (7x7x4 latent for latent diffusion)\n" +
             "  gensharp train vae --likelihood gaussian --name vae-gauss\n  gensharp train vae --name vae --resume");

@@ -3,7 +3,7 @@ namespace GenSharp.Data;
 /// <summary>
 /// The one parser of <c>--data</c> for every command: <c>toy:NAME</c> or <c>toy:FILE.json</c> (2D toys),
 /// <c>fashion-mnist</c> (Debian's IDX files), <c>fashion-mnist:DIR</c>, <c>png:DIR</c> (a folder of PNG
-/// images), or a plain folder that holds the Fashion-MNIST IDX files (SPEC §1: <c>--data DIR</c>). A plain
+/// images), or a plain folder that holds the Fashion-MNIST IDX files (docs/data.md#fashion-mnist: <c>--data DIR</c>). A plain
 /// folder of PNG images is not guessed at: the error says to write <c>png:DIR</c>.
 /// <see cref="Canonical"/> is the prefixed form that run configs store.
 /// </summary>

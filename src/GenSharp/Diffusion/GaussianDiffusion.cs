@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion;
 
 /// <summary>
-/// The Gaussian diffusion process of DDPM (SPEC §2.1-2.2), separate from any network: forward
+/// The Gaussian diffusion process of DDPM (docs/ddpm.md), separate from any network: forward
 /// noising (closed form and one step), the posterior q(x_{t-1} | x_t, x_0), the model mean from a
 /// noise prediction, and the L_simple loss.
 ///

@@ -10,7 +10,7 @@ namespace GenSharp.Diffusion;
 /// Timestep convention: index <c>t</c> in 0..T-1 is the paper's step t+1, so
 /// <c>AlphaBars[0] = alpha_1</c> and <c>AlphaBarsPrev[0] = abar_0 = 1</c>.
 ///
-/// Notation (SPEC §2.1): beta_t; alpha_t = 1 - beta_t; abar_t = prod_{s&lt;=t} alpha_s;
+/// Notation (docs/ddpm.md#forward-process): beta_t; alpha_t = 1 - beta_t; abar_t = prod_{s&lt;=t} alpha_s;
 /// posterior q(x_{t-1} | x_t, x_0) = N(coef1 x_0 + coef2 x_t, beta_tilde_t I) with
 /// coef1 = sqrt(abar_{t-1}) beta_t / (1 - abar_t), coef2 = sqrt(alpha_t) (1 - abar_{t-1}) / (1 - abar_t),
 /// beta_tilde_t = (1 - abar_{t-1}) / (1 - abar_t) beta_t.

@@ -1,7 +1,7 @@
 namespace GenSharp.Diffusion;
 
 /// <summary>
-/// The beta schedule of the forward process (SPEC §2.1). Defaults are the course's: linear betas from
+/// The beta schedule of the forward process (docs/ddpm.md#noise-schedules). Defaults are the course's: linear betas from
 /// 1e-4 to 0.02 over T = 1000 steps. "cosine" is Nichol &amp; Dhariwal's schedule with offset s.
 /// </summary>
 public sealed record NoiseScheduleConfig(

@@ -7,7 +7,7 @@ namespace GenSharp.Diffusion;
 
 /// <summary>
 /// The variational bound on -log p_theta(x_0) of a DDPM as an evaluation, per image, in bits/dim
-/// (Ho et al. 2020, eq. 5; SPEC §2.2), for data x_0 in [-1, 1] on the 256-level pixel grid:
+/// (Ho et al. 2020, eq. 5; docs/ddpm.md#variational-bound), for data x_0 in [-1, 1] on the 256-level pixel grid:
 ///   L = L_T + sum_{t=2}^{T} L_{t-1} + L_0
 ///   L_T     = KL(q(x_T | x_0) || N(0, I)) = 1/2 sum_d [abar_T x_0^2 + (1 - abar_T) - 1 - log(1 - abar_T)]
 ///   L_{t-1} = E_{x_t ~ q(x_t|x_0)} KL(q(x_{t-1} | x_t, x_0) || N(mu_theta(x_t, t), sigma_t^2 I))

@@ -4,7 +4,7 @@ using GenSharp.Output;
 namespace GenSharp.Evaluation;
 
 /// <summary>
-/// The table every image-model report shows (SPEC §7): a model's FD, KID, precision, recall and classifier score in
+/// The table every image-model report shows (docs/evaluation.md#floor-and-ceiling): a model's FD, KID, precision, recall and classifier score in
 /// one column, the real-vs-real floor and the noise ceiling at the same n beside it, so that a reader can judge a number.
 /// </summary>
 public static class BaselineTable

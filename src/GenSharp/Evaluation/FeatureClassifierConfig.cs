@@ -1,7 +1,7 @@
 namespace GenSharp.Evaluation;
 
 /// <summary>
-/// The Fashion-MNIST feature network (SPEC §7: Inception weights cannot be fetched here, so GenSharp
+/// The Fashion-MNIST feature network (docs/evaluation.md#feature-network: Inception weights cannot be fetched here, so GenSharp
 /// trains its own). Three conv blocks (BatchNorm, ReLU, max-pool after the first two) and a
 /// <see cref="FeatureDim"/>-wide penultimate layer whose activations are the features.
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Evaluation;
 
 /// <summary>
-/// Fréchet distance between Gaussians fitted to two feature sets (the FID formula, SPEC §7):
+/// Fréchet distance between Gaussians fitted to two feature sets (the FID formula, docs/evaluation.md#frechet-distance):
 /// FD = ||mu_1 - mu_2||^2 + Tr(S_1 + S_2 - 2 (S_1 S_2)^(1/2)), in float64.
 /// The trace of the matrix square root uses the symmetric form
 /// Tr((S_1 S_2)^(1/2)) = Tr((S_1^(1/2) S_2 S_1^(1/2))^(1/2)) = sum_i sqrt(lambda_i),

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Evaluation;
 
 /// <summary>
-/// Exact metrics for 2D samples against a toy whose density is known (SPEC §7): mean log-likelihood
+/// Exact metrics for 2D samples against a toy whose density is known (docs/evaluation.md#toy-metrics): mean log-likelihood
 /// under the true density beside that of true samples; for mixtures with few components, the fraction
 /// of samples whose most probable component is k against the true weights; sliced Wasserstein-2 and
 /// RBF MMD^2 against true samples, each beside its true-vs-true floor.

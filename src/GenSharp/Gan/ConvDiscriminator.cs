@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Gan;
 
 /// <summary>
-/// The discriminator (critic) of seed 002 (SPEC §5), 28x28x1 image -> one logit (or critic value):
+/// The discriminator (critic) of the course (docs/gans.md#networks), 28x28x1 image -> one logit (or critic value):
 /// Conv 1->32 k4 s2 p1, ReLU (32, 14, 14) -> Conv 32->64 k4 s2 p1, ReLU (64, 7, 7) -> flatten 3136
 /// -> Linear 3136->512, ReLU -> Linear 512->1. No normalisation layers, so the gradient penalty of
 /// WGAN-GP is per-sample as it must be.

@@ -3,7 +3,7 @@ using GenSharp.Gan.Losses;
 namespace GenSharp.Gan;
 
 /// <summary>
-/// Everything that defines a GAN run on Fashion-MNIST (SPEC §5); saved (resolved) as config.json.
+/// Everything that defines a GAN run on Fashion-MNIST (docs/gans.md); saved (resolved) as config.json.
 /// Optimiser settings left null take the objective's defaults (<see cref="GanTrainingDefaults"/>:
 /// the course's RMSProp 5e-5, n_critic 5, batch 64 for WGAN; Adam 1e-4 (0, 0.9), n_critic 5 for WGAN-GP;
 /// Adam 2e-4 (0.5, 0.999) otherwise). One training step is one generator update, preceded by

@@ -1,7 +1,7 @@
 namespace GenSharp.Gan;
 
 /// <summary>
-/// Sizes of the GAN of seed 002 (SPEC §5). The defaults are the course's exact layers: z = 64,
+/// Sizes of the GAN of the course (docs/gans.md#networks). The defaults are the course's exact layers: z = 64,
 /// generator Linear 512 -> Linear 64*7*7 -> PixelShuffle(2) -> Conv 16->32 -> PixelShuffle(2) -> Conv 8->1;
 /// discriminator Conv 1->32 k4 s2 -> Conv 32->64 k4 s2 -> Linear 3136->512 -> Linear 512->1.
 /// </summary>

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Gan;
 
 /// <summary>
-/// GANs on Fashion-MNIST end to end (SPEC §5): the seed-002 networks, any objective of
+/// GANs on Fashion-MNIST end to end (docs/gans.md): the seed-002 networks, any objective of
 /// <see cref="Losses.GanLosses"/> with optional instance noise, per-epoch sample grids and (when the
 /// feature network is present) per-epoch FD, KID, precision/recall and the predicted-class histogram,
 /// so that mode collapse shows up as a number and a picture; the final evaluation and report.

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Gan;
 
 /// <summary>
-/// The generator of seed 002 (SPEC §5), z -> 28x28x1 image in [-1, 1]:
+/// The generator of the course (docs/gans.md#networks), z -> 28x28x1 image in [-1, 1]:
 /// z (Z) -> Linear Z->512, BatchNorm, ReLU -> Linear 512->64*7*7, BatchNorm, ReLU -> reshape (64, 7, 7)
 /// -> PixelShuffle(2) (16, 14, 14) -> Conv 16->32 3x3, BatchNorm, ReLU -> PixelShuffle(2) (8, 28, 28)
 /// -> Conv 8->1 3x3 -> tanh. (The seed's last layer emits the image directly; tanh keeps it in the data

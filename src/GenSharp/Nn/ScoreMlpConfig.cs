@@ -1,7 +1,7 @@
 namespace GenSharp.Nn;
 
 /// <summary>
-/// The 2D noise-conditional ScoreNet of seed 004 (SPEC §4): input x and sigma, 256 hidden units, 6 linear
+/// The 2D noise-conditional ScoreNet of seed 004 (docs/score-models.md#toy-experiments): input x and sigma, 256 hidden units, 6 linear
 /// layers, BatchNorm and LeakyReLU.
 /// </summary>
 /// <param name="DataDim">Dimension D of x.</param>

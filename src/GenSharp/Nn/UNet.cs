@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Nn;
 
 /// <summary>
-/// eps_theta(x_t, t) for images: the reference DDPM U-Net "ddpm-unet" (SPEC §3.2), layer for layer the
+/// eps_theta(x_t, t) for images: the reference DDPM U-Net "ddpm-unet" (docs/unet.md#reference-configuration), layer for layer the
 /// PyTorch peer <c>shared/bench/peer/unet_ref.py</c> (1,112,801 parameters at the default ch = 32), with
 /// the same state-dict names (<c>temb.0.weight</c>, <c>down.0.0.norm1.weight</c>, <c>mid.1.qkv.weight</c>, ...).
 ///

@@ -6,7 +6,7 @@ namespace GenSharp.Nn;
 
 /// <summary>
 /// Single-head self-attention over the H*W positions of a feature map, with a residual connection
-/// (SPEC §3.2; <c>AttnBlock</c> of the reference peer):
+/// (docs/unet.md#attention-block; <c>AttnBlock</c> of the reference peer):
 ///   q, k, v = split(qkv(norm(x)))                 each (B, C, N), N = H W
 ///   A = softmax(q^T k / sqrt(C)) over the last axis  (B, N, N), A[b, i, j] = weight of position j for i
 ///   out[b, :, i] = sum_j A[b, i, j] v[b, :, j]

@@ -1,7 +1,7 @@
 namespace GenSharp.Nn;
 
 /// <summary>
-/// The reference DDPM U-Net "ddpm-unet" (SPEC §3.2). Defaults are the 28x28x1 reference, which has
+/// The reference DDPM U-Net "ddpm-unet" (docs/unet.md#reference-configuration). Defaults are the 28x28x1 reference, which has
 /// 1,112,801 parameters: time embedding sinusoidal(ch) -> Linear(ch, 4ch) -> SiLU -> Linear(4ch, 4ch);
 /// levels with widths ch * multiplier; attention where the feature map is AttentionResolutions wide.
 /// </summary>

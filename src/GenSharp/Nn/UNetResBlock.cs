@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Nn;
 
 /// <summary>
-/// The U-Net's residual block, conditioned on the time embedding (SPEC §3.2; <c>ResBlock</c> of the
+/// The U-Net's residual block, conditioned on the time embedding (docs/unet.md#residual-block; <c>ResBlock</c> of the
 /// reference peer, same layers in the same order):
 ///   h = conv1(SiLU(norm1(x))) + temb(SiLU(e))[:, :, None, None]
 ///   h = conv2(dropout(SiLU(norm2(h))))

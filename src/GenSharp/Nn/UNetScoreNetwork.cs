@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace GenSharp.Nn;
 
 /// <summary>
-/// s_theta(x, sigma) for images: NCSNv2's noise-conditional score network (SPEC §4, technique 3) built on the
-/// reference U-Net "ddpm-unet" (SPEC §3.2), unchanged:
+/// s_theta(x, sigma) for images: NCSNv2's noise-conditional score network (docs/score-models.md#ncsnv2-techniques, technique 3) built on the
+/// reference U-Net "ddpm-unet" (docs/unet.md#reference-configuration), unchanged:
 ///
 ///   c     = <see cref="EmbeddingScale"/> * ln(sigma)          (B)   the U-Net's "timestep" input
 ///   u     = UNet(x, c)                                       (B, C, H, W)

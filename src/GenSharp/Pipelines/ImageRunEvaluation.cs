@@ -19,7 +19,7 @@ public sealed record ImageEvaluationResult(
     IReadOnlyList<string> ClassNames);
 
 /// <summary>
-/// Scores an image run (SPEC §7): n samples from the EMA weights against n held-out images of the run's own data, in the feature
+/// Scores an image run (docs/evaluation.md): n samples from the EMA weights against n held-out images of the run's own data, in the feature
 /// space of the committed Fashion-MNIST classifier, beside the real-vs-real floor and the noise ceiling at the same n
 /// (<see cref="ReferenceBaselines"/>), or with the reason there is none.
 /// </summary>

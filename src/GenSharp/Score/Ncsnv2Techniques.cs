@@ -5,7 +5,7 @@ namespace GenSharp.Score;
 
 /// <summary>
 /// The training and sampling techniques of NCSNv2 (Song &amp; Ermon 2020, "Improved techniques for training
-/// score-based generative models"; SPEC §4, seed 001) as plain functions:
+/// score-based generative models"; docs/score-models.md#ncsnv2-techniques) as plain functions:
 /// <list type="number">
 /// <item>sigma_1 = the maximum pairwise Euclidean distance of the training data (<see cref="MaxPairwiseDistance"/>);</item>
 /// <item>geometric sigmas whose ratio gamma solves

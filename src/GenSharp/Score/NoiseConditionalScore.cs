@@ -4,7 +4,7 @@ namespace GenSharp.Score;
 
 /// <summary>
 /// A noise-conditional score s(x, sigma) ~ grad_x log p_sigma(x), where p_sigma = p * N(0, sigma^2 I)
-/// (SPEC §4). <c>x</c> is (B, ...) with any trailing shape (2D points or (B, C, H, W) images);
+/// (docs/score-models.md#scores). <c>x</c> is (B, ...) with any trailing shape (2D points or (B, C, H, W) images);
 /// <c>sigma</c> is (B) on x's device. Returns a fresh tensor shaped like x. The losses and samplers of
 /// <see cref="GenSharp.Score"/> take this delegate, so any network (the 2D <see cref="Nn.ScoreMlp"/>, an
 /// image U-Net) or an exact score plugs in unchanged: <c>(x, sigma) =&gt; net.call(x, sigma)</c>.

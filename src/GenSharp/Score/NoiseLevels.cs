@@ -1,7 +1,7 @@
 namespace GenSharp.Score;
 
 /// <summary>
-/// The noise levels of an NCSN (SPEC §4): a geometric sequence sigma_1 &gt; sigma_2 &gt; ... &gt; sigma_L
+/// The noise levels of an NCSN (docs/score-models.md#noise-levels): a geometric sequence sigma_1 &gt; sigma_2 &gt; ... &gt; sigma_L
 /// with constant ratio gamma = sigma_{i-1} / sigma_i = (sigma_1 / sigma_L)^(1 / (L - 1)).
 /// </summary>
 public static class NoiseLevels

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Vae;
 
 /// <summary>
-/// The evidence lower bound (SPEC §6), per example, in nats:
+/// The evidence lower bound (docs/vae.md#elbo), per example, in nats:
 /// ELBO(x) = E_q(z|x)[log p(x|z)] - KL(q(z|x) || p(z)),  q = N(mu, diag sigma^2), p(z) = N(0, I),
 /// with the reparameterisation z = mu + sigma * eps, eps ~ N(0, I) (one sample per example), and the
 /// closed-form KL = 1/2 sum(mu^2 + sigma^2 - log sigma^2 - 1). Pixels are scored in [0, 1].

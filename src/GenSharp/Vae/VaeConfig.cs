@@ -1,7 +1,7 @@
 namespace GenSharp.Vae;
 
 /// <summary>
-/// Everything that defines a VAE run on Fashion-MNIST (SPEC §6); saved (resolved) as config.json.
+/// Everything that defines a VAE run on Fashion-MNIST (docs/vae.md); saved (resolved) as config.json.
 /// Defaults: flat 16-dimensional latent, Bernoulli likelihood, Adam(W) lr 1e-3 with warm-up and cosine
 /// decay, batch 128, 10 epochs.
 /// </summary>

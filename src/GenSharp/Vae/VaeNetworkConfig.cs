@@ -1,10 +1,10 @@
 namespace GenSharp.Vae;
 
 /// <summary>
-/// Shape of the convolutional VAE for 28x28x1 images (SPEC §6). The latent is either flat
-/// (<see cref="FlatDim"/> &gt; 0: a vector, the classic VAE and the fast prior of ES-DDPM, SPEC §2.7) or
+/// Shape of the convolutional VAE for 28x28x1 images (docs/vae.md#latent-options). The latent is either flat
+/// (<see cref="FlatDim"/> &gt; 0: a vector, the classic VAE and the fast prior of ES-DDPM, docs/ddpm.md#early-stopped-ddpm) or
 /// spatial (<see cref="FlatDim"/> = 0: <see cref="LatentChannels"/> x 7 x 7, the autoencoder of latent
-/// diffusion, SPEC §2.5).
+/// diffusion, docs/ddpm.md#latent-diffusion).
 /// </summary>
 /// <param name="Width">Channels of the first conv (the second has twice as many).</param>
 /// <param name="LatentChannels">Channels of a spatial 7x7 latent.</param>

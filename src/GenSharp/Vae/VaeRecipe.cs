@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Vae;
 
 /// <summary>
-/// VAEs on Fashion-MNIST end to end (SPEC §6): trains -ELBO with the shared <see cref="Trainer"/>
+/// VAEs on Fashion-MNIST end to end (docs/vae.md): trains -ELBO with the shared <see cref="Trainer"/>
 /// (logging the reconstruction and KL terms), reports the test-set ELBO and (with the feature network) FD beside its
 /// floor, precision/recall and the predicted-class histogram per epoch, as the GAN does, and writes samples,
 /// reconstructions and a latent interpolation. <see cref="Load"/> gives a trained encoder/decoder to

@@ -92,7 +92,7 @@ public sealed class DataSpecTests
     }
 }
 
-/// <summary>train ddpm on a plain folder of Fashion-MNIST IDX files (SPEC §1: --data DIR), with a tiny U-Net.</summary>
+/// <summary>train ddpm on a plain folder of Fashion-MNIST IDX files (docs/data.md#fashion-mnist: --data DIR), with a tiny U-Net.</summary>
 [Collection("training")]
 [Trait("Category", "Slow")]
 public sealed class DataFolderTrainingTests

@@ -5,7 +5,7 @@ namespace GenSharp.Tests.Gan;
 
 public sealed class DiracGanTests
 {
-    /// <summary>SPEC §5: alternating GD's eigenvalues 1 - (h f'(0))^2/2 +- sqrt((1 - (h f'(0))^2/2)^2 - 1).</summary>
+    /// <summary>docs/gans.md#dirac-gan: alternating GD's eigenvalues 1 - (h f'(0))^2/2 +- sqrt((1 - (h f'(0))^2/2)^2 - 1).</summary>
     private static Complex[] SpecFormula(double h, double fPrime0)
     {
         double a = 1 - Math.Pow(h * fPrime0, 2) / 2;

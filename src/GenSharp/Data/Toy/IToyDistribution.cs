@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Data.Toy;
 
 /// <summary>
-/// A 2D distribution with exact log-density and exact score, used as ground truth (SPEC §1).
+/// A 2D distribution with exact log-density and exact score, used as ground truth (docs/data.md#toy-distributions).
 /// </summary>
 public interface IToyDistribution
 {

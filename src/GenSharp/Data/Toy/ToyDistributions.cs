@@ -8,7 +8,7 @@ namespace GenSharp.Data.Toy;
 public static class ToyDistributions
 {
     /// <summary>
-    /// The two-Gaussian mixture with unequal weights of SPEC §1/§4 (seed 004). The seed's report plots it
+    /// The two-Gaussian mixture with unequal weights of the course (docs/data.md#toy-distributions). The seed's report plots it
     /// on [-15, 15]^2 with a 200x200 heat-map but does not print its parameters, so these are GenSharp's
     /// documented choice: weights (0.7, 0.3), means (5, 5) and (-5, -5), covariances
     /// [[2.0, 0.8], [0.8, 1.5]] and [[1.5, -0.6], [-0.6, 2.5]].

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Diffusion.Images;
 
-/// <summary>The variational bound of an image DDPM on held-out images, averaged, with its terms (SPEC §2.2).</summary>
+/// <summary>The variational bound of an image DDPM on held-out images, averaged, with its terms (docs/ddpm.md#variational-bound).</summary>
 public sealed record ImageDdpmBitsPerDimResult(int Images, double BitsPerDim, double Prior, double Decoder, double DiffusionTerms,
     int[] Timesteps, double[] MeanTerms, double Seconds)
 {

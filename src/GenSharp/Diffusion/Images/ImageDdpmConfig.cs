@@ -6,7 +6,7 @@ using GenSharp.Pipelines;
 namespace GenSharp.Diffusion.Images;
 
 /// <summary>
-/// Everything that defines a DDPM run on images (SPEC §2.1-2.3, §3.2); saved (resolved) as config.json.
+/// Everything that defines a DDPM run on images (docs/ddpm.md, docs/samplers.md, docs/unet.md); saved (resolved) as config.json.
 /// Defaults: the reference U-Net "ddpm-unet" on Fashion-MNIST, linear betas, AdamW 2e-4 (the course's
 /// optimiser), EMA 0.999, gradient clipping 1.0, and a CPU-affordable number of steps (the shared settings
 /// and their defaults are <see cref="ImageRunConfig"/>'s).
@@ -25,7 +25,7 @@ public sealed record ImageDdpmConfig : ImageRunConfig
     /// </summary>
     public string Precision { get; init; } = Training.TrainingPrecision.Fp32;
 
-    /// <summary>Noise schedule (SPEC §2.1): linear 1e-4..0.02 over T = 1000 by default.</summary>
+    /// <summary>Noise schedule (docs/ddpm.md#noise-schedules): linear 1e-4..0.02 over T = 1000 by default.</summary>
     public NoiseScheduleConfig Schedule { get; init; } = new();
 
     /// <summary>The noise predictor: the reference U-Net (1,112,801 parameters at ch = 32 on 28x28x1).</summary>

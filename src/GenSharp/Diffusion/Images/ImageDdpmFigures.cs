@@ -16,7 +16,7 @@ public sealed record SamplerComparisonEntry(string Label, SamplerSpec Spec, int 
 }
 
 /// <summary>
-/// The course's figures for an image DDPM (SPEC §2.1, §2.3): forward noising of real images (closed form and
+/// The course's figures for an image DDPM (docs/ddpm.md#forward-process, docs/samplers.md): forward noising of real images (closed form and
 /// step by step side by side), the reverse process as a strip, DDPM vs DDIM (several eta and step counts) vs
 /// DPM-Solver++ grids from one start noise with their wall times, and a DDIM interpolation between two noises.
 /// Every figure is a PNG under plots/; the comparison's numbers go to plots/samplers.json.

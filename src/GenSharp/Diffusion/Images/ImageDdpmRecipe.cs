@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion.Images;
 
 /// <summary>
-/// DDPM on images (SPEC §2.1-2.3, §3.2, §7) on the image-run pipeline: the reference U-Net trained with L_simple
+/// DDPM on images (docs/ddpm.md, docs/samplers.md, docs/unet.md, docs/evaluation.md) on the image-run pipeline: the reference U-Net trained with L_simple
 /// (<see cref="DdpmImageLoss"/>), sampled with any registered sampler (<see cref="DdpmImageSampler"/>: DDPM, DDIM,
 /// DPM-Solver++), the variational bound in bits/dim on request, and the course's figures. Everything else (AdamW, EMA,
 /// grids, the FD curve beside its floor, eval.json, the report shell) is <see cref="ImageRunPipeline{TConfig, TNet}"/>'s.
@@ -23,7 +23,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public string Verb => "ddpm";
 
     public ImageRunText Text => new("DDPM",
-        "A denoising diffusion model (SPEC §2) on images: the reference U-Net \"ddpm-unet\" (SPEC §3.2) predicts the noise, " +
+        "A denoising diffusion model (docs/ddpm.md) on images: the reference U-Net \"ddpm-unet\" (docs/unet.md) predicts the noise, " +
         "trained with L_simple, AdamW and EMA weights; samples come from the EMA weights. Image metrics are computed in the feature space " +
         "of GenSharp's own Fashion-MNIST classifier, always beside the real-vs-real floor and a noise ceiling of the run's own data.",
         "Training loss L_simple", "L_simple", "Loss per step (log scale), smoothed");

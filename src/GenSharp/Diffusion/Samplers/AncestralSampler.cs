@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion.Samplers;
 
 /// <summary>
-/// Ancestral DDPM sampling (Ho et al., Algorithm 2; SPEC §2.3).
+/// Ancestral DDPM sampling (Ho et al., Algorithm 2; docs/samplers.md#ancestral).
 ///
 /// Notation: x_T ~ N(0, I); for t = T..1:
 ///   x_{t-1} = mu_theta(x_t, t) + sigma_t z,  z ~ N(0, I),

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion.Samplers;
 
 /// <summary>
-/// DDIM sampling (Song et al. 2021, eq. 12 and 16; SPEC §2.3) on a strided table tau (<see cref="TimestepTable"/>).
+/// DDIM sampling (Song et al. 2021, eq. 12 and 16; docs/samplers.md#ddim) on a strided table tau (<see cref="TimestepTable"/>).
 ///
 /// Notation, for a step from t = tau_i to its previous index p = tau_{i-1} (p = -1 means abar_p = 1, x_0):
 ///   x0_hat   = (x_t - sqrt(1 - abar_t) eps_theta(x_t, t)) / sqrt(abar_t)       ("predicted x_0")

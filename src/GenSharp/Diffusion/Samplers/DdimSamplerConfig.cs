@@ -1,7 +1,7 @@
 namespace GenSharp.Diffusion.Samplers;
 
 /// <summary>
-/// DDIM options (Song et al. 2021; SPEC §2.3): <paramref name="Steps"/> K of the T training steps on the
+/// DDIM options (Song et al. 2021; docs/samplers.md#ddim): <paramref name="Steps"/> K of the T training steps on the
 /// <paramref name="Spacing"/> table (<see cref="TimestepTable"/>), the noise scale <paramref name="Eta"/>
 /// (0 deterministic, 1 = DDPM's posterior variance beta_tilde on the strided chain), and whether to clip
 /// x0_hat to [-1, 1] (off for general data; image recipes turn it on).

@@ -48,13 +48,13 @@ public sealed record ToyDdpmConfig
     /// <summary>Also write TensorBoard event files under tensorboard/.</summary>
     public bool TensorBoard { get; init; }
 
-    /// <summary>Noise schedule (SPEC §2.1): linear 1e-4..0.02 over T = 1000 by default.</summary>
+    /// <summary>Noise schedule (docs/ddpm.md#noise-schedules): linear 1e-4..0.02 over T = 1000 by default.</summary>
     public NoiseScheduleConfig Schedule { get; init; } = new();
 
     /// <summary>The noise predictor eps_theta(x_t, t).</summary>
     public MlpNoisePredictorConfig Network { get; init; } = new(DataDim: 2, Hidden: 128, Layers: 3, TimeEmbedDim: 64);
 
-    /// <summary>Ancestral sampling variance: "beta" or "beta_tilde" (SPEC §2.3).</summary>
+    /// <summary>Ancestral sampling variance: "beta" or "beta_tilde" (docs/samplers.md#ancestral).</summary>
     public string SamplerVariance { get; init; } = "beta";
 
     /// <summary>Samples drawn for the evaluation written at the end of training.</summary>

@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion.Toy;
 
 /// <summary>
-/// DDPM on 2D toy data, end to end (SPEC §2.1-2.3): an MLP noise predictor with a sinusoidal time
+/// DDPM on 2D toy data, end to end (docs/ddpm.md, docs/samplers.md): an MLP noise predictor with a sinusoidal time
 /// embedding, L_simple with EMA, ancestral sampling with no noise on the last step, and exact metrics
 /// against the true density. Data are standardised per dimension before diffusion (the schedule
 /// assumes roughly unit scale) and samples are mapped back.

@@ -74,7 +74,7 @@ public static class ToyDdpmReport
         }
 
         var html = new HtmlReport($"GenSharp run {run.Name}: DDPM on {config.Data}");
-        html.AddParagraph("A denoising diffusion model (SPEC §2) on 2D toy data: an MLP noise predictor with a sinusoidal time embedding, " +
+        html.AddParagraph("A denoising diffusion model (docs/ddpm.md) on 2D toy data: an MLP noise predictor with a sinusoidal time embedding, " +
             "trained with L_simple and EMA weights, sampled with ancestral DDPM (no noise at the last step), and scored with exact metrics " +
             "against the true density.");
         html.AddHeading("Metrics");

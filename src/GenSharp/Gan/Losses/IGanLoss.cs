@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Gan.Losses;
 
 /// <summary>
-/// A GAN objective (SPEC §5). Notation: D(x) is the discriminator's logit (or the critic's value),
+/// A GAN objective (docs/gans.md#objectives). Notation: D(x) is the discriminator's logit (or the critic's value),
 /// <c>dReal</c> = D(x) on a real batch, <c>dFake</c> = D(G(z)) on a generated batch; both (B).
 /// The discriminator minimises <see cref="DiscriminatorLoss"/> (+ <see cref="Penalty"/>), the generator
 /// minimises <see cref="GeneratorLoss"/>. Losses are means over the batch.

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace GenSharp.Gan.Theory;
 
 /// <summary>
-/// The Dirac-GAN (Mescheder et al. 2018; SPEC §5, seed 003): data delta(0), generator delta(x - theta),
+/// The Dirac-GAN (Mescheder et al. 2018; docs/gans.md#dirac-gan): data delta(0), generator delta(x - theta),
 /// discriminator D(x) = psi x (a logit, or a critic value for WGAN). With instance noise sigma both the
 /// real and the fake point are blurred by N(0, sigma^2), and the losses are expectations over it
 /// (computed exactly enough by Gauss-Hermite quadrature).

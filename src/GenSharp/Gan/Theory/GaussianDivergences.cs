@@ -1,7 +1,7 @@
 namespace GenSharp.Gan.Theory;
 
 /// <summary>
-/// KL, Jensen-Shannon and Wasserstein-1 between P = N(theta, e^2) and Q = N(theta0, e^2) (SPEC §5), both
+/// KL, Jensen-Shannon and Wasserstein-1 between P = N(theta, e^2) and Q = N(theta0, e^2) (docs/gans.md#divergences), both
 /// in closed form and by direct numerical quadrature of their definitions. With Delta = theta - theta0:
 /// KL(P||Q) = Delta^2 / (2 e^2) (gradient Delta / e^2: explodes as e -> 0);
 /// W1 = |Delta| (gradient sign(Delta), whatever e);

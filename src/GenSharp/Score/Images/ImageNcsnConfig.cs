@@ -6,7 +6,7 @@ using GenSharp.Score.Samplers;
 namespace GenSharp.Score.Images;
 
 /// <summary>
-/// Everything that defines an NCSNv2 run on images (SPEC §4); saved (resolved) as config.json.
+/// Everything that defines an NCSNv2 run on images (docs/score-models.md#ncsn-images); saved (resolved) as config.json.
 /// Defaults are NCSNv2's (Song &amp; Ermon 2020) where they exist: pixels in [0, 1], sigma_1 from the data's
 /// largest pairwise distance, sigma_L = 0.01, gamma from the overlap equation, T = 5 Langevin steps per
 /// level with eps from the variance-ratio equation, final denoising, EMA 0.999, lr 1e-4 without warm-up;

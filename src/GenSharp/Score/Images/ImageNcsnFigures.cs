@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Images;
 
 /// <summary>
-/// The figures of an image NCSN (SPEC §4): the noise-level plan (sigma_i and the Langevin step sizes alpha_i),
+/// The figures of an image NCSN (docs/score-models.md#ncsn-images): the noise-level plan (sigma_i and the Langevin step sizes alpha_i),
 /// the annealing progression (the same chains after several levels from sigma_1 down to sigma_L and after the
 /// final denoising step), and one-step denoising of held-out images at several levels (Tweedie:
 /// E[x | x~] = x~ + sigma^2 s(x~, sigma), which shows what the score network learned at each level).

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Images;
 
 /// <summary>
-/// NCSNv2 on images (SPEC §4, §7) on the image-run pipeline: the reference U-Net as s_theta(x, sigma) = u(x, 250 ln sigma) / sigma,
+/// NCSNv2 on images (docs/score-models.md#ncsn-images, docs/evaluation.md) on the image-run pipeline: the reference U-Net as s_theta(x, sigma) = u(x, 250 ln sigma) / sigma,
 /// trained by denoising score matching with weight sigma^2 at one random level per example (<see cref="NcsnImageLoss"/>), on pixels
 /// in [0, 1]; noise levels by NCSNv2's techniques 1 and 2 when the run is created; sampled by annealed Langevin dynamics with the
 /// final denoising step (<see cref="NcsnImageSampler"/>); its own figures. Everything else is <see cref="ImageRunPipeline{TConfig, TNet}"/>'s.
@@ -25,7 +25,7 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
     public string Verb => "ncsn";
 
     public ImageRunText Text => new("NCSNv2",
-        "A noise-conditional score network (NCSNv2, SPEC §4) on images: the reference U-Net \"ddpm-unet\" (SPEC §3.2) with the noise level " +
+        "A noise-conditional score network (NCSNv2, docs/score-models.md#ncsn-images) on images: the reference U-Net \"ddpm-unet\" (docs/unet.md) with the noise level " +
         "fed to its time embedding as 250 ln(sigma) and its output divided by sigma, s(x, sigma) = u(x, sigma) / sigma, trained by denoising score " +
         "matching with weight sigma^2 at one random level per example, AdamW and EMA weights; pixels in [0, 1] as in NCSNv2. Samples come from the EMA " +
         "weights by annealed Langevin dynamics (NCSN Algorithm 1) with the final denoising step. Image metrics are computed in the feature space of " +

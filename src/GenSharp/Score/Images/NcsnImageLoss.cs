@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Images;
 
 /// <summary>
-/// Denoising score matching over the noise levels (SPEC §4): one level i ~ U{1..L} per example, weight lambda(sigma) = sigma^2,
+/// Denoising score matching over the noise levels (docs/score-models.md#dsm): one level i ~ U{1..L} per example, weight lambda(sigma) = sigma^2,
 /// 1/2 E || sigma s_theta(x + sigma z, sigma) + z ||^2 on pixels in [0, 1].
 /// </summary>
 public sealed class NcsnImageLoss(ImageNcsnConfig config, UNetScoreNetwork model, Device device) : IImageLoss

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Losses;
 
 /// <summary>
-/// Denoising score matching (Vincent 2011; NCSN's objective, SPEC §4):
+/// Denoising score matching (Vincent 2011; NCSN's objective, docs/score-models.md#dsm):
 ///   l(theta; sigma) = 1/2 E_{x ~ p, x~ ~ N(x, sigma^2 I)} || s_theta(x~, sigma) + (x~ - x) / sigma^2 ||^2,
 /// whose minimiser over all functions is the score of the perturbed data, grad log p_sigma(x~). With the
 /// weighting lambda(sigma) = sigma^2 and x~ = x + sigma z the per-example term is 1/2 || sigma s_theta(x~, sigma) + z ||^2.

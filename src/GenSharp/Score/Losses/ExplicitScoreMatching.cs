@@ -5,7 +5,7 @@ namespace GenSharp.Score.Losses;
 
 /// <summary>
 /// Explicit score matching against a known score (Hyvarinen's original objective, usable on toys whose
-/// score is exact; SPEC §4):
+/// score is exact; docs/score-models.md#explicit):
 ///   J_ESM(theta) = 1/2 E_{x ~ p} || s_theta(x) - grad log p(x) ||^2.
 /// As a noise-conditional loss the target is the exact score of the perturbed density p_sigma at
 /// x~ = x + sigma z, with weighting sigma^2.

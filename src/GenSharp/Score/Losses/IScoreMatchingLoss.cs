@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Losses;
 
 /// <summary>
-/// A score-matching objective for a noise-conditional score network (SPEC §4). Given clean data x (B, ...)
+/// A score-matching objective for a noise-conditional score network (docs/score-models.md#score-matching). Given clean data x (B, ...)
 /// and a noise level per example sigma (B), it perturbs x~ = x + sigma z, evaluates the objective for
 /// the score of p_sigma at (x~, sigma) and returns the batch mean of lambda(sigma) * objective with the
 /// NCSN weighting lambda(sigma) = sigma^2, which makes every level's term of order 1.

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Losses;
 
 /// <summary>
-/// Score matching against the Parzen (kernel density) score of a finite data set {x_i} (SPEC §4):
+/// Score matching against the Parzen (kernel density) score of a finite data set {x_i} (docs/score-models.md#parzen):
 ///   grad log q_sigma(x) = sum_i (x_i - x) / sigma^2 K(x | x_i) / sum_i K(x | x_i),  K(x | x_i) = exp(-||x - x_i||^2 / (2 sigma^2)),
 /// the exact score of the empirical distribution blurred by N(0, sigma^2 I). Explicit score matching
 /// against it, at x~ = x + sigma z with weighting sigma^2, has the same minimiser as denoising score

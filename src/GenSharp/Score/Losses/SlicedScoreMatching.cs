@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Losses;
 
 /// <summary>
-/// Sliced score matching (Song et al. 2019; SPEC §4): with random projections v, E[v v^T] = I,
+/// Sliced score matching (Song et al. 2019; docs/score-models.md#sliced): with random projections v, E[v v^T] = I,
 ///   J_SSM(theta) = E_x E_v [ v^T (grad_x s_theta(x)) v + 1/2 (v^T s_theta(x))^2 ],
 /// which equals J_ESM(theta) - 1/2 E||grad log p||^2 (integration by parts) without knowing the score.
 /// The Jacobian term is a Hutchinson trace estimate, computed with one extra backward pass:

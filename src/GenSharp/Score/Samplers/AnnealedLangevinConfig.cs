@@ -1,7 +1,7 @@
 namespace GenSharp.Score.Samplers;
 
 /// <summary>
-/// Annealed Langevin dynamics (NCSN Algorithm 1, SPEC §4): the noise levels sigma_1 &gt; ... &gt; sigma_L,
+/// Annealed Langevin dynamics (NCSN Algorithm 1, docs/score-models.md#annealed-langevin): the noise levels sigma_1 &gt; ... &gt; sigma_L,
 /// T steps per level, the step-size scale eps (alpha_i = eps sigma_i^2 / sigma_L^2), the noise of each
 /// step, and the optional final denoising step x + sigma_L^2 s(x, sigma_L) (NCSNv2).
 /// </summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Samplers;
 
 /// <summary>
-/// Annealed Langevin dynamics (Song &amp; Ermon 2019, Algorithm 1; SPEC §4).
+/// Annealed Langevin dynamics (Song &amp; Ermon 2019, Algorithm 1; docs/score-models.md#annealed-langevin).
 ///
 /// Notation: x_0 given (e.g. uniform noise); for i = 1..L:
 ///   alpha_i = eps sigma_i^2 / sigma_L^2

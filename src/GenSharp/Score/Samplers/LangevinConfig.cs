@@ -1,6 +1,6 @@
 namespace GenSharp.Score.Samplers;
 
-/// <summary>Plain Langevin dynamics: step size alpha, number of steps, and which noise (SPEC §4).</summary>
+/// <summary>Plain Langevin dynamics: step size alpha, number of steps, and which noise (docs/score-models.md#langevin).</summary>
 public sealed record LangevinConfig(double StepSize = 0.1, int Steps = 1000, LangevinNoise Noise = LangevinNoise.Correct)
 {
     public LangevinConfig Validate()

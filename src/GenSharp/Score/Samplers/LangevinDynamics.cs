@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Samplers;
 
 /// <summary>
-/// Langevin dynamics with a fixed score (SPEC §4):
+/// Langevin dynamics with a fixed score (docs/score-models.md#langevin):
 ///   x_{k+1} = x_k + alpha s(x_k) + c z_k,  z_k ~ N(0, I),
 /// with c = sqrt(2 alpha) (correct), sqrt(0.1 alpha) (the course's variant) or 0 (deterministic ascent
 /// to a mode). For small alpha and many steps the correct chain samples p (up to O(alpha) bias).

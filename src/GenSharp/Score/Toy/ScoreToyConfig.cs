@@ -5,7 +5,7 @@ using GenSharp.Score.Samplers;
 namespace GenSharp.Score.Toy;
 
 /// <summary>
-/// The score-based experiments of seed 004 on a 2D Gaussian mixture (SPEC §4), with the seed's values as
+/// The score-based experiments of seed 004 on a 2D Gaussian mixture (docs/score-models.md#toy-experiments), with the seed's values as
 /// defaults: ScoreNet (256 hidden, 6 layers, BatchNorm, LeakyReLU); fixed-sigma training at 1, 3, 7;
 /// trajectories from [10, 20] and [10, -20]; plain Langevin from uniform starts; annealed Langevin from
 /// sigma 20 to 1 over 20 levels with 50 steps each. The training and sampling budgets are GenSharp's

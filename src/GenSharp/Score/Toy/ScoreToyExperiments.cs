@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Toy;
 
 /// <summary>
-/// Runs the seed-004 experiments (SPEC §4) on any 2D Gaussian mixture and writes their figures under
+/// Runs the seed-004 experiments (docs/score-models.md#toy-experiments) on any 2D Gaussian mixture and writes their figures under
 /// OUT/plots, results.json and report.html:
 /// (1) density heat-map and train/test scatter; (2) fixed-sigma training at each sigma with learned vs
 /// exact score fields and the field error; (3) deterministic vs Langevin trajectories from given starts;

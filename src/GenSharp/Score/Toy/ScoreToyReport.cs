@@ -15,7 +15,7 @@ public static class ScoreToyReport
 
         var html = new HtmlReport($"Score-based models on {config.Data} (seed 004 experiments)");
         html.AddParagraph("Score matching, Langevin dynamics and annealed Langevin dynamics on a 2D Gaussian mixture whose score is known exactly " +
-            "(SPEC §4). The network is the seed's ScoreNet (input x and sigma; " +
+            "(docs/score-models.md#toy-experiments). The network is the seed's ScoreNet (input x and sigma; " +
             $"{config.Network.Hidden} hidden units, {config.Network.Layers} layers, BatchNorm, LeakyReLU; s(x, sigma) = f(x, sigma) / sigma), " +
             $"trained with the '{config.Loss}' loss weighted by sigma^2 and an EMA of its weights (m = {F(config.EmaDecay)}).");
 
