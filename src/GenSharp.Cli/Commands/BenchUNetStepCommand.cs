@@ -17,11 +17,19 @@ public static class BenchUNetStepCommand
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 20 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up steps", DefaultValueFactory = _ => 3 };
-        var ch = new Option<int>("--ch") { Description = "U-Net base width ch (32 is the reference, 1,112,801 parameters)", DefaultValueFactory = _ => 32 };
+        var ch = new Option<int>("--ch")
+        {
+            Description = "U-Net base width ch (32 is the reference, 1,112,801 parameters)",
+            DefaultValueFactory = _ => 32,
+        };
         var memory = new Option<bool>("--memory") { Description = "Instead of timing, report resident memory (VmRSS) after --n1 and --n2 steps" };
         var n1 = new Option<int>("--n1") { Description = "With --memory: first reading after this many steps", DefaultValueFactory = _ => 200 };
         var n2 = new Option<int>("--n2") { Description = "With --memory: second reading after this many steps", DefaultValueFactory = _ => 2000 };
-        var precision = new Option<string>("--precision") { Description = "fp32, or bf16 mixed precision (bfloat16 forward/backward, fp32 master weights and AdamW)", DefaultValueFactory = _ => TrainingPrecision.Fp32 };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "fp32, or bf16 mixed precision (bfloat16 forward/backward, fp32 master weights and AdamW)",
+            DefaultValueFactory = _ => TrainingPrecision.Fp32,
+        };
         var json = new Option<bool>("--json") { Description = "One JSON line" };
         var command = new Command("unet-step",
             "Time one full DDPM training step of the reference U-Net (SPEC §3.2) on 28x28x1 inputs: random t, noising, " +
@@ -40,7 +48,8 @@ public static class BenchUNetStepCommand
             var line = new Dictionary<string, object> { ["bench"] = "unet-step" };
             if (parse.GetValue(memory))
             {
-                var m = UNetStepBenchmark.Memory(config, parse.GetValue(batch), parse.GetValue(n1), parse.GetValue(n2), device, precision: arithmetic);
+                var m = UNetStepBenchmark.Memory(
+                    config, parse.GetValue(batch), parse.GetValue(n1), parse.GetValue(n2), device, precision: arithmetic);
                 line["params"] = m.Params;
                 line["batch"] = m.Batch;
                 line[$"rss_mb_after_{m.StepsA}"] = Math.Round(m.RssBytesA / 1048576.0, 1);
@@ -53,7 +62,8 @@ public static class BenchUNetStepCommand
             }
             else
             {
-                var r = UNetStepBenchmark.Run(config, parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(warmup), device, precision: arithmetic);
+                var r = UNetStepBenchmark.Run(
+                    config, parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(warmup), device, precision: arithmetic);
                 line["params"] = r.Params;
                 line["batch"] = r.Batch;
                 line["steps"] = r.Step.Repetitions;

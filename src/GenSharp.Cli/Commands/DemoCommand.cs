@@ -22,7 +22,9 @@ public static class DemoCommand
         var outDir = new Option<string?>("--out") { Description = "Run directory to write (default runs/demo, or runs/demo-2, -3, ... if taken)" };
         var seed = new Option<long>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars" };
-        var command = new Command("demo", "Train a DDPM on the 2D two-Gaussian mixture, sample it, score it against the exact density and write report.html (about 1-2 minutes on 2 cores); exits 1 if the samples miss the targets (FAIL).\n\n" +
+        var command = new Command("demo",
+            "Train a DDPM on the 2D two-Gaussian mixture, sample it, score it against the exact density and write report.html " +
+            "(about 1-2 minutes on 2 cores); exits 1 if the samples miss the targets (FAIL).\n\n" +
             "Examples:\n  gensharp demo\n  gensharp demo --out /tmp/demo --threads 2");
         foreach (var o in new Option[] { outDir, seed, quiet }) command.Options.Add(o);
         common.AddTo(command);
@@ -35,7 +37,8 @@ public static class DemoCommand
             var config = ToyDdpmRecipe.Resolve(new ToyDdpmConfig { Seed = parse.GetValue(seed) }, device);
             var run = RunDirectory.Create(root, "choose another --out, or delete it (without --out the demo picks a free runs/demo-N)");
             RunConfigFile.Write(run, config);
-            w.WriteLine($"GenSharp demo: DDPM on {config.Data} ({config.Steps} steps, batch {config.Batch}, T = {config.Schedule.Timesteps}, {config.Schedule.Kind} schedule) -> {run.Root}");
+            w.WriteLine($"GenSharp demo: DDPM on {config.Data} ({config.Steps} steps, batch {config.Batch}, " +
+                $"T = {config.Schedule.Timesteps}, {config.Schedule.Kind} schedule) -> {run.Root}");
             var outcome = ToyDdpmRecipe.Train(config, run, device, resume: false, quiet: parse.GetValue(quiet));
             clock.Stop();
             EvalCommand.PrintMetrics(w, outcome);
@@ -53,7 +56,8 @@ public static class DemoCommand
         double? weightError = metrics.GetValueOrDefault("weight_error_max");
         double? gap = metrics.GetValueOrDefault("loglik_gap");
         bool ok = weightError < MaxWeightError && Math.Abs(gap ?? double.PositiveInfinity) < MaxLogLikelihoodGap;
-        w.WriteLine($"mixture-weight error {weightError:F4} (target < {MaxWeightError}), log-likelihood gap {gap:F4} nats (target |gap| < {MaxLogLikelihoodGap}): {(ok ? "PASS" : "FAIL")}");
+        w.WriteLine($"mixture-weight error {weightError:F4} (target < {MaxWeightError}), " +
+            $"log-likelihood gap {gap:F4} nats (target |gap| < {MaxLogLikelihoodGap}): {(ok ? "PASS" : "FAIL")}");
         return ok ? 0 : 1;
     }
 

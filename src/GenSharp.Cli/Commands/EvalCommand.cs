@@ -36,7 +36,10 @@ public static class EvalCommand
             var langevin = langevinOptions.Read(parse);
             LangevinCliOptions.RefuseFor(kind, langevin);
             var recipe = Registry.Recipe(kind);
-            var outcome = recipe.Evaluate(run, new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), samplerOptions.Read(parse), parse.GetValue(bpd), !parse.GetValue(noFigures), langevin), device);
+            var sampler = samplerOptions.ReadFor(parse, run, kind);
+            var request = new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), sampler, parse.GetValue(bpd),
+                !parse.GetValue(noFigures), langevin);
+            var outcome = recipe.Evaluate(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             w.WriteLine($"wrote {outcome.EvalPath}");
             w.WriteLine($"report: {run.ReportPath}");

@@ -13,7 +13,11 @@ public static class InfoCommand
     {
         var common = new CommonOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
-        var data = new Option<string>("--data") { Description = "Where to look for Fashion-MNIST: a folder holding its IDX files, or fashion-mnist[:DIR]", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
+        var data = new Option<string>("--data")
+        {
+            Description = "Where to look for Fashion-MNIST: a folder holding its IDX files, or fashion-mnist[:DIR]",
+            DefaultValueFactory = _ => FashionMnist.DefaultDirectory,
+        };
         var command = new Command("info",
             "Show GenSharp, TorchSharp and libtorch versions, threads, device and whether Fashion-MNIST was found.\n\n" +
             "Examples:\n  gensharp info\n  gensharp info --json --threads 2");

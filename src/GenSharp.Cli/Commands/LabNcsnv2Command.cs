@@ -19,12 +19,24 @@ public static class LabNcsnv2Command
     {
         var common = new CommonOptions();
         var dim = new Option<int?>("--dim") { Description = "Data dimension D (default: from --data, else 3072 = 32x32x3)" };
-        var data = new Option<string?>("--data") { Description = "Compute sigma1 (technique 1: max pairwise distance) and D from data: fashion-mnist (pixels in [-1, 1]), an IDX folder, or toy:NAME|toy:FILE.json" };
-        var n = new Option<int>("--n") { Description = "Points of --data used for sigma1 (toy data are sampled; images take the first N)", DefaultValueFactory = _ => 10000 };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Compute sigma1 (technique 1: max pairwise distance) and D from data: " +
+                "fashion-mnist (pixels in [-1, 1]), an IDX folder, or toy:NAME|toy:FILE.json",
+        };
+        var n = new Option<int>("--n")
+        {
+            Description = "Points of --data used for sigma1 (toy data are sampled; images take the first N)",
+            DefaultValueFactory = _ => 10000,
+        };
         var sigma1 = new Option<double?>("--sigma1") { Description = "Largest noise level (default: from --data, else 50, NCSNv2's CIFAR-10 value)" };
         var sigmaL = new Option<double>("--sigmaL") { Description = "Smallest noise level", DefaultValueFactory = _ => 0.01 };
         var steps = new Option<int>("--T") { Description = "Langevin steps per noise level (chosen by budget)", DefaultValueFactory = _ => 5 };
-        var overlap = new Option<double>("--C") { Description = "Overlap target of technique 2", DefaultValueFactory = _ => Ncsnv2Techniques.DefaultOverlap };
+        var overlap = new Option<double>("--C")
+        {
+            Description = "Overlap target of technique 2",
+            DefaultValueFactory = _ => Ncsnv2Techniques.DefaultOverlap,
+        };
         var levels = new Option<int?>("--levels") { Description = "Number of levels L (default: from gamma; required when D <= 4)" };
         var json = new Option<bool>("--json") { Description = "One JSON object instead of a table" };
         var command = new Command("ncsnv2", "NCSNv2's techniques as a calculator: sigma1 from the data's maximum pairwise distance, gamma from " +
@@ -50,13 +62,16 @@ public static class LabNcsnv2Command
                 d ??= (int)(points.numel() / points.shape[0]);
                 s1 ??= measured.Value;
             }
-            var plan = Ncsnv2Plan.Make(d ?? 3072, s1 ?? 50, parse.GetValue(sigmaL), parse.GetValue(steps), parse.GetValue(overlap), parse.GetValue(levels));
+            var plan = Ncsnv2Plan.Make(d ?? 3072, s1 ?? 50, parse.GetValue(sigmaL), parse.GetValue(steps),
+                parse.GetValue(overlap), parse.GetValue(levels));
             var w = parse.InvocationConfiguration.Output;
             var row = new Dictionary<string, object?>
             {
                 ["dim"] = plan.Dimension,
                 ["sigma1"] = plan.Sigma1,
-                ["sigma1_source"] = measured is null ? "given" : measured.Exact ? $"max pairwise distance of {dataSpec} (exact)" : $"max pairwise distance of {dataSpec} (double-sweep lower bound; upper bound {measured.UpperBound:G6})",
+                ["sigma1_source"] = measured is null ? "given"
+                    : measured.Exact ? $"max pairwise distance of {dataSpec} (exact)"
+                    : $"max pairwise distance of {dataSpec} (double-sweep lower bound; upper bound {measured.UpperBound:G6})",
                 ["sigmaL"] = plan.SigmaL,
                 ["C"] = plan.Overlap,
                 ["gamma_root"] = plan.GammaRoot,
@@ -72,7 +87,9 @@ public static class LabNcsnv2Command
             if (parse.GetValue(json)) w.WriteLine(JsonSerializer.Serialize(row));
             else
                 foreach (var (k, v) in row)
-                    w.WriteLine($"{k,-18}{(v is double x ? x.ToString("G6", CultureInfo.InvariantCulture) : v?.ToString() ?? "none (D <= 4: every ratio satisfies the overlap condition)")}");
+                    w.WriteLine($"{k,-18}{(v is double x
+                        ? x.ToString("G6", CultureInfo.InvariantCulture)
+                        : v?.ToString() ?? "none (D <= 4: every ratio satisfies the overlap condition)")}");
             return 0;
         });
         return command;

@@ -32,7 +32,9 @@ public static class SampleCommand
             var langevin = langevinOptions.Read(parse);
             LangevinCliOptions.RefuseFor(kind, langevin);
             var recipe = Registry.Recipe(kind);
-            var outcome = recipe.Sample(run, new SampleRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(output), parse.GetValue(quiet), samplerOptions.Read(parse), langevin), device);
+            var sampler = samplerOptions.ReadFor(parse, run, kind);
+            var request = new SampleRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(output), parse.GetValue(quiet), sampler, langevin);
+            var outcome = recipe.Sample(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             foreach (string f in outcome.Files) w.WriteLine($"wrote {f}");
             w.WriteLine($"{outcome.N} samples in {outcome.Seconds:F2} s ({outcome.SamplesPerSecond:F0} samples/s, {outcome.FunctionEvaluations} network evaluations)");

@@ -38,7 +38,6 @@ public static class TrainDdpmCommand
         var sampleEvery = new Option<int?>("--sample-every") { Description = $"Steps between sample figures (default {toy.SampleEvery} / {img.SampleEvery})" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => toy.CheckpointEvery };
         var logEvery = new Option<int>("--log-every") { Description = "Steps between metrics.jsonl records", DefaultValueFactory = _ => toy.LogEvery };
-        var variance = new Option<string>("--sampler-variance") { Description = "Ancestral sampling variance: beta or beta_tilde", DefaultValueFactory = _ => toy.SamplerVariance };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars" };
         var tensorBoard = new Option<bool>("--tensorboard") { Description = "Also write TensorBoard event files to RUN/tensorboard/" };
         // toy only
@@ -54,11 +53,11 @@ public static class TrainDdpmCommand
         var evalEvery = new Option<int?>("--eval-every") { Description = $"Steps between metric evaluations during training (exact metrics on toys, FD on images), 0 = never (default: --sample-every / {img.EvalEvery})" };
         var evalN = new Option<int?>("--eval-n") { Description = $"Samples per metric evaluation during training (default {toy.CurveSamples} / {img.EvalSamples})" };
         var finalEvalN = new Option<int?>("--final-eval-n") { Description = $"[images] samples of the evaluation after training, 0 = skip (default {img.FinalEvalSamples})" };
-        var sampler = new Option<string?>("--sampler") { Description = $"[images] sampler for grids and evaluations: ddpm, ddim or dpmpp (default {img.Sampler.Name})" };
-        var samplerSteps = new Option<int?>("--sampler-steps") { Description = $"[images] steps of that sampler (default {img.Sampler.Steps})" };
-        var eta = new Option<double?>("--eta") { Description = $"[images] DDIM eta (default {img.Sampler.Eta})" };
+        var sampler = new SamplerCliOptions(SamplerFlags.Training, tag: "[images] ");
+        sampler.Name.Description = $"[images] sampler for grids and evaluations (default {img.Sampler.Name}): "
+            + string.Join(", ", SamplerRegistry.All.Select(d => $"{d.Name} ({d.Summary})"));
+        sampler.Variance.Description = $"Ancestral DDPM variance: beta or beta_tilde (default {toy.SamplerVariance}; images: with --sampler ddpm)";
         var precision = new Option<string?>("--precision") { Description = $"[images] training arithmetic: fp32, or bf16 mixed precision (bfloat16 forward/backward, fp32 master weights; sampling stays fp32) (default {img.Precision})" };
-        var spacing = new Option<string?>("--spacing") { Description = $"[images] timestep spacing: leading, linspace or trailing (default {img.Sampler.Spacing})" };
 
         var command = new Command("ddpm", "Train a DDPM (SPEC §2). On 2D toy data: an MLP noise predictor scored with exact metrics. On images: the reference U-Net " +
             "(SPEC §3.2) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
@@ -67,8 +66,10 @@ public static class TrainDdpmCommand
             "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +
             "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
-        var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, finalEvalN, sampler, samplerSteps, eta, spacing };
-        foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip, variance, seed, sampleEvery, evalEvery, evalN, checkpointEvery, logEvery, quiet, tensorBoard }
+        var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, finalEvalN, sampler.Name, sampler.Steps, sampler.Eta,
+            sampler.Spacing };
+        foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip,
+                     sampler.Variance, seed, sampleEvery, evalEvery, evalN, checkpointEvery, logEvery, quiet, tensorBoard }
                      .Concat(toyOnly).Concat(imageOnly))
             command.Options.Add(o);
         common.AddTo(command);
@@ -102,7 +103,7 @@ public static class TrainDdpmCommand
                     throw new ConfigException($"{wrong.Name} applies to {(isToy ? "image" : "toy")} data only, and --data is {dataSpec}");
                 long stepCount = parse.GetValue(steps) ?? (isToy ? toy.Steps : img.Steps);
                 long defaultWarmup = Math.Min(isToy ? toy.WarmupSteps : img.WarmupSteps, stepCount / 10);
-                var scheduleConfig = toy.Schedule with { Kind = parse.GetValue(schedule)!, Timesteps = parse.GetValue(timesteps) };
+                var scheduleConfig = (toy.Schedule with { Kind = parse.GetValue(schedule)!, Timesteps = parse.GetValue(timesteps) }).Validate();
                 object config;
                 if (isToy)
                 {
@@ -117,7 +118,7 @@ public static class TrainDdpmCommand
                         LrDecay = parse.GetValue(lrDecay) ?? toy.LrDecay,
                         EmaDecay = parse.GetValue(emaDecay) ?? toy.EmaDecay,
                         GradClip = parse.GetValue(gradClip),
-                        SamplerVariance = parse.GetValue(variance)!,
+                        SamplerVariance = parse.GetValue(sampler.Variance) ?? toy.SamplerVariance,
                         SampleEvery = parse.GetValue(sampleEvery) ?? toy.SampleEvery,
                         EvalEvery = parse.GetValue(evalEvery) ?? parse.GetValue(sampleEvery) ?? toy.SampleEvery,
                         CurveSamples = parse.GetValue(evalN) ?? toy.CurveSamples,
@@ -159,14 +160,8 @@ public static class TrainDdpmCommand
                             AttentionResolutions = ParseInts(parse.GetValue(attn), "--attn") ?? img.Network.AttentionResolutions,
                             Dropout = parse.GetValue(dropout) ?? img.Network.Dropout,
                         },
-                        Sampler = img.Sampler with
-                        {
-                            Name = parse.GetValue(sampler) ?? img.Sampler.Name,
-                            Steps = parse.GetValue(samplerSteps) ?? img.Sampler.Steps,
-                            Eta = parse.GetValue(eta) ?? img.Sampler.Eta,
-                            Spacing = parse.GetValue(spacing) ?? img.Sampler.Spacing,
-                            Variance = parse.GetValue(variance)!,
-                        },
+                        // the typed sampler options on the default sampler, checked against T with the flags as typed
+                        Sampler = sampler.Check(parse, sampler.Read(parse, img.Sampler, scheduleConfig.Timesteps)!, scheduleConfig),
                     };
                     config = ImageDdpmRecipe.Resolve(c, device);
                 }

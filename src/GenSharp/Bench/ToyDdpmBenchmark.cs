@@ -19,7 +19,8 @@ public static class ToyDdpmBenchmark
         public double SamplesPerSecond => SampleN / SampleSeconds;
     }
 
-    public static Result Run(MlpNoisePredictorConfig network, NoiseScheduleConfig schedule, int batch, int steps, int warmup, int sampleN, Device device)
+    public static Result Run(
+        MlpNoisePredictorConfig network, NoiseScheduleConfig schedule, int batch, int steps, int warmup, int sampleN, Device device)
     {
         manual_seed(0);
         using var g = new Generator(0, device);

@@ -19,7 +19,8 @@ public static class UNetStepBenchmark
     }
 
     /// <summary>Resident memory after <see cref="StepsA"/> and <see cref="StepsB"/> steps.</summary>
-    public sealed record MemoryResult(long Params, int Batch, int StepsA, long RssBytesA, int StepsB, long RssBytesB, long LiveTensorsA, long LiveTensorsB, double Seconds)
+    public sealed record MemoryResult(
+        long Params, int Batch, int StepsA, long RssBytesA, int StepsB, long RssBytesB, long LiveTensorsA, long LiveTensorsB, double Seconds)
     {
         public double Ratio => (double)RssBytesB / RssBytesA;
     }
@@ -45,7 +46,8 @@ public static class UNetStepBenchmark
     }
 
     /// <summary>Runs <paramref name="stepsB"/> steps and reads VmRSS after <paramref name="stepsA"/> and after the last.</summary>
-    public static MemoryResult Memory(UNetConfig config, int batch, int stepsA, int stepsB, Device device, bool quiet = false, string precision = "fp32")
+    public static MemoryResult Memory(
+        UNetConfig config, int batch, int stepsA, int stepsB, Device device, bool quiet = false, string precision = "fp32")
     {
         if (stepsA < 1 || stepsB <= stepsA)
             throw new ConfigException($"--n1 {stepsA} / --n2 {stepsB}: need 1 <= n1 < n2");

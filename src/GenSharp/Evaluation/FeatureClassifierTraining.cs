@@ -54,7 +54,8 @@ public static class FeatureClassifierTraining
                     lossSum = 0;
                 }
                 if ((step + 1) % sampler.BatchesPerEpoch == 0 && log is not null)
-                    log.WriteLine($"epoch {(step + 1) / sampler.BatchesPerEpoch}/{options.Epochs}: test accuracy {Accuracy(model, test):P2} ({clock.Elapsed.TotalSeconds:F0} s)");
+                    log.WriteLine($"epoch {(step + 1) / sampler.BatchesPerEpoch}/{options.Epochs}: " +
+                        $"test accuracy {Accuracy(model, test):P2} ({clock.Elapsed.TotalSeconds:F0} s)");
             }
         }
         double seconds = clock.Elapsed.TotalSeconds;

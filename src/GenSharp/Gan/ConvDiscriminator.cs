@@ -1,3 +1,4 @@
+using GenSharp.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,8 +36,8 @@ public sealed class ConvDiscriminator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.relu(conv1.call(x));   // (B, 32, 14, 14)
-        h = nn.functional.relu(conv2.call(h));       // (B, 64, 7, 7)
+        var h = nn.functional.relu(conv1.CallExact(x));   // (B, 32, 14, 14)
+        h = nn.functional.relu(conv2.CallExact(h));       // (B, 64, 7, 7)
         h = nn.functional.relu(fc1.call(h.flatten(1))); // (B, 512)
         return fc2.call(h).squeeze(1).MoveToOuterDisposeScope(); // (B)
     }

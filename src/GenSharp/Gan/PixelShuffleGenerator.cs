@@ -1,3 +1,4 @@
+using GenSharp.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -52,9 +53,9 @@ public sealed class PixelShuffleGenerator : nn.Module<Tensor, Tensor>
         h = nn.functional.relu(bn2.call(fc2.call(h)));                     // (B, 64*7*7)
         h = h.reshape(-1, _channels, 7, 7);                                 // (B, 64, 7, 7)
         h = shuffle1.call(h);                                               // (B, 16, 14, 14)
-        h = nn.functional.relu(bn3.call(conv1.call(h)));                   // (B, 32, 14, 14)
+        h = nn.functional.relu(bn3.call(conv1.CallExact(h)));                   // (B, 32, 14, 14)
         h = shuffle2.call(h);                                               // (B, 8, 28, 28)
-        return conv2.call(h).tanh().MoveToOuterDisposeScope();              // (B, 1, 28, 28)
+        return conv2.CallExact(h).tanh().MoveToOuterDisposeScope();              // (B, 1, 28, 28)
     }
 
     protected override void Dispose(bool disposing)

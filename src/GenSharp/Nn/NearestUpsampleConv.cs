@@ -41,7 +41,8 @@ public static class NearestUpsampleConv
         // K[a, b', o, i, y, x] = sum_k sum_l R[a, y, k] W[o, i, k, l] R[b', x, l]
         var kernel = einsum("ayk,oikl,bxl->aboiyx", collapse, weight, collapse)
             .reshape(4 * cout, weight.shape[1], 2, 2);                                // (4 Cout, Cin, 2, 2)
-        var phases = nn.functional.conv2d(x, kernel, bias?.repeat(4), padding: [1, 1]).contiguous(); // (B, 4 Cout, H+1, W+1) = (B, a, b', Cout, H+1, W+1)
+        var phases = ExactConv2d.Conv2d(x, kernel, bias?.repeat(4), stride: [1, 1], padding: [1, 1])
+            .contiguous();                                                            // (B, 4 Cout, H+1, W+1) = (B, a, b', Cout, H+1, W+1)
         // y[n, o, 2i + a, 2j + c] = phases[n, a, c, o, i + a, j + c]: one strided view (an injective affine map of the
         // indices, so no element is read twice), copied once into the (B, Cout, 2H, 2W) result. Its backward is one
         // zero-fill and one strided copy, not four slice-backwards and three stacks.

@@ -13,7 +13,8 @@ namespace GenSharp.Nn;
 /// keeps it of order 1 at every noise level (so one BatchNorm serves all levels).
 /// </param>
 /// <param name="ScaleBySigma">NCSNv2 technique 3: s(x, sigma) = f(x, sigma) / sigma, so f's target (-z) has unit scale at every level.</param>
-public sealed record ScoreMlpConfig(int DataDim = 2, int Hidden = 256, int Layers = 6, double NegativeSlope = 0.01, double DataStd = 1.0, bool ScaleBySigma = true)
+public sealed record ScoreMlpConfig(
+    int DataDim = 2, int Hidden = 256, int Layers = 6, double NegativeSlope = 0.01, double DataStd = 1.0, bool ScaleBySigma = true)
 {
     public ScoreMlpConfig Validate()
     {

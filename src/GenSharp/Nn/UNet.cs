@@ -75,7 +75,8 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
             }
             if (level != 0)
             {
-                up.Add(new ModuleList<nn.Module>(nn.Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest), nn.Conv2d(width, width, 3, padding: 1)));
+                up.Add(new ModuleList<nn.Module>(
+                    nn.Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest), nn.Conv2d(width, width, 3, padding: 1)));
                 resolution *= 2;
             }
         }
@@ -93,8 +94,9 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     {
         CheckInput(x);
         using var scope = NewDisposeScope();
-        var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels).to_type(x.dtype)); // (B, 4ch); embedded in fp32, run in x's type (bf16 when mixed precision)
-        var h = conv_in.call(x);                                              // (B, ch, H, W)
+        // (B, 4ch); embedded in fp32, run in x's type (bf16 when mixed precision)
+        var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels).to_type(x.dtype));
+        var h = conv_in.CallExact(x);                                              // (B, ch, H, W)
         var skips = new Stack<Tensor>();
         skips.Push(h);
         foreach (var stage in down)
@@ -108,7 +110,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
             if (stage[0] is UNetResBlock) h = cat([h, skips.Pop()], 1); // decoder blocks take the skip
             h = ApplyStage(stage, h, e);
         }
-        return conv_out.call(nn.functional.silu(norm_out.call(h))).MoveToOuterDisposeScope();
+        return conv_out.CallExact(nn.functional.silu(norm_out.call(h))).MoveToOuterDisposeScope();
     }
 
     private static Tensor ApplyStage(ModuleList<nn.Module> stage, Tensor h, Tensor e)
@@ -120,6 +122,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
             h = layer switch
             {
                 UNetResBlock res => res.call(h, e),
+                Conv2d conv => conv.CallExact(h),
                 nn.Module<Tensor, Tensor> single => single.call(h),
                 _ => throw new InvalidOperationException($"unexpected U-Net layer {layer.GetType().Name}"),
             };

@@ -34,11 +34,11 @@ public sealed class UNetAttentionBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], h = x.shape[2], w = x.shape[3];
-        var parts = qkv.call(norm.call(x)).reshape(b, 3, _channels, h * w).unbind(1); // 3 x (B, C, N)
+        var parts = qkv.CallExact(norm.call(x)).reshape(b, 3, _channels, h * w).unbind(1); // 3 x (B, C, N)
         var (q, k, v) = (parts[0], parts[1], parts[2]);
         var attention = nn.functional.softmax(q.transpose(1, 2).bmm(k) / Math.Sqrt(_channels), -1); // (B, N, N)
         var output = v.bmm(attention.transpose(1, 2)).reshape(b, _channels, h, w);               // (B, C, H, W)
-        return (x + proj.call(output)).MoveToOuterDisposeScope();
+        return (x + proj.CallExact(output)).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)

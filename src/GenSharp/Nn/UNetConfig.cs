@@ -54,16 +54,19 @@ public sealed record UNetConfig
         if (Groups < 1) throw new ConfigException($"U-Net GroupNorm groups {Groups}: must be at least 1");
         foreach (int width in Multipliers.Select(m => Channels * m).Prepend(Channels))
             if (width % Groups != 0)
-                throw new ConfigException($"U-Net width {width} (ch {Channels} x multiplier) is not divisible by {Groups} GroupNorm groups; choose --ch and multipliers so that every width is a multiple of the groups");
+                throw new ConfigException($"U-Net width {width} (ch {Channels} x multiplier) is not divisible by {Groups} GroupNorm groups; " +
+                    "choose --ch and multipliers so that every width is a multiple of the groups");
         int factor = 1 << (Levels - 1);
         if (Resolution < factor || Resolution % factor != 0)
-            throw new ConfigException($"U-Net resolution {Resolution}: must be divisible by 2^(levels-1) = {factor} for {Levels} levels; use fewer levels or pad the images");
+            throw new ConfigException($"U-Net resolution {Resolution}: must be divisible by 2^(levels-1) = {factor} for {Levels} levels; " +
+                "use fewer levels or pad the images");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ConfigException($"U-Net dropout {Dropout}: must be in [0, 1)");
         if (AttentionResolutions is null) throw new ConfigException("U-Net attention resolutions: give a list (possibly empty)");
         var sizes = LevelResolutions;
         foreach (int r in AttentionResolutions)
             if (!sizes.Contains(r))
-                throw new ConfigException($"U-Net attention resolution {r}: not one of this U-Net's feature-map sizes ({string.Join(", ", sizes)}); pick from those or leave it out");
+                throw new ConfigException($"U-Net attention resolution {r}: not one of this U-Net's feature-map sizes " +
+                    $"({string.Join(", ", sizes)}); pick from those or leave it out");
         return this;
     }
 }

@@ -44,10 +44,10 @@ public sealed class UNetResBlock : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor e)
     {
         using var scope = NewDisposeScope();
-        var h = conv1.call(nn.functional.silu(norm1.call(x)));                 // (B, Cout, H, W)
+        var h = conv1.CallExact(nn.functional.silu(norm1.call(x)));                 // (B, Cout, H, W)
         h = h + temb.call(nn.functional.silu(e)).unsqueeze(-1).unsqueeze(-1);   // + (B, Cout, 1, 1)
-        h = conv2.call(drop.call(nn.functional.silu(norm2.call(h))));          // (B, Cout, H, W)
-        var result = (skip is null ? x : skip.call(x)) + h;
+        h = conv2.CallExact(drop.call(nn.functional.silu(norm2.call(h))));          // (B, Cout, H, W)
+        var result = (skip is null ? x : skip.CallExact(x)) + h;
         return result.MoveToOuterDisposeScope();
     }
 

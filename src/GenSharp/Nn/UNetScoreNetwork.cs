@@ -50,7 +50,8 @@ public sealed class UNetScoreNetwork : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor sigma)
     {
         if (sigma.dim() != 1 || sigma.shape[0] != x.shape[0])
-            throw new ConfigException($"score network: sigma of shape ({string.Join(", ", sigma.shape)}) for a batch of {x.shape[0]}; expected ({x.shape[0]})");
+            throw new ConfigException($"score network: sigma of shape ({string.Join(", ", sigma.shape)}) for a batch of {x.shape[0]}; " +
+                $"expected ({x.shape[0]})");
         using var scope = NewDisposeScope();
         var u = unet.call(x, EmbeddingInput(sigma));                                   // (B, C, H, W)
         return (u / sigma.to_type(u.dtype).reshape(-1, 1, 1, 1)).MoveToOuterDisposeScope(); // s = u / sigma

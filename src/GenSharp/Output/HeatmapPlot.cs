@@ -48,7 +48,8 @@ public sealed class HeatmapPlot
         for (int i = 0; i < _points.Count; i++)
         {
             var (x, y, label) = _points[i];
-            var sp = plot.Add.ScatterPoints(x, y, i == 0 ? Colors.White.WithAlpha(0.7) : PlotStyle.Palette[(i + 1) % PlotStyle.Palette.Length].WithAlpha(0.7));
+            var sp = plot.Add.ScatterPoints(x, y,
+                i == 0 ? Colors.White.WithAlpha(0.7) : PlotStyle.Palette[(i + 1) % PlotStyle.Palette.Length].WithAlpha(0.7));
             sp.MarkerSize = 2;
             sp.LegendText = label;
         }

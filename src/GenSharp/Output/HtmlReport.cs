@@ -58,7 +58,8 @@ public sealed class HtmlReport
     /// <summary>Embeds PNG bytes.</summary>
     public HtmlReport AddImage(byte[] png, string caption)
     {
-        _body.Append($"<figure><img alt=\"{E(caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"/><figcaption>{E(caption)}</figcaption></figure>\n");
+        _body.Append($"<figure><img alt=\"{E(caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"/>" +
+            $"<figcaption>{E(caption)}</figcaption></figure>\n");
         return this;
     }
 
@@ -68,7 +69,9 @@ public sealed class HtmlReport
         _body.Append("<div class=\"row\">\n");
         foreach (var (path, caption) in images)
             if (File.Exists(path))
-                _body.Append($"<figure><img alt=\"{E(caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\"/><figcaption>{E(caption)}</figcaption></figure>\n");
+                _body.Append($"<figure><img alt=\"{E(caption)}\" " +
+                    $"src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\"/>" +
+                    $"<figcaption>{E(caption)}</figcaption></figure>\n");
         _body.Append("</div>\n");
         return this;
     }
@@ -83,7 +86,8 @@ public sealed class HtmlReport
     public string Render() =>
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>" +
         $"<title>{E(Title)}</title>\n<style>{Css}</style></head>\n<body>\n<h1>{E(Title)}</h1>\n" +
-        _body + $"<footer>Written by GenSharp {E(Runtime.TorchRuntime.GenSharpVersion)} on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.</footer>\n</body></html>\n";
+        _body + $"<footer>Written by GenSharp {E(Runtime.TorchRuntime.GenSharpVersion)} " +
+        $"on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.</footer>\n</body></html>\n";
 
     /// <summary>Writes the report atomically.</summary>
     public void Save(string path) => Training.AtomicFile.WriteAllText(path, Render());
@@ -93,7 +97,8 @@ public sealed class HtmlReport
     private const string Css =
         "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}" +
         "h1{border-bottom:2px solid #ccc}h2{margin-top:2em;border-bottom:1px solid #eee}" +
-        "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;font-variant-numeric:tabular-nums}" +
+        "table{border-collapse:collapse;margin:1em 0}" +
+        "th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;font-variant-numeric:tabular-nums}" +
         "th{background:#f4f4f4}figure{display:inline-block;margin:0.5em;vertical-align:top}img{max-width:100%;border:1px solid #ddd}" +
         "figcaption{font-size:0.9em;color:#555;text-align:center}.row{display:flex;flex-wrap:wrap}.row figure{flex:1 1 180px;max-width:260px}" +
         "pre{background:#f8f8f8;padding:1em;overflow:auto;font-size:0.85em}footer{margin-top:3em;color:#888;font-size:0.8em}";

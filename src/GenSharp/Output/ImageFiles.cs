@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Output;
 
-/// <summary>One PNG per image (000000.png, 000001.png, ...) in a folder, the form <c>gensharp eval fd</c> and <see cref="Data.PngFolder"/> read.</summary>
+/// <summary>One PNG per image (000000.png, 000001.png, ...) in a folder, the form <c>gensharp eval fd</c> and
+/// <see cref="Data.PngFolder"/> read.</summary>
 public static class ImageFiles
 {
     /// <summary>Writes (N, C, H, W) images in [-1, 1] (or [0, 1] with <paramref name="zeroToOne"/>); returns the folder.</summary>
@@ -12,7 +13,8 @@ public static class ImageFiles
         for (long i = 0; i < images.shape[0]; i++)
         {
             using var one = images.narrow(0, i, 1);
-            Training.AtomicFile.WriteAllBytes(Path.Combine(folder, $"{i:D6}.png"), ImageGrid.EncodePng(one, columns: 1, padding: 0, zeroToOne: zeroToOne));
+            Training.AtomicFile.WriteAllBytes(Path.Combine(folder, $"{i:D6}.png"),
+                ImageGrid.EncodePng(one, columns: 1, padding: 0, zeroToOne: zeroToOne));
         }
         return folder;
     }

@@ -42,7 +42,8 @@ public static class ImageGrid
         int cols = Math.Max(1, columns ?? (int)Math.Ceiling(Math.Sqrt(n)));
         int rows = Math.Max(1, (n + cols - 1) / cols);
         int cw = w * scale, ch = h * scale;
-        var bitmap = new SKBitmap(new SKImageInfo(padding + cols * (cw + padding), padding + rows * (ch + padding), SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var bitmap = new SKBitmap(new SKImageInfo(padding + cols * (cw + padding), padding + rows * (ch + padding),
+            SKColorType.Rgba8888, SKAlphaType.Opaque));
         bitmap.Erase(new SKColor(40, 40, 40));
         for (int i = 0; i < n; i++)
         {

@@ -11,7 +11,8 @@ public static class ImageStrip
 {
     /// <param name="rows">Each row: a label (may be empty) and (N, C, H, W) images.</param>
     /// <param name="captions">One caption per column.</param>
-    public static void Save(string path, IReadOnlyList<(string Label, Tensor Images)> rows, IReadOnlyList<string> captions, int scale = 3, bool zeroToOne = false)
+    public static void Save(string path, IReadOnlyList<(string Label, Tensor Images)> rows, IReadOnlyList<string> captions,
+        int scale = 3, bool zeroToOne = false)
     {
         if (rows.Count == 0) throw new ArgumentException("at least one row is needed");
         const int pad = 6, captionHeight = 18;

@@ -19,7 +19,8 @@ public static class PlotFonts
     /// <summary>True if a font with glyphs was found.</summary>
     public static bool Available => _problem.Value is null;
 
-    /// <summary>The warning for a font manager with <paramref name="families"/> families and a default typeface with <paramref name="glyphs"/> glyphs, or null if text can be drawn.</summary>
+    /// <summary>The warning for a font manager with <paramref name="families"/> families and a default typeface with
+    /// <paramref name="glyphs"/> glyphs, or null if text can be drawn.</summary>
     public static string? Problem(int families, int glyphs) => families > 0 && glyphs > 0 ? null :
         "warning: no fonts found (SkiaSharp sees no font under /usr/share/fonts), so plots are written without any text; " +
         "install one: sudo apt-get install -y fonts-dejavu-core";

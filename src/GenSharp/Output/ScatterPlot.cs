@@ -24,7 +24,8 @@ public sealed class ScatterPlot
 
     /// <summary>Adds points given as (n, 2) interleaved values.</summary>
     public ScatterPlot AddInterleaved(float[] xy, string label, float markerSize = 3) =>
-        Add(xy.Where((_, i) => i % 2 == 0).Select(v => (double)v).ToArray(), xy.Where((_, i) => i % 2 == 1).Select(v => (double)v).ToArray(), label, markerSize);
+        Add(xy.Where((_, i) => i % 2 == 0).Select(v => (double)v).ToArray(),
+            xy.Where((_, i) => i % 2 == 1).Select(v => (double)v).ToArray(), label, markerSize);
 
     /// <summary>Builds the ScottPlot plot (for composition).</summary>
     public Plot Build()

@@ -20,7 +20,8 @@ namespace GenSharp.Runtime;
 public static class OpenMpWaitPolicy
 {
     [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+    private static extern int SetEnv(
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 
     /// <summary>The policy in effect for libgomp if it is loaded after this call, with the reason.</summary>
     public static string? Applied { get; private set; }

@@ -28,13 +28,15 @@ public sealed record Ncsnv2Plan(
     /// Applies techniques 2 and 4. <paramref name="levels"/> overrides L (needed when the overlap equation
     /// has no root, i.e. D &lt;= 4).
     /// </summary>
-    public static Ncsnv2Plan Make(int dimension, double sigma1, double sigmaL, int stepsPerLevel, double overlap = Ncsnv2Techniques.DefaultOverlap, int? levels = null)
+    public static Ncsnv2Plan Make(int dimension, double sigma1, double sigmaL, int stepsPerLevel,
+        double overlap = Ncsnv2Techniques.DefaultOverlap, int? levels = null)
     {
         if (!(sigmaL > 0 && sigma1 > sigmaL)) throw new ConfigException($"--sigma1 {sigma1} --sigmaL {sigmaL}: need sigma1 > sigmaL > 0");
         double? root = Ncsnv2Techniques.SolveGamma(dimension, overlap);
         int l = levels
             ?? (root is { } g ? Ncsnv2Techniques.NumberOfLevels(sigma1, sigmaL, g)
-                : throw new ConfigException($"--dim {dimension}: the overlap equation has no root for D <= 4 (every ratio satisfies it); give the number of levels (--levels)"));
+                : throw new ConfigException($"--dim {dimension}: the overlap equation has no root for D <= 4 (every ratio satisfies it); " +
+                    "give the number of levels (--levels)"));
         if (l < 2) throw new ConfigException($"--levels {l}: must be at least 2");
         double gamma = Math.Pow(sigma1 / sigmaL, 1.0 / (l - 1));
         var (eps, ratio) = Ncsnv2Techniques.ChooseEps(stepsPerLevel, gamma, sigmaL);

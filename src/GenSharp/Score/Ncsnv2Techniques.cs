@@ -73,7 +73,9 @@ public static class Ncsnv2Techniques
         if (!(sigmaL > 0 && sigma1 > sigmaL)) throw new ConfigException($"sigma_1 = {sigma1}, sigma_L = {sigmaL}: need sigma_1 > sigma_L > 0");
         if (!(gamma > 1)) throw new ConfigException($"gamma {gamma}: must be > 1");
         double levels = Math.Ceiling(Math.Log(sigma1 / sigmaL) / Math.Log(gamma) - 1e-12) + 1;
-        return levels > 1_000_000 ? throw new ConfigException($"gamma {gamma} from sigma_1 = {sigma1} to sigma_L = {sigmaL} needs {levels} levels; raise gamma") : (int)levels;
+        return levels > 1_000_000
+            ? throw new ConfigException($"gamma {gamma} from sigma_1 = {sigma1} to sigma_L = {sigmaL} needs {levels} levels; raise gamma")
+            : (int)levels;
     }
 
     /// <summary>

@@ -13,7 +13,9 @@ public static class NoiseLevels
             throw new ConfigException($"noise levels {sigmaMax} -> {sigmaMin}: need sigma_max >= sigma_min > 0");
         if (levels < 1) throw new ConfigException($"--levels {levels}: must be at least 1");
         if (levels == 1) return [sigmaMax];
-        if (sigmaMax == sigmaMin) throw new ConfigException($"noise levels: sigma_max = sigma_min = {sigmaMax} with {levels} levels; give sigma_max > sigma_min or one level");
+        if (sigmaMax == sigmaMin)
+            throw new ConfigException(
+                $"noise levels: sigma_max = sigma_min = {sigmaMax} with {levels} levels; give sigma_max > sigma_min or one level");
         double logRatio = Math.Log(sigmaMin / sigmaMax) / (levels - 1);
         var sigmas = new double[levels];
         for (int i = 0; i < levels; i++) sigmas[i] = sigmaMax * Math.Exp(logRatio * i);

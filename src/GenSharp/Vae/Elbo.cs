@@ -29,7 +29,8 @@ public static class Elbo
     public static Tensor BernoulliLogLikelihood(Tensor logits, Tensor x01)
     {
         using var scope = NewDisposeScope();
-        return (-nn.functional.binary_cross_entropy_with_logits(logits, x01, reduction: nn.Reduction.None)).flatten(1).sum(1).MoveToOuterDisposeScope();
+        return (-nn.functional.binary_cross_entropy_with_logits(logits, x01, reduction: nn.Reduction.None))
+            .flatten(1).sum(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>log N(x; mean, sigma^2 I) summed over pixels, per example.</summary>

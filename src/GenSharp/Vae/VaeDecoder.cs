@@ -1,3 +1,4 @@
+using GenSharp.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -40,12 +41,12 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor z)
     {
         using var scope = NewDisposeScope();
-        var h = input.call(z);
+        var h = input is Conv2d conv ? conv.CallExact(z) : input.call(z);
         if (!Config.Spatial) h = h.reshape(-1, 2 * Config.Width, 7, 7);
         h = nn.functional.silu(h);                  // (B, 2w, 7, 7)
         h = nn.functional.silu(up1.call(h));        // (B, w, 14, 14)
         h = nn.functional.silu(up2.call(h));        // (B, w, 28, 28)
-        return output.call(h).MoveToOuterDisposeScope(); // (B, 1, 28, 28)
+        return output.CallExact(h).MoveToOuterDisposeScope(); // (B, 1, 28, 28)
     }
 
     /// <summary>The mean image E[x|z] mapped to [-1, 1].</summary>

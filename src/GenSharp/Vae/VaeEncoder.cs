@@ -1,3 +1,4 @@
+using GenSharp.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,10 +37,10 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
     public override (Tensor Mu, Tensor LogVar) forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.silu(conv1.call(x));   // (B, w, 14, 14)
-        h = nn.functional.silu(conv2.call(h));       // (B, 2w, 7, 7)
-        h = nn.functional.silu(conv3.call(h));       // (B, 2w, 7, 7)
-        var stats = head.call(Config.Spatial ? h : h.flatten(1)); // (B, 2C, 7, 7) or (B, 2D)
+        var h = nn.functional.silu(conv1.CallExact(x));   // (B, w, 14, 14)
+        h = nn.functional.silu(conv2.CallExact(h));       // (B, 2w, 7, 7)
+        h = nn.functional.silu(conv3.CallExact(h));       // (B, 2w, 7, 7)
+        var stats = head is Conv2d conv ? conv.CallExact(h) : head.call(h.flatten(1)); // (B, 2C, 7, 7) or (B, 2D)
         var parts = stats.chunk(2, 1);
         return (parts[0].MoveToOuterDisposeScope(), parts[1].MoveToOuterDisposeScope());
     }

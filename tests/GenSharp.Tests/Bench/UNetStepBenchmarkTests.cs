@@ -12,6 +12,7 @@ namespace GenSharp.Tests.Bench;
 public sealed class MemoryCollection;
 
 [Collection("memory")]
+[Trait("Category", "Benchmark")]
 public sealed class UNetStepBenchmarkTests
 {
     private static readonly UNetConfig Tiny = new() { Channels = 8, Groups = 4, Multipliers = [1, 2], AttentionResolutions = [4], Resolution = 8 };

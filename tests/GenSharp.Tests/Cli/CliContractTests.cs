@@ -29,12 +29,12 @@ public sealed class CliContractTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("lab", "divergences")]
     [InlineData("lab", "dirac-gan")]
     public void LabCalculatorsHonourDevice(string verb, string sub)
     {
-        if (TorchSharp.torch.cuda.is_available()) return; // only meaningful without CUDA
+        Skip.If(TorchSharp.torch.cuda.is_available(), "only meaningful without CUDA, and CUDA is available");
         string output = Directory.CreateTempSubdirectory("gensharp-lab").FullName;
         var (rc, _, err) = CliRunner.Run(verb, sub, "--device", "cuda", "--threads", "1", "--out", output);
         Assert.Equal(3, rc);

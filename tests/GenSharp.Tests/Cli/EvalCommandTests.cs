@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Tests.Cli;
 
 /// <summary><c>gensharp eval fd</c> on feature CSVs and PNG folders, and <c>gensharp eval real</c>.</summary>
+[Trait("Category", "Slow")]
 public sealed class EvalCommandTests
 {
     private static string WriteCsv(string path, double[][] rows, bool header = true)

@@ -10,6 +10,7 @@ namespace GenSharp.Tests.Cli;
 /// print one line naming the file and exit 2 (no unhandled exception, no abort of the process).
 /// </summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class HostileCheckpointCliTests
 {
     private static readonly string[] Tiny =

@@ -9,6 +9,7 @@ namespace GenSharp.Tests.Cli;
 /// seconds): train with FD during training, sample with every sampler, evaluate, resume, and the report.
 /// </summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class ImageDdpmCliTests
 {
     private static readonly string[] Tiny =
@@ -52,13 +53,13 @@ public sealed class ImageDdpmCliTests
         string report = File.ReadAllText(run.ReportPath);
         Assert.Contains("data:image/png;base64,", report);
         Assert.Contains("Samplers side by side", report);
-        Assert.Contains("floor: train vs test", report);
 
         // sampling with each sampler writes a folder of PNGs that reads back as images
         foreach (var (sampler, expectedEvaluations) in new[] { ("ddpm", 100), ("ddim", 10), ("dpmpp", 10) })
         {
             string output = Path.Combine(runs, "out-" + sampler);
-            var sample = CliRunner.Run("sample", run.Root, "--n", "5", "--sampler", sampler, "--steps", "10", "-o", output, "--threads", "2", "--quiet");
+            string[] steps = sampler == "ddpm" ? [] : ["--steps", "10"]; // ddpm runs all T steps: --steps is refused
+            var sample = CliRunner.Run(["sample", run.Root, "--n", "5", "--sampler", sampler, .. steps, "-o", output, "--threads", "2", "--quiet"]);
             Assert.True(sample.ExitCode == 0, sample.Err);
             Assert.Contains($"{expectedEvaluations} network evaluations", sample.Out);
             using var images = PngFolder.Load(output);

@@ -33,6 +33,7 @@ public sealed class LabCommandTests
         Assert.Contains("max pairwise distance of toy:mog2 (exact)", output);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ScoreToyRunsOnAUserMixtureAndWritesTheReport()
     {

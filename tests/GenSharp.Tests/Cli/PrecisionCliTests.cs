@@ -6,6 +6,7 @@ namespace GenSharp.Tests.Cli;
 
 /// <summary><c>--precision bf16</c> on <c>bench unet-step</c> and <c>train ddpm</c> (tiny U-Net, real Fashion-MNIST, T = 100).</summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class PrecisionCliTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace GenSharp.Tests.Cli;
 
 /// <summary>Small GAN and VAE runs on the first images of Fashion-MNIST.</summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class TrainGanVaeTests
 {
     private static readonly string[] SmallGan =
@@ -47,9 +48,10 @@ public sealed class TrainGanVaeTests
         var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "500", "--batch", "32", "--epochs", "1",
             "--latent-dim", "0", "--latent-channels", "4", "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet");
         Assert.True(r.ExitCode == 0, r.Err);
-        Assert.Contains("test_elbo_nats", r.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "v"));
         AssertScoredBesideFloorAndCeiling(run);
+        using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.EvalPath)))
+            Assert.True(doc.RootElement.GetProperty("metrics").GetProperty("test_elbo_nats").GetDouble() < 0, "the test ELBO is a log-likelihood bound");
         var terms = run.Metrics.Series("elbo_nats").Values;
         Assert.NotEmpty(terms);
         Assert.All(run.Metrics.Series("kl_nats").Values, kl => Assert.True(kl >= 0));
@@ -95,7 +97,7 @@ public sealed class TrainGanVaeTests
         var eval = CliRunner.Run("eval", run.Root, "--n", "100", "--threads", "1", "--quiet");
         Assert.True(eval.ExitCode == 0, eval.Err);
         Assert.Contains("features: fmnist-features-v1", eval.Out);
-        Assert.Contains("largest_class_fraction", eval.Out);
+        AssertClassHistogram(run); // the refreshed eval.json
     }
 
     /// <summary>The GAN's per-epoch records name the feature network and carry the FD floor at their n, and the report plots it.</summary>
@@ -174,6 +176,5 @@ public sealed class TrainGanVaeTests
         double fd = m.GetProperty("fd").GetDouble(), floor = m.GetProperty("fd_floor").GetDouble(), noise = m.GetProperty("fd_noise").GetDouble();
         Assert.True(floor >= 0 && floor < noise && fd > floor, $"fd {fd}, floor {floor}, noise {noise}");
         Assert.True(m.GetProperty("recall_noise").GetDouble() < m.GetProperty("recall_floor").GetDouble());
-        Assert.Contains("floor: train vs test", File.ReadAllText(run.ReportPath));
     }
 }

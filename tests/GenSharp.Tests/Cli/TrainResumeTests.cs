@@ -5,6 +5,7 @@ namespace GenSharp.Tests.Cli;
 
 /// <summary>Several tests here train small runs; they share the process-wide thread setting.</summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class TrainResumeTests
 {
     private static readonly string[] Small =

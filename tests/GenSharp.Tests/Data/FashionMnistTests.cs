@@ -5,6 +5,7 @@ namespace GenSharp.Tests.Data;
 
 public sealed class FashionMnistTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void RealFilesHaveTheDocumentedShapesClassCountsAndRange()
     {

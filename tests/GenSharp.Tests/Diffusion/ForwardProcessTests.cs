@@ -6,6 +6,7 @@ namespace GenSharp.Tests.Diffusion;
 
 public sealed class ForwardProcessTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void StepByStepNoisingAgreesWithTheClosedFormInMeanAndVariance()
     {

@@ -11,6 +11,7 @@ namespace GenSharp.Tests.Evaluation;
 /// </summary>
 public sealed class FeatureClassifierTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void CommittedWeightsReachTheRequiredTestAccuracyAndTheOneTheyRecord()
     {
@@ -91,6 +92,7 @@ public sealed class FeatureClassifierTests
     /// increasing strength move further from the (uncorrupted) training images in FD and KID, and fewer of
     /// them fall inside the real manifold (precision).
     /// </summary>
+    [Trait("Category", "Slow")]
     [Fact]
     public void MetricsAreMonotoneUnderIncreasingNoiseAndBlur()
     {

@@ -7,6 +7,7 @@ namespace GenSharp.Tests.Evaluation;
 
 public sealed class Toy2DMetricsTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void TrueSamplesScoreAsTrueAndDamagedSamplesDoNot()
     {
@@ -32,6 +33,7 @@ public sealed class Toy2DMetricsTests
         Assert.True(shifted.LogLikelihoodGap < -0.5);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void SlicedWassersteinOfAKnownShiftIsTheShift()
     {

@@ -77,6 +77,7 @@ public sealed class LangevinTests
         Assert.True(result.Trajectory[800].eq(result.Samples).all().item<bool>());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AnnealedLangevinRecoversUnequalWeightsWherePlainLangevinDoesNot()
     {

@@ -20,6 +20,7 @@ public sealed class NcsnImageSamplingTests
     /// The chains must match this recursion, and (with enough steps at the last level) the law it converges to:
     /// mean mu and variance (s^2 + sigma_L^2) (s^2 / (s^2 + sigma_L^2))^2 = s^4 / (s^2 + sigma_L^2), Tweedie's E[x | x~].
     /// </summary>
+    [Trait("Category", "Slow")]
     [Fact]
     public void AnnealedLangevinWithTheExactGaussianScoreHasTheClosedFormMoments()
     {

@@ -63,6 +63,7 @@ public sealed class NcsnScoreNetworkTests
         Assert.Throws<ConfigException>(() => net.call(x, tensor(new[] { 1f, 2f })));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void DenoisingScoreMatchingOnImagesDecreasesOnAFixedBatch()
     {

@@ -8,6 +8,7 @@ namespace GenSharp.Tests.Training;
 [Collection("training")]
 public sealed class TrainerTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void LiveTensorCountStaysFlatOverAThousandStepsAndLossFalls()
     {

@@ -26,19 +26,22 @@ public static class ImageDdpmFigures
     /// <summary>The columns of the forward-noising figure (the course shows t = 0, 20, 40, 60, ...).</summary>
     public static readonly int[] ForwardSteps = [0, 20, 40, 60, 100, 200, 300, 500, 700, 1000];
 
-    /// <summary>The samplers compared (same start noise for all).</summary>
-    public static IReadOnlyList<SamplerSpec> ComparedSamplers(int timesteps) =>
-        new[]
+    /// <summary>
+    /// The samplers compared (same start noise for all), derived from T: ancestral DDPM, DDIM with 100, 50 and 20 steps
+    /// (eta 0) and with 50 steps at eta 0.1 and 1, DPM-Solver++ with 20 and 10 steps; step counts above T become T, and
+    /// settings that coincide are drawn once.
+    /// </summary>
+    public static IReadOnlyList<SamplerSpec> ComparedSamplers(int timesteps)
+    {
+        SamplerSpec Ddim(int k, double eta) => new("ddim", Math.Min(k, timesteps), eta);
+        SamplerSpec Dpmpp(int k) => new("dpmpp", Math.Min(k, timesteps));
+        return new[]
         {
-            new SamplerSpec("ddpm", timesteps, 1.0, "leading", "beta"),
-            new SamplerSpec("ddim", 100, 0.0),
-            new SamplerSpec("ddim", 50, 0.0),
-            new SamplerSpec("ddim", 50, 0.1),
-            new SamplerSpec("ddim", 50, 1.0),
-            new SamplerSpec("ddim", 20, 0.0),
-            new SamplerSpec("dpmpp", 20, 0.0),
-            new SamplerSpec("dpmpp", 10, 0.0),
-        }.Select(s => s with { Steps = Math.Min(s.Steps, timesteps) }).Distinct().ToList();
+            SamplerRegistry.Find("ddpm").Defaults(timesteps, clipX0: true),
+            Ddim(100, 0.0), Ddim(50, 0.0), Ddim(50, 0.1), Ddim(50, 1.0), Ddim(20, 0.0),
+            Dpmpp(20), Dpmpp(10),
+        }.Select(s => s.Validate(timesteps)).Distinct().ToList();
+    }
 
     public static string SamplersJsonPath(RunDirectory run) => Path.Combine(run.PlotsDir, "samplers.json");
 
@@ -88,7 +91,7 @@ public static class ImageDdpmFigures
     {
         int T = diffusion.Timesteps;
         var recordAt = Enumerable.Range(0, 10).Select(k => T - 1 - k * T / 10).ToArray();
-        var spec = new SamplerSpec("ddpm", T, 1.0, "leading", "beta");
+        var spec = SamplerRegistry.Find("ddpm").Defaults(T, clipX0: true);
         var result = ImageDdpmRecipe.Draw(model, diffusion, spec, 6, config.Seed + 11, device, quiet, new SamplingObserver(recordAt));
         using var scope = NewDisposeScope();
         var frames = result.Trajectory.OrderByDescending(kv => kv.Key).Select(kv => kv.Value).Append(result.Samples).ToList();
@@ -118,7 +121,7 @@ public static class ImageDdpmFigures
         return entries;
     }
 
-    /// <summary>Deterministic DDIM (eta = 0, 50 steps) decoding spherical interpolations between two start noises, for three pairs.</summary>
+    /// <summary>Deterministic DDIM (eta = 0, its default min(50, T) steps) decoding spherical interpolations between two start noises, for three pairs.</summary>
     public static string WriteInterpolation(RunDirectory run, ImageDdpmConfig config, UNet model, GaussianDiffusion diffusion, Device device, int points = 9)
     {
         model.eval();
@@ -126,7 +129,7 @@ public static class ImageDdpmFigures
         using var noGrad = no_grad();
         using var g = new Generator((ulong)config.Seed + 17, device);
         long[] shape = [1, model.Config.InChannels, model.Config.Resolution, model.Config.Resolution];
-        var sampler = new SamplerSpec("ddim", 50, 0.0).Create(diffusion);
+        var sampler = SamplerRegistry.Find("ddim").Defaults(diffusion.Timesteps, clipX0: true).Create(diffusion);
         var rows = new List<(string, Tensor)>();
         var weights = Enumerable.Range(0, points).Select(i => i / (double)(points - 1)).ToArray();
         for (int pair = 0; pair < 3; pair++)

@@ -11,5 +11,5 @@ public sealed record AncestralSamplerConfig(string Variance = "beta", bool ClipX
     public static readonly string[] Variances = ["beta", "beta_tilde"];
 
     public AncestralSamplerConfig Validate() =>
-        Variances.Contains(Variance) ? this : throw new ConfigException($"--sampler-variance {Variance}: use beta or beta_tilde");
+        Variances.Contains(Variance) ? this : throw new ConfigException($"--variance {Variance}: use beta or beta_tilde");
 }

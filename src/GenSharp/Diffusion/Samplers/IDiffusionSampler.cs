@@ -5,7 +5,7 @@ namespace GenSharp.Diffusion.Samplers;
 /// <summary>
 /// A reverse-process sampler driven by any noise predictor eps_theta(x_t, t) (t: int64 timestep indices
 /// 0..T-1, see <see cref="NoiseSchedule"/>). Implementations: ancestral DDPM, DDIM, DPM-Solver++(2M);
-/// pick one by name with <see cref="SamplerFactory"/>.
+/// pick one by name with <see cref="SamplerRegistry"/>.
 /// </summary>
 public interface IDiffusionSampler
 {

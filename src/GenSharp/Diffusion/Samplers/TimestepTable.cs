@@ -24,8 +24,8 @@ namespace GenSharp.Diffusion.Samplers;
 /// place K+1 points and drop the last one, t = 0:
 ///   linspace:  np.linspace(0, T-1, K+1).round()[::-1][:-1]
 ///   leading:   (np.arange(0, K+1) * (T // (K+1))).round()[::-1][:-1] + steps_offset
-/// (trailing is unchanged; its last entry round(T/K) - 1 is 0 only for K /// (trailing is unchanged; it never reaches t = 0 for K &lt; T). A multistep solver must not start a step atgt; 2T/3). A multistep solver must not start a step at
-/// t = 0: lambda jumps from lambda_1 to lambda_0 = log(sqrt(abar_1 / beta_1)) there, the ratio r0 = h_0 / h of
+/// (trailing is unchanged: its last entry, round(T/K) - 1, is 0 only when K &gt; 2T/3). A multistep solver must
+/// not start a step at t = 0: lambda jumps from lambda_1 to lambda_0 = log(sqrt(abar_1 / beta_1)) there, the ratio r0 = h_0 / h of
 /// consecutive steps collapses and the second-order extrapolation overshoots (measured with the exact
 /// Gaussian model: sample std 1.38x the truth at 10 linspace steps of the single-point table).
 /// </summary>

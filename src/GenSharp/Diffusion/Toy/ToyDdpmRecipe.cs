@@ -184,7 +184,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
-        ToyDdpmReport.Write(run, config, distribution, samples, reference, report, metrics, result);
+        ToyDdpmReport.Write(run, config, distribution, samples, reference, report, metrics, result, spec);
         foreach (var t in result.Trajectory.Values) t.Dispose();
         return new EvalOutcome(run.EvalPath, metrics);
     }

@@ -23,9 +23,9 @@ public static class ToyDdpmReport
             .Save(path);
     }
 
-    /// <summary>Writes every figure and report.html.</summary>
+    /// <summary>Writes every figure and report.html; <paramref name="sampler"/> is the sampler that drew <paramref name="samples"/>.</summary>
     public static void Write(RunDirectory run, ToyDdpmConfig config, IToyDistribution distribution, Tensor samples, Tensor reference,
-        Toy2DReport report, IReadOnlyDictionary<string, double?> metrics, SamplerResult result)
+        Toy2DReport report, IReadOnlyDictionary<string, double?> metrics, SamplerResult result, SamplerSpec sampler)
     {
         var extent = Extent(distribution);
         string density = Path.Combine(run.PlotsDir, "true-density.png");
@@ -92,7 +92,7 @@ public static class ToyDdpmReport
         [
             ("samples", report.N.ToString(CultureInfo.InvariantCulture)),
             ("sampling time", $"{result.Seconds:F2} s ({metrics["samples_per_s"]:F0} samples/s, {result.FunctionEvaluations} network evaluations)"),
-            ("sampler", $"ancestral DDPM, sigma_t^2 = {config.SamplerVariance}"),
+            ("sampler", sampler.Name == "ddpm" ? $"ancestral DDPM, sigma_t^2 = {sampler.Variance}" : sampler.Label),
         ]);
         html.AddHeading("Data");
         html.AddImage(density, "True density (heat-map) with true samples");

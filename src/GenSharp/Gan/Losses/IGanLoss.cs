@@ -31,5 +31,6 @@ public interface IGanLoss
     void AfterDiscriminatorStep(nn.Module discriminator) { }
 }
 
-/// <summary>Optimiser defaults of an objective: <c>adam</c> (with betas) or <c>rmsprop</c>, learning rate, critic steps per generator step, batch.</summary>
+/// <summary>Optimiser defaults of an objective: <c>adam</c> (with betas) or <c>rmsprop</c>, learning rate, critic steps per
+/// generator step, batch.</summary>
 public sealed record GanTrainingDefaults(string Optimizer, double Lr, double Beta1, double Beta2, int NCritic, int Batch);

@@ -17,11 +17,13 @@ public static class DiracGanLab
     public sealed record Eigen(double Re, double Im, double Abs);
 
     public sealed record Scheme(
-        string Name, double InstanceNoise, double RadiusSquaredStart, double RadiusSquaredEnd, double FractionOfStepsRadiusGrew, bool RadiusGrewEveryStep,
+        string Name, double InstanceNoise,
+        double RadiusSquaredStart, double RadiusSquaredEnd, double FractionOfStepsRadiusGrew, bool RadiusGrewEveryStep,
         Eigen[] EigenvaluesNumerical, Eigen[] EigenvaluesClosedForm, double MaxEigenvalueError, double[] Theta, double[] Psi);
 
     public sealed record Result(string Loss, double H, int Steps, double FPrime0, double Theta0, double Psi0,
-        Scheme Simultaneous, Scheme Alternating, Scheme? WithInstanceNoise, double ContinuousRadiusSquaredEnd, double ContinuousRelativeDrift, string[] Figures);
+        Scheme Simultaneous, Scheme Alternating, Scheme? WithInstanceNoise,
+        double ContinuousRadiusSquaredEnd, double ContinuousRelativeDrift, string[] Figures);
 
     public static Result Run(Options o, string outDir)
     {
@@ -35,7 +37,8 @@ public static class DiracGanLab
         if (o.InstanceNoise > 0)
         {
             var blurred = new DiracGan(o.Loss, o.InstanceNoise);
-            noisy = Evaluate($"simultaneous, instance noise {o.InstanceNoise}", blurred, (t, p) => blurred.SimultaneousStep(t, p, o.H), blurred.SimultaneousEigenvaluesClosedForm(o.H), o);
+            noisy = Evaluate($"simultaneous, instance noise {o.InstanceNoise}", blurred,
+                (t, p) => blurred.SimultaneousStep(t, p, o.H), blurred.SimultaneousEigenvaluesClosedForm(o.H), o);
         }
         // continuous dynamics over the same time span, RK4 with 20 sub-steps per h
         int sub = 20;
@@ -48,7 +51,13 @@ public static class DiracGanLab
         string radius = Path.Combine(outDir, $"dirac-gan-{o.Loss}-radius.png");
         string eigen = Path.Combine(outDir, $"dirac-gan-{o.Loss}-eigenvalues.png");
         DrawPortrait(clean, o, [sim, alt, .. noisy is null ? Array.Empty<Scheme>() : [noisy]], cont, portrait);
-        var radiusPlot = new LinePlot { Title = $"Dirac-GAN ({o.Loss}, h = {o.H}): theta^2 + psi^2", XLabel = "step", YLabel = "theta^2 + psi^2", LogY = true };
+        var radiusPlot = new LinePlot
+        {
+            Title = $"Dirac-GAN ({o.Loss}, h = {o.H}): theta^2 + psi^2",
+            XLabel = "step",
+            YLabel = "theta^2 + psi^2",
+            LogY = true,
+        };
         double[] steps = Enumerable.Range(0, o.Steps + 1).Select(i => (double)i).ToArray();
         foreach (var s in new[] { sim, alt, noisy }.OfType<Scheme>()) radiusPlot.Add(steps, R2(s.Theta, s.Psi), s.Name);
         radiusPlot.Add(steps, R2(Every(cont.Theta, sub), Every(cont.Psi, sub)), "continuous (RK4)");
@@ -126,7 +135,8 @@ public static class DiracGanLab
         }
             .Add(circle.Select(Math.Cos).ToArray(), circle.Select(Math.Sin).ToArray(), "unit circle", 1);
         foreach (var s in schemes)
-            scatter.Add(s.EigenvaluesNumerical.Select(e => e.Re).ToArray(), s.EigenvaluesNumerical.Select(e => e.Im).ToArray(), $"{s.Name} (|lambda| = {s.EigenvaluesNumerical[0].Abs:F6})", 9);
+            scatter.Add(s.EigenvaluesNumerical.Select(e => e.Re).ToArray(), s.EigenvaluesNumerical.Select(e => e.Im).ToArray(),
+                $"{s.Name} (|lambda| = {s.EigenvaluesNumerical[0].Abs:F6})", 9);
         scatter.Save(path);
     }
 }

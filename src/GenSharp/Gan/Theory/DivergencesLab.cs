@@ -12,7 +12,8 @@ public static class DivergencesLab
     public sealed record Row(double E, double Kl, double KlClosed, double KlGrad, double KlGradClosed,
         double Js, double JsReduced, double JsGrad, double JsGradReduced, double W1, double W1Closed, double W1Grad, double W1GradClosed);
 
-    public sealed record Result(double Theta, double Theta0, Row[] Rows, double MaxRelativeErrorKl, double MaxAbsErrorJs, double MaxAbsErrorW1, string[] Figures);
+    public sealed record Result(double Theta, double Theta0, Row[] Rows,
+        double MaxRelativeErrorKl, double MaxAbsErrorJs, double MaxAbsErrorW1, string[] Figures);
 
     public static readonly double[] DefaultEs = [1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001];
 
@@ -41,8 +42,15 @@ public static class DivergencesLab
             ("w1", (t, e) => GaussianDivergences.Numerical(t, theta0, e).W1, false),
         })
         {
-            var plot = new LinePlot { Title = $"{name.ToUpperInvariant()}(N(theta, e^2) || N({theta0}, e^2)) by quadrature", XLabel = "theta", YLabel = name.ToUpperInvariant(), LogY = logY };
-            foreach (double e in curveEs) plot.Add(thetas, thetas.Select(t => Math.Max(f(t, e), logY ? 1e-6 : double.MinValue)).ToArray(), $"e = {e}");
+            var plot = new LinePlot
+            {
+                Title = $"{name.ToUpperInvariant()}(N(theta, e^2) || N({theta0}, e^2)) by quadrature",
+                XLabel = "theta",
+                YLabel = name.ToUpperInvariant(),
+                LogY = logY,
+            };
+            foreach (double e in curveEs)
+                plot.Add(thetas, thetas.Select(t => Math.Max(f(t, e), logY ? 1e-6 : double.MinValue)).ToArray(), $"e = {e}");
             string path = Path.Combine(outDir, $"divergence-{name}-vs-theta.png");
             plot.Save(path);
             figures.Add(path);

@@ -68,11 +68,13 @@ public sealed record ScoreToyConfig
     {
         if (!Data.StartsWith("toy:", StringComparison.Ordinal))
             throw new ConfigException($"--data {Data}: the score-toy experiments need a 2D toy: toy:NAME (e.g. toy:mog2) or toy:FILE.json");
-        if (TrainSize < 10 || TestSize < 10) throw new ConfigException($"--train-size {TrainSize} / --test-size {TestSize}: need at least 10 points each");
+        if (TrainSize < 10 || TestSize < 10)
+            throw new ConfigException($"--train-size {TrainSize} / --test-size {TestSize}: need at least 10 points each");
         if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2 (BatchNorm)");
         if (!(Lr > 0)) throw new ConfigException($"--lr {Lr}: must be positive");
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ConfigException($"--ema-decay {EmaDecay}: must be in [0, 1)");
-        if (FixedSigmas.Length == 0 || FixedSigmas.Any(s => !(s > 0) || !double.IsFinite(s))) throw new ConfigException("--fixed-sigmas: give positive numbers, e.g. 1,3,7");
+        if (FixedSigmas.Length == 0 || FixedSigmas.Any(s => !(s > 0) || !double.IsFinite(s)))
+            throw new ConfigException("--fixed-sigmas: give positive numbers, e.g. 1,3,7");
         if (FixedSigmaSteps < 1 || NcsnSteps < 1) throw new ConfigException("--fixed-steps and --ncsn-steps must be at least 1");
         if (SigmaMax is { } max && !(max > SigmaMin)) throw new ConfigException($"--sigma-max {max}: must exceed --sigma-min {SigmaMin}");
         if (!(SigmaMin > 0)) throw new ConfigException($"--sigma-min {SigmaMin}: must be positive");
@@ -80,7 +82,8 @@ public sealed record ScoreToyConfig
         if (StepsPerLevel < 1) throw new ConfigException($"--T {StepsPerLevel}: must be at least 1");
         if (Eps is { } e && !(e > 0)) throw new ConfigException($"--eps {e}: must be positive");
         new LangevinConfig(LangevinStepSize, LangevinSteps, LangevinNoiseNames.Parse(LangevinNoise)).Validate();
-        if (Starts.Length == 0 || Starts.Any(s => s.Length != 2 || s.Any(v => !double.IsFinite(v)))) throw new ConfigException("--starts: give points as x,y;x,y (e.g. 10,20;10,-20)");
+        if (Starts.Length == 0 || Starts.Any(s => s.Length != 2 || s.Any(v => !double.IsFinite(v))))
+            throw new ConfigException("--starts: give points as x,y;x,y (e.g. 10,20;10,-20)");
         if (Samples < 100) throw new ConfigException($"--n {Samples}: must be at least 100");
         if (FieldGrid < 3) throw new ConfigException($"field grid {FieldGrid}: must be at least 3");
         if (Network.DataDim != 2) throw new ConfigException("the score-toy network must have data dimension 2");

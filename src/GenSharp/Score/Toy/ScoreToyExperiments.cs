@@ -48,7 +48,8 @@ public static class ScoreToyExperiments
             fieldErrors.Add(FieldError(trained, loss, noised, sigma, test, figures.FieldGridPoints(), config.Seed, device));
             figures.ScoreFields(sigma, noised, trained.Score, device);
             figures.AddLoss($"sigma = {sigma:G3}", trained.Losses);
-            log.WriteLine($"  fixed sigma {sigma,5:G3}: relative field error {fieldErrors[^1].RelativeError:F4} (held-out, x ~ p_sigma), grid {fieldErrors[^1].GridRelativeError:F4}, {trained.Seconds:F1} s");
+            log.WriteLine($"  fixed sigma {sigma,5:G3}: relative field error {fieldErrors[^1].RelativeError:F4} (held-out, x ~ p_sigma), " +
+                $"grid {fieldErrors[^1].GridRelativeError:F4}, {trained.Seconds:F1} s");
             if (smallest is null) smallest = trained; else trained.Dispose();
         }
         figures.FieldErrors(fieldErrors);
@@ -58,7 +59,11 @@ public static class ScoreToyExperiments
         var trajectories = new List<TrajectoryResult>();
         var noise = LangevinNoiseNames.Parse(config.LangevinNoise);
         var exactStar = mixture.Convolve(sigmaStar);
-        foreach (var (name, score) in new (string, Func<Tensor, Tensor>)[] { ("learned", Scores.AtSigma(smallest!.Score, sigmaStar)), ("exact", exactStar.Score) })
+        foreach (var (name, score) in new (string, Func<Tensor, Tensor>)[]
+        {
+            ("learned", Scores.AtSigma(smallest!.Score, sigmaStar)),
+            ("exact", exactStar.Score),
+        })
         {
             var paths = new List<(string Label, Tensor Path)>();
             foreach (var dynamics in new[] { LangevinNoise.None, noise })
@@ -66,14 +71,16 @@ public static class ScoreToyExperiments
                 using var g = new Generator((ulong)config.Seed + 3, device);
                 using var starts = tensor(config.Starts.SelectMany(s => s).ToArray(), device: device).to_type(ScalarType.Float32).reshape(-1, 2);
                 var observer = new SamplingObserver(recordAt: Enumerable.Range(0, config.LangevinSteps + 1).ToArray());
-                var result = new LangevinDynamics(new LangevinConfig(config.LangevinStepSize, config.LangevinSteps, dynamics)).Run(score, starts, g, observer);
+                var result = new LangevinDynamics(new LangevinConfig(config.LangevinStepSize, config.LangevinSteps, dynamics))
+                    .Run(score, starts, g, observer);
                 var path = stack(result.Trajectory.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToArray(), 1).cpu(); // (starts, steps + 1, 2)
                 foreach (var t in result.Trajectory.Values) t.Dispose();
                 string label = dynamics == LangevinNoise.None ? "deterministic" : $"Langevin ({config.LangevinNoise} noise)";
                 var ends = result.Samples.cpu();
                 var components = mixture.Responsibilities(ends).argmax(1).data<long>().ToArray();
                 for (int i = 0; i < config.Starts.Length; i++)
-                    trajectories.Add(new TrajectoryResult(name, label, config.Starts[i], [ends[i, 0].item<float>(), ends[i, 1].item<float>()], (int)components[i]));
+                    trajectories.Add(new TrajectoryResult(name, label, config.Starts[i],
+                        [ends[i, 0].item<float>(), ends[i, 1].item<float>()], (int)components[i]));
                 paths.Add((label, path));
                 ends.Dispose();
                 result.Samples.Dispose();
@@ -111,21 +118,24 @@ public static class ScoreToyExperiments
             var plainScore = name == "learned" ? Scores.AtSigma(score, sigmas[^1]) : mixture.Score;
             var plain = RunWithProgress($"plain Langevin ({name})", config.LangevinSteps, quiet,
                 o => new LangevinDynamics(plainConfig).Run(plainScore, uniform, g1, o));
-            weights.Add(Weights("plain Langevin", name == "learned" ? $"learned at sigma_L = {sigmas[^1]:G3}" : "exact score of p", mixture, plain, weightsMeaningful));
+            weights.Add(Weights("plain Langevin", name == "learned" ? $"learned at sigma_L = {sigmas[^1]:G3}" : "exact score of p",
+                mixture, plain, weightsMeaningful));
             figures.Samples($"plain-{name}", plain.Samples, $"Plain Langevin, {name} score ({config.LangevinSteps} steps)");
             plain.Samples.Dispose();
 
             using var g2 = new Generator((ulong)config.Seed + 6, device);
             var annealed = RunWithProgress($"annealed Langevin ({name})", sigmas.Length * config.StepsPerLevel, quiet,
                 o => new AnnealedLangevinDynamics(annealedConfig).Run(score, uniform, g2, new SamplingObserver(levelMarks, o.Step)));
-            weights.Add(Weights("annealed Langevin", name == "learned" ? "learned NCSN" : "exact scores of p_sigma", mixture, annealed, weightsMeaningful));
+            weights.Add(Weights("annealed Langevin", name == "learned" ? "learned NCSN" : "exact scores of p_sigma",
+                mixture, annealed, weightsMeaningful));
             figures.Samples($"annealed-{name}", annealed.Samples, $"Annealed Langevin, {name} score");
             figures.Progression(name, annealed.Trajectory, annealed.Samples, sigmas, config.StepsPerLevel);
             foreach (var t in annealed.Trajectory.Values) t.Dispose();
             annealedSamples[name] = annealed.Samples;
         }
         foreach (var w in weights)
-            log.WriteLine($"  {w.Sampler,-18} {w.Score,-26} fractions [{string.Join(", ", w.Fractions.Select(f => f.ToString("F3")))}]  weight error {(w.WeightErrorMax is { } e ? e.ToString("F4") : "n/a")}");
+            log.WriteLine($"  {w.Sampler,-18} {w.Score,-26} fractions [{string.Join(", ", w.Fractions.Select(f => f.ToString("F3")))}]  " +
+                $"weight error {(w.WeightErrorMax is { } e ? e.ToString("F4") : "n/a")}");
 
         using var gRef = new Generator((ulong)config.Seed + 7, CPU);
         using var reference = mixture.Sample(config.Samples, gRef);
@@ -140,7 +150,9 @@ public static class ScoreToyExperiments
             SigmaMaxSource = config.SigmaMax is null ? "NCSNv2 technique 1: maximum pairwise distance of the training set" : "given",
             Gamma = gamma,
             Eps = eps,
-            EpsSource = config.EpsFromTechnique4 ? $"NCSNv2 technique 4 for T = {config.StepsPerLevel}" : config.Eps is null ? "0.1 sigma_L^2 (default)" : "given",
+            EpsSource = config.EpsFromTechnique4 ? $"NCSNv2 technique 4 for T = {config.StepsPerLevel}"
+                : config.Eps is null ? "0.1 sigma_L^2 (default)"
+                : "given",
             VarianceRatio = Ncsnv2Techniques.VarianceRatio(eps, config.StepsPerLevel, gamma, config.SigmaMin),
             FieldErrors = fieldErrors,
             Trajectories = trajectories,

@@ -28,7 +28,8 @@ public sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture, 
     public void Data(Tensor train, Tensor test)
     {
         string density = P("density.png");
-        new HeatmapPlot(ToyDdpmReport.DensityGrid(mixture, _extent, 200), _extent) { Title = $"Density of {mixture.Name}", ColorBarLabel = "p(x)" }.Save(density);
+        new HeatmapPlot(ToyDdpmReport.DensityGrid(mixture, _extent, 200), _extent) { Title = $"Density of {mixture.Name}", ColorBarLabel = "p(x)" }
+            .Save(density);
         DataFigures.Add((density, "True density p(x) (heat-map)"));
         string scatter = P("train-test.png");
         var (tx, ty) = Columns(train);
@@ -130,7 +131,9 @@ public sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture, 
         using (var cpu = final.cpu())
         {
             var (fx, fy) = Columns(cpu);
-            new ScatterPlot { Title = config.FinalDenoise ? "after the denoising step" : "samples", Limits = _extent }.Add(fx.Take(2000).ToArray(), fy.Take(2000).ToArray(), "", 2).Save(last, 320, 320);
+            new ScatterPlot { Title = config.FinalDenoise ? "after the denoising step" : "samples", Limits = _extent }
+                .Add(fx.Take(2000).ToArray(), fy.Take(2000).ToArray(), "", 2)
+                .Save(last, 320, 320);
         }
         list.Add((last, config.FinalDenoise ? "final (denoised)" : "final"));
         ProgressionFigures[score] = list;

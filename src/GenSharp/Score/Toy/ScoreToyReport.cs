@@ -28,31 +28,39 @@ public static class ScoreToyReport
         html.AddImageRow(figures.DataFigures);
 
         html.AddHeading("Fixed-sigma training: learned vs exact score fields");
-        html.AddParagraph("One network per sigma, trained at that noise level only. The exact field is grad log p_sigma, p_sigma = p * N(0, sigma^2 I) " +
+        html.AddParagraph("One network per sigma, trained at that noise level only. " +
+            "The exact field is grad log p_sigma, p_sigma = p * N(0, sigma^2 I) " +
             "(each covariance plus sigma^2 I). The error is E|s_theta - s|^2 / E|s|^2 over held-out points of p_sigma and over the plotted grid " +
             "(which includes the low-density regions where score matching sees no data).");
         html.AddTable(["sigma", "E|s_theta - s|^2 (held-out)", "relative (held-out)", "relative (grid)", "test loss", "training time"],
-            results.FieldErrors.Select(e => (IReadOnlyList<string>)[F(e.Sigma), F(e.MeanSquaredError), F(e.RelativeError), F(e.GridRelativeError), F(e.TestLoss), $"{e.TrainSeconds:F1} s"]));
+            results.FieldErrors.Select(e => (IReadOnlyList<string>)[F(e.Sigma), F(e.MeanSquaredError), F(e.RelativeError),
+                F(e.GridRelativeError), F(e.TestLoss), $"{e.TrainSeconds:F1} s"]));
         html.AddImageRow(figures.FieldFigures);
         if (figures.FieldErrorFigure is not null) html.AddImage(figures.FieldErrorFigure, "Relative field error per sigma");
 
         html.AddHeading("Deterministic vs Langevin trajectories");
-        html.AddParagraph($"From {string.Join(" and ", config.Starts.Select(s => $"[{F(s[0])}, {F(s[1])}]"))} with step size {F(config.LangevinStepSize)} " +
-            $"for {config.LangevinSteps} steps at sigma = {F(config.FixedSigmas.Min())}. Without noise the update is gradient ascent on log p and stops at a mode; " +
+        html.AddParagraph($"From {string.Join(" and ", config.Starts.Select(s => $"[{F(s[0])}, {F(s[1])}]"))} " +
+            $"with step size {F(config.LangevinStepSize)} for {config.LangevinSteps} steps at sigma = {F(config.FixedSigmas.Min())}. " +
+            "Without noise the update is gradient ascent on log p and stops at a mode; " +
             $"with the {config.LangevinNoise} noise it keeps exploring.");
         html.AddTable(["score", "dynamics", "start", "end", "ends in component"],
-            results.Trajectories.Select(t => (IReadOnlyList<string>)[t.Score, t.Dynamics, $"[{F(t.Start[0])}, {F(t.Start[1])}]", $"[{F(t.End[0])}, {F(t.End[1])}]", t.EndComponent.ToString(CultureInfo.InvariantCulture)]));
+            results.Trajectories.Select(t => (IReadOnlyList<string>)[t.Score, t.Dynamics, $"[{F(t.Start[0])}, {F(t.Start[1])}]",
+                $"[{F(t.End[0])}, {F(t.End[1])}]", t.EndComponent.ToString(CultureInfo.InvariantCulture)]));
         html.AddImageRow(figures.TrajectoryFigures);
 
         html.AddHeading("Plain vs annealed Langevin: the mixture weights");
-        html.AddParagraph($"{config.Samples} chains from uniform starts over the plotted box. Plain Langevin follows the score, which does not see the mixture weights " +
-            "(grad log p is blind to a component's weight away from the boundary between modes), so the mass splits by basins of attraction. Annealed Langevin " +
+        html.AddParagraph($"{config.Samples} chains from uniform starts over the plotted box. " +
+            "Plain Langevin follows the score, which does not see the mixture weights " +
+            "(grad log p is blind to a component's weight away from the boundary between modes), " +
+            "so the mass splits by basins of attraction. Annealed Langevin " +
             $"starts at sigma_1 = {F(results.Sigmas[0])}, where the modes merge, and tracks p_sigma down to sigma_L = {F(results.Sigmas[^1])} " +
-            $"({results.Sigmas.Length} levels, gamma = {F(results.Gamma)}, T = {config.StepsPerLevel}, eps = {F(results.Eps)} ({results.EpsSource}), " +
+            $"({results.Sigmas.Length} levels, gamma = {F(results.Gamma)}, T = {config.StepsPerLevel}, " +
+            $"eps = {F(results.Eps)} ({results.EpsSource}), " +
             $"variance ratio {F(results.VarianceRatio)}{(config.FinalDenoise ? ", final denoising step" : "")}); sigma_1: {results.SigmaMaxSource}.");
         html.AddTable(["sampler", "score", "fraction per component", "max weight error", "time", "network evaluations"],
             results.WeightErrors.Select(w => (IReadOnlyList<string>)[w.Sampler, w.Score, string.Join(", ", w.Fractions.Select(F)),
-                w.WeightErrorMax is { } e ? F(e) : "n/a (many components)", $"{w.Seconds:F1} s", w.FunctionEvaluations.ToString(CultureInfo.InvariantCulture)]));
+                w.WeightErrorMax is { } e ? F(e) : "n/a (many components)", $"{w.Seconds:F1} s",
+                w.FunctionEvaluations.ToString(CultureInfo.InvariantCulture)]));
         html.AddImageRow(figures.SampleFigures);
         foreach (var (score, row) in figures.ProgressionFigures)
         {
@@ -62,7 +70,8 @@ public static class ScoreToyReport
         html.AddHeading("Exact metrics of the annealed samples (learned NCSN)");
         if (config.FinalDenoise)
             html.AddParagraph("The final denoising step returns Tweedie's estimate E[x | x~] at sigma_L, which is less spread than the data: " +
-                "the samples' mean log-likelihood can exceed that of true samples for that reason (run with --no-denoise to see the sigma_L-blurred samples instead).");
+                "the samples' mean log-likelihood can exceed that of true samples for that reason " +
+                "(run with --no-denoise to see the sigma_L-blurred samples instead).");
         html.AddTable(["metric", "value"], results.AnnealedMetrics.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value is { } v ? F(v) : "n/a"]));
 
         html.AddHeading("Training");

@@ -7,7 +7,8 @@ namespace GenSharp.Score.Toy;
 /// <param name="GridRelativeError">The same ratio over the figure's grid (uniform over the plotted box, including low-density regions).</param>
 /// <param name="TestLoss">The training loss on the held-out set.</param>
 /// <param name="TrainSeconds">Wall time of the training.</param>
-public sealed record FieldErrorResult(double Sigma, double MeanSquaredError, double RelativeError, double GridRelativeError, double TestLoss, double TrainSeconds);
+public sealed record FieldErrorResult(
+    double Sigma, double MeanSquaredError, double RelativeError, double GridRelativeError, double TestLoss, double TrainSeconds);
 
 /// <summary>Where one sampler puts the mass: fraction per component and the max deviation from the weights.</summary>
 public sealed record WeightResult(string Sampler, string Score, double[] Fractions, double? WeightErrorMax, double Seconds, int FunctionEvaluations);

@@ -7,6 +7,7 @@ namespace GenSharp.Tests.Diffusion.Toy;
 
 /// <summary>The 2D DDPM's metric-over-training curve options and self-contained runs on user-defined mixtures.</summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class ToyDdpmRunTests
 {
     private static readonly string[] Tiny =
