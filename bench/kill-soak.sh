@@ -8,7 +8,8 @@
 # A kill lands a random 0..SOAK_MAX_DELAY seconds after the (re)started process has logged its first metrics row, so that
 # it falls in training (or in a callback or a checkpoint write) however slow the start-up is on a loaded machine.
 # Env:   SOAK_DIR (default /tmp/gensharp-kill-soak), SOAK_MAX_DELAY (seconds, default 4),
-#        SOAK_SEED (bash RANDOM seed, default 1), GENSHARP (the launcher, default ./gensharp)
+#        SOAK_SEED (bash RANDOM seed, default 1), GENSHARP (the launcher, default a private copy of ./gensharp's build),
+#        SOAK_RUNS (default "toy-ddpm image-ddpm")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kills_wanted="${1:-20}"
@@ -76,5 +77,10 @@ echo "kill soak: $kills_wanted kills per run, 0-${max_delay} s after the first n
   "$(git -C "$here" rev-parse --short HEAD), $(date -u +%FT%TZ)"
 printf '| %-11s | %5s | %7s | %-17s | %-10s | %-8s | %7s | %8s |\n' run kills resumes "weights identical" "metrics ok" "eval ok" "ref" "soak"
 printf '|-------------|-------|---------|-------------------|------------|----------|---------|----------|\n'
-soak toy-ddpm "${toy[@]}"
-soak image-ddpm "${image[@]}"
+for run in ${SOAK_RUNS:-toy-ddpm image-ddpm}; do
+  case "$run" in
+    toy-ddpm) soak toy-ddpm "${toy[@]}" ;;
+    image-ddpm) soak image-ddpm "${image[@]}" ;;
+    *) echo "unknown run $run (toy-ddpm or image-ddpm)" >&2; exit 2 ;;
+  esac
+done
