@@ -9,9 +9,15 @@ namespace GenSharp.Cli;
 /// </summary>
 public sealed class LangevinCliOptions
 {
-    public Option<int?> StepsPerLevel { get; } = new("--T") { Description = "[NCSN] Langevin steps per noise level (default: the run's; eps follows by technique 4 unless --eps is given)" };
+    public Option<int?> StepsPerLevel { get; } = new("--T")
+    {
+        Description = "[NCSN] Langevin steps per noise level (default: the run's; eps follows by technique 4 unless --eps is given)"
+    };
     public Option<double?> Eps { get; } = new("--eps") { Description = "[NCSN] step-size scale: alpha_i = eps sigma_i^2 / sigma_L^2" };
-    public Option<int?> LevelsUsed { get; } = new("--levels-used") { Description = "[NCSN] anneal through this many of the L trained levels, evenly spaced from sigma_1 to sigma_L (a cheaper sampler)" };
+    public Option<int?> LevelsUsed { get; } = new("--levels-used")
+    {
+        Description = "[NCSN] anneal through this many of the L trained levels, evenly spaced from sigma_1 to sigma_L (a cheaper sampler)"
+    };
     public Option<bool> NoDenoise { get; } = new("--no-denoise") { Description = "[NCSN] skip the final denoising step x + sigma_L^2 s(x, sigma_L)" };
 
     public void AddTo(Command command)

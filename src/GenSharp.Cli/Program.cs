@@ -56,7 +56,8 @@ public static class Program
         }
         catch (IOException e)
         {
-            return Fail(error, e, $"error: {Sentence(e.Message)}; check the path (each parent must be a folder, not a file or device), permissions and free space", 2);
+            return Fail(error, e, $"error: {Sentence(e.Message)}; check the path (each parent must be a folder, not a file or device), permissions " +
+                "and free space", 2);
         }
         catch (Exception e) when (ResourceFailure.Describe(e) is { } what)
         {
@@ -64,7 +65,8 @@ public static class Program
         }
         catch (Exception e)
         {
-            return Fail(error, e, $"internal error: {e.GetType().FullName}: {OneLine(NativeMessage.Trim(e.Message))} (please report; rerun with {DebugVariable}=1 for the stack trace)", 1);
+            return Fail(error, e, $"internal error: {e.GetType().FullName}: {OneLine(NativeMessage.Trim(e.Message))} (please report; rerun with " +
+                $"{DebugVariable}=1 for the stack trace)", 1);
         }
     }
 

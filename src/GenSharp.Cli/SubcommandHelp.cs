@@ -54,7 +54,9 @@ internal sealed class SubcommandHelp(HelpAction inner) : SynchronousCommandLineA
     private static List<Argument> ParentArguments(Command command)
     {
         var arguments = new List<Argument>();
-        for (var parent = command.Parents.OfType<Command>().FirstOrDefault(); parent is not null; parent = parent.Parents.OfType<Command>().FirstOrDefault())
+        for (var parent = command.Parents.OfType<Command>().FirstOrDefault();
+             parent is not null;
+             parent = parent.Parents.OfType<Command>().FirstOrDefault())
             arguments.AddRange(parent.Arguments);
         return arguments;
     }

@@ -12,14 +12,25 @@ public static class EvalCommand
         var common = new CommonOptions();
         var samplerOptions = new SamplerCliOptions();
         var langevinOptions = new LangevinCliOptions();
-        var bpd = new Option<int>("--bpd") { Description = "[images] also compute the variational bound (bits/dim) on this many held-out images (1,000 network evaluations each)", DefaultValueFactory = _ => 0 };
-        var noFigures = new Option<bool>("--no-figures") { Description = "[images] skip the figures (forward/reverse process, sampler comparison, interpolation)" };
+        var bpd = new Option<int>("--bpd")
+        {
+            Description = "[images] also compute the variational bound (bits/dim) on this many held-out images (1,000 network evaluations each)",
+            DefaultValueFactory = _ => 0
+        };
+        var noFigures = new Option<bool>("--no-figures")
+        {
+            Description = "[images] skip the figures (forward/reverse process, sampler comparison, interpolation)"
+        };
         var runDir = new Argument<string>("RUN_DIR") { Description = "A run directory written by gensharp train" };
         var n = new Option<int>("--n") { Description = "Number of samples to evaluate", DefaultValueFactory = _ => 5000 };
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar" };
-        var command = new Command("eval", "Sample a trained run and score the samples (exact metrics against the true density on 2D toys); writes eval.json and refreshes report.html.\n\n" +
-            "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3\n  gensharp eval runs/ddpm-fashion-mnist --n 10000 --sampler ddim --steps 50\n  gensharp eval runs/ddpm-fashion-mnist --n 1000 --sampler ddpm --bpd 100\n  gensharp eval runs/ncsn-fashion-mnist --n 1000 --T 5\n  gensharp eval real\n  gensharp eval fd A_DIR B_DIR\n  gensharp eval train-classifier");
+        var command = new Command("eval", "Sample a trained run and score the samples (exact metrics against the true density on 2D toys); writes " +
+            "eval.json and refreshes report.html.\n\n" +
+            "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3\n" +
+            "  gensharp eval runs/ddpm-fashion-mnist --n 10000 --sampler ddim --steps 50\n" +
+            "  gensharp eval runs/ddpm-fashion-mnist --n 1000 --sampler ddpm --bpd 100\n  gensharp eval runs/ncsn-fashion-mnist --n 1000 --T 5\n" +
+            "  gensharp eval real\n  gensharp eval fd A_DIR B_DIR\n  gensharp eval train-classifier");
         command.Arguments.Add(runDir);
         command.Subcommands.Add(EvalTrainClassifierCommand.Build());
         command.Subcommands.Add(EvalFdCommand.Build());
@@ -35,7 +46,11 @@ public static class EvalCommand
             string kind = RunConfigFile.ReadKind(run);
             var langevin = langevinOptions.Read(parse);
             LangevinCliOptions.RefuseFor(kind, langevin);
-            Limits.Check("--n", parse.GetValue(n), 1, kind == Diffusion.Toy.ToyDdpmConfig.Kind ? Limits.MaxSamples : SampleOutputGuard.MaxImageSamples);
+            Limits.Check(
+                "--n",
+                parse.GetValue(n),
+                1,
+                kind == Diffusion.Toy.ToyDdpmConfig.Kind ? Limits.MaxSamples : SampleOutputGuard.MaxImageSamples);
             var recipe = Registry.Recipe(kind);
             var sampler = samplerOptions.ReadFor(parse, run, kind);
             var request = new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), sampler, parse.GetValue(bpd),

@@ -16,7 +16,8 @@ public static class EvalFdCommand
         var a = new Argument<string>("A") { Description = "Folder of 28x28 PNG images, or a CSV of feature vectors" };
         var b = new Argument<string>("B") { Description = "The same kind as A" };
         var json = new Option<bool>("--json") { Description = "One JSON line" };
-        var command = new Command("fd", "Fréchet distance between two sets: folders of PNG images (features from the committed Fashion-MNIST classifier; " +
+        var command = new Command("fd", "Fréchet distance between two sets: folders of PNG images (features from the committed Fashion-MNIST " +
+            "classifier; " +
             "also KID, precision/recall, classifier score) or CSV files of feature vectors (one per line, same dimension).\n\n" +
             "Examples:\n  gensharp eval fd samples/ real/\n  gensharp eval fd a.csv b.csv --json");
         command.Arguments.Add(a);
@@ -55,7 +56,10 @@ public static class EvalFdCommand
             }
             var w = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json)) w.WriteLine(JsonSerializer.Serialize(result));
-            else foreach (var (k, v) in result) w.WriteLine($"{k,-20}{(v is double[] arr ? string.Join(" ", arr.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture))) : v)}");
+            else foreach (var (k, v) in result)
+                w.WriteLine($"{k,-20}{(v is double[] arr
+                    ? string.Join(" ", arr.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))
+                    : v)}");
             return 0;
         });
         return command;

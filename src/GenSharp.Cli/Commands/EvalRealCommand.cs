@@ -16,7 +16,8 @@ public static class EvalRealCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the training subset and the noise", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder" };
         var json = new Option<bool>("--json") { Description = "One JSON line" };
-        var command = new Command("real", "Print the floor (n Fashion-MNIST training images vs n test images) and the ceiling (uniform noise vs test images) " +
+        var command = new Command("real", "Print the floor (n Fashion-MNIST training images vs n test images) and the ceiling (uniform noise vs " +
+            "test images) " +
             "of FD, KID, precision, recall and the classifier score, in the committed classifier's feature space.\n\n" +
             "Examples:\n  gensharp eval real\n  gensharp eval real --n 2000 --json");
         foreach (var o in new Option[] { n, seed, data, json }) command.Options.Add(o);

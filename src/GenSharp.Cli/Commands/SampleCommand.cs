@@ -15,10 +15,17 @@ public static class SampleCommand
         var runDir = new Argument<string>("RUN_DIR") { Description = "A run directory written by gensharp train" };
         var n = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ => 1000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the start noise and sampling noise", DefaultValueFactory = _ => 0 };
-        var output = new Option<string?>("--output", "-o") { Description = "Output: a CSV file for 2D runs, a folder of PNG images for image runs (default under RUN_DIR/samples/)" };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Output: a CSV file for 2D runs, a folder of PNG images for image runs (default under RUN_DIR/samples/)"
+        };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar" };
-        var command = new Command("sample", "Draw samples from a trained run (EMA weights of its latest checkpoint); reports samples/s and network evaluations.\n\n" +
-            "Examples:\n  gensharp sample runs/demo --n 2000 --seed 1\n  gensharp sample runs/ddpm-fashion-mnist --sampler ddim --steps 50 --eta 0 --n 64\n  gensharp sample runs/ddpm-fashion-mnist --sampler dpmpp --steps 20 --n 1000 -o fm-dpmpp\n  gensharp sample runs/ddpm-rings --n 500 -o rings.csv\n  gensharp sample runs/ncsn-fashion-mnist --n 64 --T 3 --levels-used 50");
+        var command = new Command("sample", "Draw samples from a trained run (EMA weights of its latest checkpoint); reports samples/s and network " +
+            "evaluations.\n\n" +
+            "Examples:\n  gensharp sample runs/demo --n 2000 --seed 1\n" +
+            "  gensharp sample runs/ddpm-fashion-mnist --sampler ddim --steps 50 --eta 0 --n 64\n" +
+            "  gensharp sample runs/ddpm-fashion-mnist --sampler dpmpp --steps 20 --n 1000 -o fm-dpmpp\n" +
+            "  gensharp sample runs/ddpm-rings --n 500 -o rings.csv\n  gensharp sample runs/ncsn-fashion-mnist --n 64 --T 3 --levels-used 50");
         command.Arguments.Add(runDir);
         foreach (var o in new Option[] { n, seed, output, quiet }) command.Options.Add(o);
         samplerOptions.AddTo(command);
@@ -34,11 +41,18 @@ public static class SampleCommand
             SampleOutputGuard.Check(run, kind, parse.GetValue(n), parse.GetValue(output));
             var recipe = Registry.Recipe(kind);
             var sampler = samplerOptions.ReadFor(parse, run, kind);
-            var request = new SampleRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(output), parse.GetValue(quiet), sampler, langevin);
+            var request = new SampleRequest(
+                parse.GetValue(n),
+                parse.GetValue(seed),
+                parse.GetValue(output),
+                parse.GetValue(quiet),
+                sampler,
+                langevin);
             var outcome = recipe.Sample(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             foreach (string f in outcome.Files) w.WriteLine($"wrote {f}");
-            w.WriteLine($"{outcome.N} samples in {outcome.Seconds:F2} s ({outcome.SamplesPerSecond:F0} samples/s, {outcome.FunctionEvaluations} network evaluations)");
+            w.WriteLine($"{outcome.N} samples in {outcome.Seconds:F2} s ({outcome.SamplesPerSecond:F0} samples/s, {outcome.FunctionEvaluations} " +
+                "network evaluations)");
             return 0;
         });
         return command;

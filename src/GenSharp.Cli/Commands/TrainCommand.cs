@@ -12,8 +12,11 @@ public static class TrainCommand
 {
     public static Command Build()
     {
-        var command = new Command("train", "Train a model; writes runs/NAME/ (config.json, metrics.jsonl, checkpoints/, samples/, plots/, report.html).\n\n" +
-            "Examples:\n  gensharp train ddpm --data toy:mog2\n  gensharp train ddpm --data fashion-mnist --threads 2\n  gensharp train ncsn --data fashion-mnist --threads 2\n  gensharp train ddpm --data toy:my-mixture.json --steps 8000 --name mine\n  gensharp train ddpm --name mine --resume");
+        var command = new Command("train", "Train a model; writes runs/NAME/ (config.json, metrics.jsonl, checkpoints/, samples/, plots/, " +
+            "report.html).\n\n" +
+            "Examples:\n  gensharp train ddpm --data toy:mog2\n  gensharp train ddpm --data fashion-mnist --threads 2\n" +
+            "  gensharp train ncsn --data fashion-mnist --threads 2\n  gensharp train ddpm --data toy:my-mixture.json --steps 8000 --name mine\n" +
+            "  gensharp train ddpm --name mine --resume");
         command.Subcommands.Add(TrainDdpmCommand.Build());
         command.Subcommands.Add(TrainGanCommand.Build());
         command.Subcommands.Add(TrainVaeCommand.Build());

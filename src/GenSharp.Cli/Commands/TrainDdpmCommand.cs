@@ -21,23 +21,53 @@ public static class TrainDdpmCommand
         var toy = new ToyDdpmConfig();
         var img = new ImageDdpmConfig();
         var common = new CommonOptions();
-        var data = new Option<string>("--data") { Description = "Training data: toy:mog2|8gaussians|rings|moons|swissroll, toy:FILE.json (a Gaussian mixture), fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST IDX files) or png:DIR", DefaultValueFactory = _ => toy.Data };
+        var data = new Option<string>("--data")
+        {
+            Description = "Training data: toy:mog2|8gaussians|rings|moons|swissroll, toy:FILE.json (a Gaussian mixture), fashion-mnist[:DIR], DIR " +
+                "(a folder holding the Fashion-MNIST IDX files) or png:DIR",
+            DefaultValueFactory = _ => toy.Data
+        };
         var name = new Option<string?>("--name") { Description = "Run name (folder under --runs); default ddpm-<data>" };
         var runs = new Option<string>("--runs") { Description = "Folder that holds run directories", DefaultValueFactory = _ => "runs" };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run's last checkpoint to its configured final step, or to a larger --steps (other settings come from its config.json)" };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue the run's last checkpoint to its configured final step, or to a larger --steps (other settings come from its " +
+                "config.json)"
+        };
         var steps = new Option<long?>("--steps") { Description = $"Optimiser steps (default {toy.Steps} / {img.Steps})" };
         var batch = new Option<int?>("--batch") { Description = $"Batch size (default {toy.Batch} / {img.Batch})" };
         var lr = new Option<double?>("--lr") { Description = $"AdamW learning rate (default {toy.Lr:G3} / {img.Lr:G3})" };
-        var warmup = new Option<long?>("--warmup") { Description = $"Linear learning-rate warm-up steps (default {toy.WarmupSteps} / {img.WarmupSteps}, at most a tenth of --steps)" };
+        var warmup = new Option<long?>("--warmup")
+        {
+            Description = $"Linear learning-rate warm-up steps (default {toy.WarmupSteps} / {img.WarmupSteps}, at most a tenth of --steps)"
+        };
         var lrDecay = new Option<string?>("--lr-decay") { Description = $"constant or cosine (default {toy.LrDecay} / {img.LrDecay})" };
-        var schedule = new Option<string>("--schedule") { Description = "Beta schedule: linear (1e-4..0.02) or cosine", DefaultValueFactory = _ => toy.Schedule.Kind };
+        var schedule = new Option<string>("--schedule")
+        {
+            Description = "Beta schedule: linear (1e-4..0.02) or cosine",
+            DefaultValueFactory = _ => toy.Schedule.Kind
+        };
         var timesteps = new Option<int>("--timesteps") { Description = "Diffusion steps T", DefaultValueFactory = _ => toy.Schedule.Timesteps };
-        var emaDecay = new Option<double?>("--ema-decay") { Description = $"EMA decay of the weights used for sampling (default {toy.EmaDecay} / {img.EmaDecay})" };
+        var emaDecay = new Option<double?>("--ema-decay")
+        {
+            Description = $"EMA decay of the weights used for sampling (default {toy.EmaDecay} / {img.EmaDecay})"
+        };
         var gradClip = new Option<double>("--grad-clip") { Description = "Gradient-norm clip (0 = off)", DefaultValueFactory = _ => toy.GradClip };
         var seed = new Option<long>("--seed") { Description = "Seed for initialisation, data order and noise", DefaultValueFactory = _ => 0 };
-        var sampleEvery = new Option<int?>("--sample-every") { Description = $"Steps between sample figures (default {toy.SampleEvery} / {img.SampleEvery})" };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => toy.CheckpointEvery };
-        var logEvery = new Option<int>("--log-every") { Description = "Steps between metrics.jsonl records", DefaultValueFactory = _ => toy.LogEvery };
+        var sampleEvery = new Option<int?>("--sample-every")
+        {
+            Description = $"Steps between sample figures (default {toy.SampleEvery} / {img.SampleEvery})"
+        };
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = "Steps between checkpoints",
+            DefaultValueFactory = _ => toy.CheckpointEvery
+        };
+        var logEvery = new Option<int>("--log-every")
+        {
+            Description = "Steps between metrics.jsonl records",
+            DefaultValueFactory = _ => toy.LogEvery
+        };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars" };
         var tensorBoard = new Option<bool>("--tensorboard") { Description = "Also write TensorBoard event files to RUN/tensorboard/" };
         // toy only
@@ -45,26 +75,53 @@ public static class TrainDdpmCommand
         var layers = new Option<int?>("--layers") { Description = $"[toy] MLP residual blocks (default {toy.Network.Layers})" };
         // images only
         var ch = new Option<int?>("--ch") { Description = $"[images] U-Net base channels (default {img.Network.Channels})" };
-        var mults = new Option<string?>("--mults") { Description = $"[images] channel multipliers per level, comma-separated (default {string.Join(",", img.Network.Multipliers)})" };
-        var resBlocks = new Option<int?>("--res-blocks") { Description = $"[images] residual blocks per level (default {img.Network.ResBlocksPerLevel})" };
-        var attn = new Option<string?>("--attn") { Description = $"[images] resolutions with self-attention, comma-separated, or none (default {string.Join(",", img.Network.AttentionResolutions)})" };
+        var mults = new Option<string?>("--mults")
+        {
+            Description = $"[images] channel multipliers per level, comma-separated (default {string.Join(",", img.Network.Multipliers)})"
+        };
+        var resBlocks = new Option<int?>("--res-blocks")
+        {
+            Description = $"[images] residual blocks per level (default {img.Network.ResBlocksPerLevel})"
+        };
+        var attn = new Option<string?>("--attn")
+        {
+            Description = "[images] resolutions with self-attention, comma-separated, or none (default " +
+                $"{string.Join(",", img.Network.AttentionResolutions)})"
+        };
         var dropout = new Option<double?>("--dropout") { Description = $"[images] dropout in residual blocks (default {img.Network.Dropout})" };
         var flip = new Option<bool>("--flip") { Description = "[images] random horizontal flips of training images" };
-        var evalEvery = new Option<int?>("--eval-every") { Description = $"Steps between metric evaluations during training (exact metrics on toys, FD on images), 0 = never (default: --sample-every / {img.EvalEvery})" };
-        var evalN = new Option<int?>("--eval-n") { Description = $"Samples per metric evaluation during training (default {toy.CurveSamples} / {img.EvalSamples})" };
-        var finalEvalN = new Option<int?>("--final-eval-n") { Description = $"[images] samples of the evaluation after training, 0 = skip (default {img.FinalEvalSamples})" };
+        var evalEvery = new Option<int?>("--eval-every")
+        {
+            Description = "Steps between metric evaluations during training (exact metrics on toys, FD on images), 0 = never (default: " +
+                $"--sample-every / {img.EvalEvery})"
+        };
+        var evalN = new Option<int?>("--eval-n")
+        {
+            Description = $"Samples per metric evaluation during training (default {toy.CurveSamples} / {img.EvalSamples})"
+        };
+        var finalEvalN = new Option<int?>("--final-eval-n")
+        {
+            Description = $"[images] samples of the evaluation after training, 0 = skip (default {img.FinalEvalSamples})"
+        };
         var sampler = new SamplerCliOptions(SamplerFlags.Training, tag: "[images] ");
         sampler.Name.Description = $"[images] sampler for grids and evaluations (default {img.Sampler.Name}): "
             + string.Join(", ", SamplerRegistry.All.Select(d => $"{d.Name} ({d.Summary})"));
         sampler.Variance.Description = $"Ancestral DDPM variance: beta or beta_tilde (default {toy.SamplerVariance}; images: with --sampler ddpm)";
-        var precision = new Option<string?>("--precision") { Description = $"[images] training arithmetic: fp32, or bf16 mixed precision (bfloat16 forward/backward, fp32 master weights; sampling stays fp32) (default {img.Precision})" };
+        var precision = new Option<string?>("--precision")
+        {
+            Description = "[images] training arithmetic: fp32, or bf16 mixed precision (bfloat16 forward/backward, fp32 master weights; sampling " +
+                $"stays fp32) (default {img.Precision})"
+        };
 
-        var command = new Command("ddpm", "Train a DDPM (docs/ddpm.md). On 2D toy data: an MLP noise predictor scored with exact metrics. On images: the reference U-Net " +
+        var command = new Command("ddpm", "Train a DDPM (docs/ddpm.md). On 2D toy data: an MLP noise predictor scored with exact metrics. On " +
+            "images: the reference U-Net " +
             "(docs/unet.md) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
             "Examples:\n  gensharp train ddpm --data toy:mog2 --steps 6000\n  gensharp train ddpm --data toy:rings --schedule cosine --name rings\n" +
             "  gensharp train ddpm --data toy:mine.json --eval-every 500 --eval-n 5000 --name mine   (the mixture is copied into the run)\n" +
-            "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +
-            "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
+            "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n" +
+            "  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +
+            "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n" +
+            "  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
         var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, finalEvalN, sampler.Name, sampler.Steps, sampler.Eta,
             sampler.Spacing };
@@ -126,7 +183,11 @@ public static class TrainDdpmCommand
                         LogEvery = parse.GetValue(logEvery),
                         TensorBoard = parse.GetValue(tensorBoard),
                         Schedule = scheduleConfig,
-                        Network = toy.Network with { Hidden = parse.GetValue(hidden) ?? toy.Network.Hidden, Layers = parse.GetValue(layers) ?? toy.Network.Layers },
+                        Network = toy.Network with
+                        {
+                            Hidden = parse.GetValue(hidden) ?? toy.Network.Hidden,
+                            Layers = parse.GetValue(layers) ?? toy.Network.Layers
+                        },
                     }, device);
                 }
                 else
@@ -167,9 +228,18 @@ public static class TrainDdpmCommand
                 }
                 var lrSchedule = config is ToyDdpmConfig t
                     ? new LearningRateSchedule(t.Lr, t.Steps, t.WarmupSteps, t.LrDecay)
-                    : new LearningRateSchedule(((ImageDdpmConfig)config).Lr, stepCount, ((ImageDdpmConfig)config).WarmupSteps, ((ImageDdpmConfig)config).LrDecay);
+                    : new LearningRateSchedule(
+                        ((ImageDdpmConfig)config).Lr,
+                        stepCount,
+                        ((ImageDdpmConfig)config).WarmupSteps,
+                        ((ImageDdpmConfig)config).LrDecay);
                 lrSchedule.Validate();
-                new TrainerConfig(stepCount, parse.GetValue(batch) ?? (isToy ? toy.Batch : img.Batch), parse.GetValue(gradClip), parse.GetValue(logEvery), parse.GetValue(checkpointEvery)).Validate();
+                new TrainerConfig(
+                    stepCount,
+                    parse.GetValue(batch) ?? (isToy ? toy.Batch : img.Batch),
+                    parse.GetValue(gradClip),
+                    parse.GetValue(logEvery),
+                    parse.GetValue(checkpointEvery)).Validate();
                 run = RunDirectory.Create(root);
                 if (config is ToyDdpmConfig toyConfig) config = ToyDdpmRecipe.CopyMixtureInto(toyConfig, run);
                 RunConfigFile.Write(run, config);
