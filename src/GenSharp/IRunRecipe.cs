@@ -31,7 +31,8 @@ public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Se
 }
 
 /// <summary>Options of <c>gensharp eval RUN_DIR</c>.</summary>
-public sealed record EvalRequest(int N, long Seed, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null, int BitsPerDimImages = 0, bool Figures = true,
+public sealed record EvalRequest(int N, long Seed, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null, int BitsPerDimImages = 0,
+    bool Figures = true,
     Score.Samplers.AnnealedLangevinOverrides? Langevin = null);
 
 /// <summary>

@@ -65,7 +65,8 @@ public abstract record DataSpec
         return Parse(spec) switch
         {
             FashionMnistFiles f => f.Directory,
-            _ => throw new ConfigException($"--data {spec}: this command trains on Fashion-MNIST only; use fashion-mnist, fashion-mnist:DIR or a folder holding its IDX files"),
+            _ => throw new ConfigException($"--data {spec}: this command trains on Fashion-MNIST only; use fashion-mnist, fashion-mnist:DIR or a " +
+                $"folder holding its IDX files"),
         };
     }
 
@@ -75,9 +76,11 @@ public abstract record DataSpec
         if (FashionMnist.FileNames.Any(f => File.Exists(Path.Combine(dir, f))))
             return new FashionMnistFiles(dir); // a missing sibling is named when loading
         if (Directory.EnumerateFiles(dir, "*.png", SearchOption.AllDirectories).Any())
-            throw new ConfigException($"--data {dir}: the folder holds PNG images but not the Fashion-MNIST IDX files; for the images use --data png:{dir}");
+            throw new ConfigException($"--data {dir}: the folder holds PNG images but not the Fashion-MNIST IDX files; for the images use --data " +
+                $"png:{dir}");
         throw new DataFileException(
-            $"--data {dir}: the folder holds neither the Fashion-MNIST IDX files ({string.Join(", ", FashionMnist.FileNames)}) nor PNG images; use {Forms}");
+            $"--data {dir}: the folder holds neither the Fashion-MNIST IDX files ({string.Join(", ", FashionMnist.FileNames)}) nor PNG images; use " +
+            $"{Forms}");
     }
 
     private static string NonEmpty(string spec, string prefix, string what)

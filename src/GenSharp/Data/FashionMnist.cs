@@ -39,12 +39,14 @@ public static class FashionMnist
         foreach (string f in new[] { imagesFile, labelsFile })
             if (!File.Exists(Path.Combine(dir, f)))
                 throw new DataFileException(
-                    $"Fashion-MNIST not found in {dir} (missing {f}); install it with `apt-get install -y dataset-fashion-mnist` or point --data at the folder that holds the IDX files (--data DIR or fashion-mnist:DIR)");
+                    $"Fashion-MNIST not found in {dir} (missing {f}); install it with `apt-get install -y dataset-fashion-mnist` or point " +
+                    $"--data at the folder that holds the IDX files (--data DIR or fashion-mnist:DIR)");
         string imagesPath = Path.Combine(dir, imagesFile), labelsPath = Path.Combine(dir, labelsFile);
         var images = IdxReader.Read(imagesPath);
         var labels = IdxReader.Read(labelsPath);
         if (images.Type != IdxElementType.UInt8 || images.Dimensions.Length != 3 || images.Dimensions[1] != 28 || images.Dimensions[2] != 28)
-            throw new DataFileException($"{imagesPath}: expected (N, 28, 28) uint8 images, found [{string.Join(", ", images.Dimensions)}] {images.Type}");
+            throw new DataFileException($"{imagesPath}: expected (N, 28, 28) uint8 images, found [{string.Join(", ", images.Dimensions)}] " +
+                $"{images.Type}");
         if (labels.Type != IdxElementType.UInt8 || labels.Dimensions.Length != 1)
             throw new DataFileException($"{labelsPath}: expected (N) uint8 labels, found [{string.Join(", ", labels.Dimensions)}] {labels.Type}");
         if (labels.Dimensions[0] != images.Dimensions[0])
@@ -54,7 +56,8 @@ public static class FashionMnist
 
         int n = Math.Min(images.Dimensions[0], limit ?? int.MaxValue);
         using var scope = NewDisposeScope();
-        var pixels = tensor(images.Data.AsSpan(0, n * 784).ToArray(), dtype: ScalarType.Byte).reshape(n, 1, 28, 28).to_type(ScalarType.Float32) / 255f;
+        var pixels = tensor(images.Data.AsSpan(0, n * 784).ToArray(), dtype: ScalarType.Byte).reshape(n, 1, 28, 28)
+            .to_type(ScalarType.Float32) / 255f;
         if (range == PixelRange.MinusOneToOne) pixels = pixels * 2 - 1;
         var y = tensor(labels.Data.AsSpan(0, n).ToArray(), dtype: ScalarType.Byte).to_type(ScalarType.Int64);
         if (device is not null) { pixels = pixels.to(device); y = y.to(device); }

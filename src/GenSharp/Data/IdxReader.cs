@@ -60,8 +60,10 @@ public static class IdxReader
         try { expected = checked(count * IdxArray.ElementSize(type)); }
         catch (OverflowException) { throw Bad("data size overflows"); }
         long found = b.Length - headerLength;
-        if (found < expected) throw Bad($"truncated: expected {expected} data bytes for [{string.Join(", ", dims)}], found {found}; re-download or reinstall the file");
-        if (found > expected) throw Bad($"{found - expected} unexpected trailing bytes after [{string.Join(", ", dims)}] {type} data; the file is corrupt");
+        if (found < expected) throw Bad($"truncated: expected {expected} data bytes for [{string.Join(", ", dims)}], found {found}; re-download or " +
+            $"reinstall the file");
+        if (found > expected) throw Bad($"{found - expected} unexpected trailing bytes after [{string.Join(", ", dims)}] {type} data; the file is " +
+            $"corrupt");
         return new IdxArray(type, dims, b[headerLength..]);
     }
 

@@ -42,7 +42,8 @@ public static class PngFolder
             using var bitmap = Decode(bytes) ?? throw new DataFileException($"{files[i]}: not a decodable PNG image; remove or replace it");
             if (i == 0) (width, height) = (bitmap.Width, bitmap.Height);
             else if (bitmap.Width != width || bitmap.Height != height)
-                throw new DataFileException($"{files[i]}: size {bitmap.Width}x{bitmap.Height} differs from {width}x{height} of {files[0]}; all images must have one size");
+                throw new DataFileException($"{files[i]}: size {bitmap.Width}x{bitmap.Height} differs from {width}x{height} of {files[0]}; all " +
+                    $"images must have one size");
             if ((long)rgb.Count * width * height * 3 > MaxDatasetBytes)
                 throw new DataFileException($"{directory}: the images decode to more than {MaxDatasetBytes} bytes; use fewer or smaller images");
             var px = new byte[width * height * 3];

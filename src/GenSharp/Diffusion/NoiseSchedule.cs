@@ -108,7 +108,8 @@ public sealed class NoiseSchedule : IDisposable
         return b;
     }
 
-    /// <summary>Nichol &amp; Dhariwal: abar(t) = f(t)/f(0), f(t) = cos^2(((t/T + s)/(1 + s)) pi/2), beta_t = min(1 - abar(t+1)/abar(t), max_beta).</summary>
+    /// <summary>Nichol &amp; Dhariwal: abar(t) = f(t)/f(0), f(t) = cos^2(((t/T + s)/(1 + s)) pi/2), beta_t = min(1 - abar(t+1)/abar(t),
+    /// max_beta).</summary>
     private static double[] CosineBetas(NoiseScheduleConfig c)
     {
         double F(double t) => Math.Pow(Math.Cos((t / c.Timesteps + c.CosineS) / (1 + c.CosineS) * Math.PI / 2), 2);

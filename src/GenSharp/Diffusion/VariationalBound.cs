@@ -115,7 +115,8 @@ public sealed class VariationalBound
             var w = tensor(weights, dtype: ScalarType.Float64, device: x0.device).unsqueeze(1);
             bound = (prior + decoder + (w * terms).sum([0])).MoveToOuterDisposeScope(); // not sum(0): a literal 0 binds to sum(ScalarType)
         }
-        return new VariationalBoundResult(bound, prior, decoder, terms, timesteps, weights, weights.Length == T - 1 && weights.All(v => v == 1), clock.Elapsed.TotalSeconds);
+        return new VariationalBoundResult(bound, prior, decoder, terms, timesteps, weights, weights.Length == T - 1 && weights.All(v => v == 1),
+            clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>

@@ -36,7 +36,8 @@ public static class BaselineTable
             ["recall", F(model.Recall)],
             ["classifier score", F(model.ClassifierScore)],
         ]);
-        html.AddParagraph($"Features: {model.Extractor}; {model.NGenerated} samples against {model.NReal} held-out images. No floor or ceiling: {reason}.");
+        html.AddParagraph($"Features: {model.Extractor}; {model.NGenerated} samples against {model.NReal} held-out images. No floor or ceiling: " +
+            $"{reason}.");
         return html;
     }
 

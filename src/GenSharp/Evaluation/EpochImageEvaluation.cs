@@ -72,7 +72,8 @@ public sealed class EpochImageEvaluation : IDisposable
 
     /// <summary>One console line for an epoch.</summary>
     public string Summary(ImageMetricsReport m) =>
-        $"FD {m.FrechetDistance:F2} (floor {FdFloor:F2})  recall {m.Recall:F3}  precision {m.Precision:F3}  largest class {m.ClassHistogram.Max():P1}";
+        $"FD {m.FrechetDistance:F2} (floor {FdFloor:F2})  recall {m.Recall:F3}  precision {m.Precision:F3}  largest class " +
+        $"{m.ClassHistogram.Max():P1}";
 
     public void Dispose() => _probe.Dispose();
 }

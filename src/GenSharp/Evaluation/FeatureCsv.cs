@@ -22,7 +22,8 @@ public static class FeatureCsv
         {
             a.Features.Dispose();
             b.Features.Dispose();
-            throw new DataFileException($"{pathB}:{b.FirstRowLine}: vectors of dimension {b.Dim}, but {pathA} has dimension {a.Dim}; both files must hold vectors of the same length");
+            throw new DataFileException($"{pathB}:{b.FirstRowLine}: vectors of dimension {b.Dim}, but {pathA} has dimension {a.Dim}; both files " +
+                $"must hold vectors of the same length");
         }
         return (a.Features, b.Features);
     }
@@ -58,7 +59,8 @@ public static class FeatureCsv
                 firstRowLine = lineNo;
             }
             else if (values.Length != dim)
-                throw new DataFileException($"{path}:{lineNo}: {values.Length} values, but line {firstRowLine} has {dim}; every vector must have the same dimension");
+                throw new DataFileException($"{path}:{lineNo}: {values.Length} values, but line {firstRowLine} has {dim}; every vector must have " +
+                    $"the same dimension");
             if (rows.Count >= Limits.MaxFeatureRows)
                 throw new DataFileException($"{path}:{lineNo}: more than {Limits.MaxFeatureRows} feature vectors");
             rows.Add(values);

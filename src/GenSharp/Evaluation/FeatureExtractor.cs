@@ -41,8 +41,9 @@ public sealed class FeatureExtractor : IDisposable
             string candidate = System.IO.Path.Combine(dir.FullName, "models", file);
             if (File.Exists(candidate)) return candidate;
         }
-        throw new DataFileException($"feature classifier weights {file} not found (looked in {System.IO.Path.GetDirectoryName(beside)} and models/ above the working folder); " +
-            $"restore the committed file with `git checkout -- models/{file}` (then rebuild, which copies it beside the program)");
+        throw new DataFileException($"feature classifier weights {file} not found (looked in {System.IO.Path.GetDirectoryName(beside)} and models/ " +
+            $"above the working folder); restore the committed file with `git checkout -- models/{file}` (then rebuild, which copies it " +
+            $"beside the program)");
     }
 
     /// <summary>
@@ -96,15 +97,16 @@ public sealed class FeatureExtractor : IDisposable
                 foreach (var (key, live) in model.state_dict())
                 {
                     if (!tensors.Tensors.TryGetValue(key, out var saved) || !saved.shape.SequenceEqual(live.shape))
-                        throw new CheckpointException($"{path}: '{key}' missing or of the wrong shape; not {FeatureClassifierConfig.Version} weights");
+                        throw new CheckpointException($"{path}: '{key}' missing or of the wrong shape; not {FeatureClassifierConfig.Version} " +
+                            $"weights");
                     live.copy_(saved);
                 }
             }
             string sha256 = Sha256Of(path);
             if (sha256 != FeatureClassifierConfig.Sha256)
-                throw new DataFileException($"{path}: sha256 {sha256[..16]}... differs from the committed {FeatureClassifierConfig.Version} weights' " +
-                    $"{FeatureClassifierConfig.Sha256[..16]}... (models/{FeatureClassifierConfig.FileName}.sha256), so metrics would be mislabelled; " +
-                    $"restore the file with `git checkout -- models/{FeatureClassifierConfig.FileName}` and rebuild");
+                throw new DataFileException($"{path}: sha256 {sha256[..16]}... differs from the committed {FeatureClassifierConfig.Version} " +
+                    $"weights' {FeatureClassifierConfig.Sha256[..16]}... (models/{FeatureClassifierConfig.FileName}.sha256), so metrics would be " +
+                    $"mislabelled; restore the file with `git checkout -- models/{FeatureClassifierConfig.FileName}` and rebuild");
         }
         catch
         {

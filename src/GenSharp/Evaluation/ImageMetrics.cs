@@ -38,7 +38,8 @@ public static class ImageMetrics
     }
 
     /// <summary>The same from precomputed features (and the generated logits, if any).</summary>
-    public static ImageMetricsReport FromFeatures(string extractor, Tensor real, Tensor generated, Tensor? generatedLogits, long seed = 0, Stopwatch? clock = null)
+    public static ImageMetricsReport FromFeatures(string extractor, Tensor real, Tensor generated, Tensor? generatedLogits, long seed = 0,
+        Stopwatch? clock = null)
     {
         clock ??= Stopwatch.StartNew();
         using var scope = NewDisposeScope();
@@ -46,6 +47,7 @@ public static class ImageMetrics
         var (kid, kidStd) = KernelInceptionDistance.Compute(real, generated, seed: seed);
         var (precision, recall) = PrecisionRecall.Compute(real, generated);
         var (score, histogram) = generatedLogits is null ? (double.NaN, Array.Empty<double>()) : ClassifierScore.Compute(generatedLogits);
-        return new ImageMetricsReport(extractor, (int)real.shape[0], (int)generated.shape[0], fd, kid, kidStd, precision, recall, score, histogram, clock.Elapsed.TotalSeconds);
+        return new ImageMetricsReport(extractor, (int)real.shape[0], (int)generated.shape[0], fd, kid, kidStd, precision, recall, score, histogram,
+            clock.Elapsed.TotalSeconds);
     }
 }

@@ -99,7 +99,8 @@ public sealed class ImageQualityProbe : IDisposable
         return (scores, baselines);
     }
 
-    /// <summary>Bar plot of the fraction of samples per predicted Fashion-MNIST class, with the uniform 1/10 marked: mode collapse shows as one tall bar.</summary>
+    /// <summary>Bar plot of the fraction of samples per predicted Fashion-MNIST class, with the uniform 1/10 marked: mode collapse shows as one tall
+    /// bar.</summary>
     public static void SaveClassHistogram(IReadOnlyList<double> histogram, string path, string title) =>
         new BarPlot(FashionMnist.ClassNames, histogram)
         {

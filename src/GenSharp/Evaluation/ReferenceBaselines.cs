@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace GenSharp.Evaluation;
 
 /// <summary>
-/// The floor and the ceiling every image score is read against (docs/evaluation.md#floor-and-ceiling), computed here and nowhere else, always from the run's
-/// own data (<see cref="RunImages"/>): real-vs-real (n training images against the n held-out images the samples are scored
+/// The floor and the ceiling every image score is read against (docs/evaluation.md#floor-and-ceiling), computed here and nowhere else, always from
+/// the run's own data (<see cref="RunImages"/>): real-vs-real (n training images against the n held-out images the samples are scored
 /// against) and a noise baseline (uniform noise images against the same held-out images). Where the data cannot give a floor
 /// at the requested n, <see cref="Unavailable"/> says why, and no number is reported.
 /// </summary>

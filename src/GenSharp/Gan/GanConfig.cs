@@ -52,7 +52,8 @@ public sealed record GanConfig
     public int LogEvery { get; init; } = 50;
     public int CheckpointEvery { get; init; } = 500;
 
-    /// <summary>Generated images scored at the end of every epoch (FD, KID, precision/recall, class histogram) when the feature network is present.</summary>
+    /// <summary>Generated images scored at the end of every epoch (FD, KID, precision/recall, class histogram) when the feature network is
+    /// present.</summary>
     public int EpochEvalSamples { get; init; } = 2000;
 
     /// <summary>Generated images scored by the final evaluation (against as many test images, at most 10,000).</summary>
@@ -95,7 +96,8 @@ public sealed record GanConfig
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ConfigException($"--ema-decay {EmaDecay}: must be in [0, 1) (0 = off)");
         if (LogEvery < 1 || CheckpointEvery < 1) throw new ConfigException("--log-every and --checkpoint-every must be at least 1");
         if (EpochEvalSamples < 0) throw new ConfigException($"--epoch-eval-samples {EpochEvalSamples}: must be >= 0 (0 = off)");
-        if (EvalSamples is < 100 or > 10_000) throw new ConfigException($"--eval-samples {EvalSamples}: must be between 100 and 10000 (the test set's size)");
+        if (EvalSamples is < 100 or > 10_000) throw new ConfigException($"--eval-samples {EvalSamples}: must be between 100 and 10000 (the test " +
+            $"set's size)");
         InstanceNoise.Validate();
         Network.Validate();
         return this;

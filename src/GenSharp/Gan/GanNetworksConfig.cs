@@ -22,7 +22,8 @@ public sealed record GanNetworksConfig(
         if (ZDim < 1) throw new ConfigException($"--z-dim {ZDim}: must be at least 1");
         if (GeneratorHidden < 1) throw new ConfigException($"generator hidden width {GeneratorHidden}: must be at least 1");
         if (GeneratorChannels < 8 || GeneratorChannels % 8 != 0)
-            throw new ConfigException($"generator channels {GeneratorChannels}: must be a positive multiple of 8 (each PixelShuffle(2) divides channels by 4, the conv between doubles them)");
+            throw new ConfigException($"generator channels {GeneratorChannels}: must be a positive multiple of 8 (each PixelShuffle(2) divides " +
+                $"channels by 4, the conv between doubles them)");
         if (DiscriminatorChannels < 1) throw new ConfigException($"discriminator channels {DiscriminatorChannels}: must be at least 1");
         if (DiscriminatorHidden < 1) throw new ConfigException($"discriminator hidden width {DiscriminatorHidden}: must be at least 1");
         return this;

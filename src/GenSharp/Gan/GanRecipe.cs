@@ -93,7 +93,8 @@ public sealed class GanRecipe : IRunRecipe
         GeneratorEvaluation.CheckSize(request);
         using var loaded = LoadGenerator(run, config, device);
         using var sampler = new GanImageSampler(loaded.Generator, device);
-        using var result = GeneratorEvaluation.Run(run, config.DataDir, request, sampler, [], Path.Combine(run.PlotsDir, "class-histogram.png"), device,
+        using var result = GeneratorEvaluation.Run(run, config.DataDir, request, sampler, [], Path.Combine(run.PlotsDir, "class-histogram.png"),
+            device,
             GanImageSampler.Batch);
         using (var first = result.Samples.narrow(0, 0, 100)) ImageGrid.Save(first, Path.Combine(run.PlotsDir, "samples.png"), columns: 10, scale: 2);
         GeneratorEvaluation.WriteEvalJson(run, config.Model, request, result, [("loss", config.Loss)]);
@@ -127,7 +128,8 @@ public sealed class GanRecipe : IRunRecipe
     private static PixelShuffleGenerator SamplingGenerator(GanPair pair, PixelShuffleGenerator? shadow) => shadow ?? pair.Generator;
 
     private static ImageDataset LoadTrain(GanConfig config, Device? device) =>
-        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null, device);
+        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null,
+            device);
 
     /// <summary>The sampling generator of a run's latest checkpoint: the EMA copy if the run keeps one, otherwise the trained generator.</summary>
     private static LoadedGenerator LoadGenerator(RunDirectory run, GanConfig config, Device device)

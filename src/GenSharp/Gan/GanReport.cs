@@ -6,25 +6,31 @@ using GenSharp.Training;
 
 namespace GenSharp.Gan;
 
-/// <summary>report.html of a GAN run: losses, the critic's Wasserstein estimate, metrics and class histogram per epoch, sample grids, final metrics, configuration.</summary>
+/// <summary>report.html of a GAN run: losses, the critic's Wasserstein estimate, metrics and class histogram per epoch, sample grids, final metrics,
+/// configuration.</summary>
 public static class GanReport
 {
     public static void Write(RunDirectory run, GanConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped,
         ImageMetricsReport? scores = null, ReferenceBaselines.Result? baselines = null)
     {
         var report = new HtmlReport($"GAN ({config.Loss}) on Fashion-MNIST — {run.Name}");
-        report.AddParagraph($"Objective {config.Loss}, {config.Optimizer} lr {config.Lr} (betas {config.Beta1}, {config.Beta2}), n_critic {config.NCritic}, batch {config.Batch}, " +
+        report.AddParagraph($"Objective {config.Loss}, {config.Optimizer} lr {config.Lr} (betas {config.Beta1}, {config.Beta2}), n_critic " +
+            $"{config.NCritic}, batch {config.Batch}, " +
             $"{config.Epochs} epochs, z = {config.Network.ZDim}" +
-            (config.InstanceNoise.Sigma > 0 ? $", instance noise sigma {config.InstanceNoise.Sigma}{(config.InstanceNoise.Anneal ? " annealed to 0" : "")}" : "") +
-            (config.Loss == "wgan" ? $", weight clipping c = {config.Clip}" : "") + (config.Loss == "wgan-gp" ? $", gradient penalty lambda = {config.GpLambda}" : "") + ".");
+            (config.InstanceNoise.Sigma > 0 ? $", instance noise sigma " +
+                $"{config.InstanceNoise.Sigma}{(config.InstanceNoise.Anneal ? " annealed to 0" : "")}" : "") +
+            (config.Loss == "wgan" ? $", weight clipping c = {config.Clip}" : "")
+                + (config.Loss == "wgan-gp" ? $", gradient penalty lambda = {config.GpLambda}" : "") + ".");
 
         report.AddHeading("Final metrics");
         if (metricsSkipped is not null) report.AddParagraph($"FD, KID, precision/recall were not computed: {metricsSkipped}.");
         if (scores is not null && baselines is not null)
             BaselineTable.AddTo(report, $"{config.Loss} generator", scores, baselines.RealVsReal, baselines.NoiseVsReal);
-        report.AddTable(["metric", "value"], metrics.Where(kv => !kv.Key.EndsWith("_floor", StringComparison.Ordinal) && !kv.Key.EndsWith("_noise", StringComparison.Ordinal))
+        report.AddTable(["metric", "value"], metrics.Where(kv => !kv.Key.EndsWith("_floor", StringComparison.Ordinal)
+            && !kv.Key.EndsWith("_noise", StringComparison.Ordinal))
             .Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value?.ToString("G5", CultureInfo.InvariantCulture) ?? "n/a"]));
-        report.AddImageRow([(Path.Combine(run.PlotsDir, "samples.png"), "samples of the final generator"), (Path.Combine(run.PlotsDir, "class-histogram.png"), "predicted classes of the samples")]);
+        report.AddImageRow([(Path.Combine(run.PlotsDir, "samples.png"), "samples of the final generator"),
+            (Path.Combine(run.PlotsDir, "class-histogram.png"), "predicted classes of the samples")]);
 
         report.AddHeading("Training curves");
         var log = run.Metrics;
@@ -41,7 +47,8 @@ public static class GanReport
         if (ws.Length > 0)
         {
             string wPng = Path.Combine(run.PlotsDir, "wasserstein.png");
-            new LinePlot { Title = "critic's Wasserstein estimate mean D(x) - mean D(G(z))", XLabel = "generator step", YLabel = "estimate" }.Add(ws, w, "estimate").Save(wPng);
+            new LinePlot { Title = "critic's Wasserstein estimate mean D(x) - mean D(G(z))", XLabel = "generator step", YLabel = "estimate" }
+                .Add(ws, w, "estimate").Save(wPng);
             report.AddImage(wPng, "the critic's estimate of W1 (up to the Lipschitz constant); it should fall as samples improve");
         }
 

@@ -43,7 +43,8 @@ public static class Checkpoint
         Safetensors.Save(path, tensors, metadata);
     }
 
-    private static void SaveOptimizer(Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata, OptimizerHelper opt, string tensorPrefix, string metaPrefix)
+    private static void SaveOptimizer(Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata, OptimizerHelper opt,
+        string tensorPrefix, string metaPrefix)
     {
         var dict = opt.state_dict();
         metadata[metaPrefix + "type"] = StateType(opt);
@@ -97,7 +98,8 @@ public static class Checkpoint
         if (step < 0)
             throw new CheckpointException($"{path}: metadata 'step' is {step}, it must be >= 0; the checkpoint is corrupt");
         if (step > totalSteps)
-            throw new CheckpointException($"{path}: metadata 'step' is {step}, past the run's {totalSteps} steps; the checkpoint is corrupt or belongs to a longer run");
+            throw new CheckpointException($"{path}: metadata 'step' is {step}, past the run's {totalSteps} steps; the checkpoint is corrupt or " +
+                $"belongs to a longer run");
         return step;
     }
 
@@ -134,14 +136,17 @@ public static class Checkpoint
     {
         using var noGrad = no_grad();
         var expected = module.state_dict();
-        var present = content.Tensors.Keys.Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal)).Select(k => k[(prefix.Length + 1)..]).ToHashSet();
+        var present = content.Tensors.Keys.Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal)).Select(k => k[(prefix.Length + 1)..])
+            .ToHashSet();
         var extra = present.Except(expected.Keys).ToList();
         if (extra.Count > 0)
-            throw new CheckpointException($"{path}: '{prefix}.{extra[0]}' is not in this model ({extra.Count} unexpected keys); the checkpoint belongs to a different architecture");
+            throw new CheckpointException($"{path}: '{prefix}.{extra[0]}' is not in this model ({extra.Count} unexpected keys); the checkpoint " +
+                $"belongs to a different architecture");
         foreach (var (key, live) in expected)
         {
             if (!content.Tensors.TryGetValue($"{prefix}.{key}", out var saved))
-                throw new CheckpointException($"{path}: missing '{prefix}.{key}'; the checkpoint belongs to a different architecture or is incomplete");
+                throw new CheckpointException($"{path}: missing '{prefix}.{key}'; the checkpoint belongs to a different architecture or is " +
+                    $"incomplete");
             CopyInto(path, $"{prefix}.{key}", live, saved);
         }
     }
@@ -149,7 +154,8 @@ public static class Checkpoint
     private static void RequireSameLayout(string path, string key, Tensor live, Tensor saved)
     {
         if (!live.shape.SequenceEqual(saved.shape))
-            throw new CheckpointException($"{path}: '{key}' has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", live.shape)}]");
+            throw new CheckpointException($"{path}: '{key}' has shape [{string.Join(", ", saved.shape)}], the model expects " +
+                $"[{string.Join(", ", live.shape)}]");
         if (live.dtype != saved.dtype)
             throw new CheckpointException($"{path}: '{key}' has dtype {saved.dtype}, the model expects {live.dtype}");
     }
@@ -162,7 +168,8 @@ public static class Checkpoint
         live.copy_(saved);
     }
 
-    private static void LoadOptimizer(string path, SafetensorsContent content, OptimizerHelper opt, string tensorPrefix = "optim.", string metaPrefix = "optimizer.")
+    private static void LoadOptimizer(string path, SafetensorsContent content, OptimizerHelper opt, string tensorPrefix = "optim.",
+        string metaPrefix = "optimizer.")
     {
         var md = content.Metadata;
         if (!md.TryGetValue(metaPrefix + "type", out var type))
@@ -173,7 +180,8 @@ public static class Checkpoint
         var groups = ReadScalarList(path, md, metaPrefix + "param_groups");
         var scalars = ReadScalarList(path, md, metaPrefix + "scalars");
         if (groups.Count != dict.Options.Count || scalars.Count != dict.State.Count)
-            throw new CheckpointException($"{path}: optimizer has {scalars.Count} parameter states in {groups.Count} groups, the run has {dict.State.Count} in {dict.Options.Count}");
+            throw new CheckpointException($"{path}: optimizer has {scalars.Count} parameter states in {groups.Count} groups, the run has " +
+                $"{dict.State.Count} in {dict.Options.Count}");
         for (int g = 0; g < groups.Count; g++) SetScalarFields(dict.Options[g], groups[g]);
         for (int i = 0; i < dict.State.Count; i++)
         {
@@ -215,22 +223,26 @@ public static class Checkpoint
         try { list = JsonSerializer.Deserialize<List<Dictionary<string, double>?>>(json); }
         catch (JsonException e)
         {
-            throw new CheckpointException($"{path}: metadata '{key}' is not a JSON list of name-number objects ({e.Message.Split('.')[0]}); the checkpoint is corrupt");
+            throw new CheckpointException($"{path}: metadata '{key}' is not a JSON list of name-number objects ({e.Message.Split('.')[0]}); the " +
+                $"checkpoint is corrupt");
         }
         if (list is null || list.Any(d => d is null))
-            throw new CheckpointException($"{path}: metadata '{key}' holds null where a list of name-number objects belongs; the checkpoint is corrupt");
+            throw new CheckpointException($"{path}: metadata '{key}' holds null where a list of name-number objects belongs; the checkpoint is " +
+                $"corrupt");
         return list.Select(d => d!).ToList();
     }
 
     private static IEnumerable<FieldInfo> TensorFields(object o) =>
-        o.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance).Where(f => f.FieldType == typeof(Tensor)).OrderBy(f => f.Name, StringComparer.Ordinal);
+        o.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance).Where(f => f.FieldType == typeof(Tensor))
+            .OrderBy(f => f.Name, StringComparer.Ordinal);
 
     private static Dictionary<string, double> ScalarFields(object o)
     {
         var d = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var f in o.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance))
             if (ToDouble(f.GetValue(o)) is double v) d[f.Name] = v;
-        foreach (var p in o.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0))
+        foreach (var p in o.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0))
             if (ToDouble(p.GetValue(o)) is double v) d[p.Name] = v;
         return d;
     }

@@ -24,11 +24,13 @@ public sealed class FusedAdamW : TorchSharp.Modules.AdamW
     private readonly Tensor? _expAvg, _expAvgSq, _update;
     private readonly Tensor[] _updateViews = [];
 
-    public FusedAdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weight_decay = 0)
+    public FusedAdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
+        double weight_decay = 0)
         : base(parameters, lr, beta1, beta2, eps, weight_decay)
     {
         _parameters = _parameter_groups.Single().Parameters.ToArray();
-        if (_parameters.Length == 0 || _parameters.Any(p => p.device_type != _parameters[0].device_type || p.device_index != _parameters[0].device_index || p.dtype != _parameters[0].dtype || !p.is_contiguous()))
+        if (_parameters.Length == 0 || _parameters.Any(p => p.device_type != _parameters[0].device_type
+            || p.device_index != _parameters[0].device_index || p.dtype != _parameters[0].dtype || !p.is_contiguous()))
             return; // the base loop handles it
         var first = _parameters[0];
         long total = _parameters.Sum(p => p.numel());

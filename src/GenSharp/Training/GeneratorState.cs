@@ -26,7 +26,8 @@ internal static class GeneratorState
         using var current = live.get_state();
         if (saved.dtype != ScalarType.Byte || saved.dim() != 1 || saved.numel() != current.numel())
             throw new CheckpointException(
-                $"{path}: 'rng' is {saved.dtype} [{string.Join(", ", saved.shape)}], but a generator state is Byte [{current.numel()}]; the checkpoint is corrupt");
+                $"{path}: 'rng' is {saved.dtype} [{string.Join(", ", saved.shape)}], but a generator state is Byte [{current.numel()}]; the " +
+                $"checkpoint is corrupt");
         if (saved.numel() != CpuStateBytes) return; // not the CPU generator's layout: size and dtype are all that can be checked
         var bytes = saved.bytes;
         int left = BinaryPrimitives.ReadInt32LittleEndian(bytes[LeftOffset..]);

@@ -21,7 +21,8 @@ public sealed record LearningRateSchedule(
     {
         if (!(BaseLr > 0) || double.IsInfinity(BaseLr)) throw new ConfigException($"--lr {BaseLr}: must be a positive number, e.g. 2e-4");
         if (TotalSteps < 1) throw new ConfigException($"--steps {TotalSteps}: must be at least 1");
-        if (WarmupSteps < 0 || WarmupSteps > TotalSteps) throw new ConfigException($"--warmup {WarmupSteps}: must be between 0 and --steps ({TotalSteps})");
+        if (WarmupSteps < 0 || WarmupSteps > TotalSteps) throw new ConfigException($"--warmup {WarmupSteps}: must be between 0 and --steps " +
+            $"({TotalSteps})");
         if (!DecayKinds.Contains(Decay)) throw new ConfigException($"--lr-decay {Decay}: unknown; use one of {string.Join(", ", DecayKinds)}");
         if (MinLr < 0 || MinLr > BaseLr) throw new ConfigException($"min lr {MinLr}: must be between 0 and --lr ({BaseLr})");
         return this;

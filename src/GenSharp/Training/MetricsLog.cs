@@ -68,7 +68,8 @@ public sealed class MetricsLog
         var values = new List<double>();
         foreach (var r in ReadAll())
         {
-            if (r.TryGetProperty(xField, out var x) && x.ValueKind == JsonValueKind.Number && r.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number)
+            if (r.TryGetProperty(xField, out var x) && x.ValueKind == JsonValueKind.Number && r.TryGetProperty(field, out var v)
+                && v.ValueKind == JsonValueKind.Number)
             {
                 xs.Add(x.GetDouble());
                 values.Add(v.GetDouble());

@@ -26,7 +26,8 @@ public sealed class MixedPrecision : IDisposable
     private readonly Tensor[] _workingBuffers;
 
     /// <param name="master">The fp32 network the optimiser updates.</param>
-    /// <param name="working">A second instance of the same architecture; it is cast to <paramref name="dtype"/> and owned (disposed) by this object.</param>
+    /// <param name="working">A second instance of the same architecture; it is cast to <paramref name="dtype"/> and owned (disposed) by this
+    /// object.</param>
     /// <param name="dtype">The working type; <see cref="TrainingPrecision.Bf16"/> maps to <see cref="ScalarType.BFloat16"/>.</param>
     public MixedPrecision(nn.Module master, nn.Module working, ScalarType dtype = ScalarType.BFloat16)
     {

@@ -29,7 +29,8 @@ public static class RunExtension
             throw new ConfigException($"--steps {newSteps} is below the run's configured {oldSteps} steps; a resumed run can only be extended");
         string decay = obj["lr_decay"] is JsonValue d && d.TryGetValue(out string? s) ? s : "constant";
         if (decay != "constant")
-            throw new ConfigException($"{run.ConfigPath} uses lr_decay '{decay}', whose rate depends on the final step; only constant-rate runs can be extended (start a new run with --steps {newSteps})");
+            throw new ConfigException($"{run.ConfigPath} uses lr_decay '{decay}', whose rate depends on the final step; only constant-rate " +
+                $"runs can be extended (start a new run with --steps {newSteps})");
         obj["steps"] = newSteps;
         AtomicFile.Write(run.ConfigPath, f => f.Write(Encoding.UTF8.GetBytes(obj.ToJsonString(JsonDefaults.Options) + "\n")));
         return oldSteps;

@@ -74,7 +74,10 @@ public static class Safetensors
         Files.InputFile.RequireCheckpoint(path);
         byte[] file;
         try { file = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CheckpointException($"{path}: cannot read ({e.Message})", e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"{path}: cannot read ({e.Message})", e);
+        }
         var entries = SafetensorsHeader.Parse(path, file, out var metadata, out long dataStart);
 
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);

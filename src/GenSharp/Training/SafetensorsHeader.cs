@@ -78,7 +78,8 @@ internal static class SafetensorsHeader
         long expected = 0;
         foreach (var e in entries)
         {
-            if (e.Begin != expected) throw Bad($"tensor '{e.Name}' starts at byte {e.Begin}, expected {expected} (ranges must be contiguous, in order, without gaps or overlap)");
+            if (e.Begin != expected) throw Bad($"tensor '{e.Name}' starts at byte {e.Begin}, expected {expected} (ranges must be contiguous, in " +
+                $"order, without gaps or overlap)");
             expected = e.End;
         }
         long dataLength = file.Length - dataStart;
@@ -94,7 +95,8 @@ internal static class SafetensorsHeader
         var fields = new HashSet<string>(StringComparer.Ordinal);
         foreach (var field in v.EnumerateObject())
             if (!fields.Add(field.Name)) throw bad($"tensor '{name}' has a duplicate field '{field.Name}'");
-        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String || !SafetensorsDType.TryParse(dt.GetString()!, out var type, out int size))
+        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String
+            || !SafetensorsDType.TryParse(dt.GetString()!, out var type, out int size))
             throw bad($"tensor '{name}' has a missing or unknown dtype");
         if (!v.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array) throw bad($"tensor '{name}' has no shape array");
         var shape = new List<long>();

@@ -54,8 +54,11 @@ public static class TrainingReportSections
         string features = first.TryGetProperty("features", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "the feature network";
         html.AddParagraph($"After every epoch, {Number(first, "n"):0} samples scored in the {features} feature space; " +
                           "the floor is FD of as many training images against the same held-out images.");
-        html.AddImageRow([(fdPng, "FD per epoch, beside the floor at the same n"), (prPng, "recall falls and one class dominates when the generator collapses")]);
-        var histograms = Directory.Exists(run.SamplesDir) ? Directory.GetFiles(run.SamplesDir, "classes-epoch-*.png").Order(StringComparer.Ordinal).ToArray() : [];
+        html.AddImageRow([(fdPng, "FD per epoch, beside the floor at the same n"),
+            (prPng, "recall falls and one class dominates when the generator collapses")]);
+        var histograms = Directory.Exists(run.SamplesDir)
+            ? Directory.GetFiles(run.SamplesDir, "classes-epoch-*.png").Order(StringComparer.Ordinal).ToArray()
+            : [];
         if (histograms.Length > 0) html.AddImageRow(Pick(histograms).Select(p => (p, Path.GetFileNameWithoutExtension(p))));
     }
 

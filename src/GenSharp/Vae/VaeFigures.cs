@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Vae;
 
-/// <summary>The VAE's figures: prior samples, test images above their reconstructions, and decoded straight lines between the latent means of test-image pairs.</summary>
+/// <summary>The VAE's figures: prior samples, test images above their reconstructions, and decoded straight lines between the latent means of
+/// test-image pairs.</summary>
 public static class VaeFigures
 {
     public const string SamplesPng = "samples.png";

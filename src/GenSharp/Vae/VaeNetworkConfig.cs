@@ -9,7 +9,8 @@ namespace GenSharp.Vae;
 /// <param name="Width">Channels of the first conv (the second has twice as many).</param>
 /// <param name="LatentChannels">Channels of a spatial 7x7 latent.</param>
 /// <param name="FlatDim">Dimension of a flat latent; 0 selects the spatial latent.</param>
-/// <param name="Likelihood">p(x|z): <c>bernoulli</c> (pixels in [0, 1] as probabilities) or <c>gaussian</c> (mean in [0, 1], one learned sigma).</param>
+/// <param name="Likelihood">p(x|z): <c>bernoulli</c> (pixels in [0, 1] as probabilities) or <c>gaussian</c> (mean in [0, 1], one learned
+/// sigma).</param>
 public sealed record VaeNetworkConfig(int Width = 32, int LatentChannels = 4, int FlatDim = 16, string Likelihood = "bernoulli")
 {
     public bool Spatial => FlatDim == 0;

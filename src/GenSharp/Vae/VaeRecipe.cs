@@ -64,14 +64,16 @@ public sealed class VaeRecipe : IRunRecipe
             trainer.Observe("elbo_nats", recon - kl);
             return -terms.Elbo.mean();
         }
-        trainer = new Trainer(new TrainerConfig(total, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery), vae, optimizer, schedule,
+        trainer = new Trainer(new TrainerConfig(total, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery), vae, optimizer,
+            schedule,
             null, rng, run, Loss, new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
         using var epochEval = EpochImageEvaluation.TryCreate(config.EpochEvalSamples, config.EvalSamples, config.DataDir, device, config.Seed, log);
         trainer.Every(sampler.BatchesPerEpoch, step =>
         {
             int epoch = (int)Math.Ceiling((double)step / sampler.BatchesPerEpoch);
             var (elbo, recon, kl) = TestElbo(vae, test, config.Seed);
-            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["test_elbo_nats"] = elbo, ["test_recon_nats"] = recon, ["test_kl_nats"] = kl };
+            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["test_elbo_nats"] = elbo, ["test_recon_nats"] = recon,
+                ["test_kl_nats"] = kl };
             vae.eval();
             using (var g = new Generator((ulong)config.Seed + 1, device))
             using (var samples = vae.Sample(64, g, device))
@@ -89,7 +91,8 @@ public sealed class VaeRecipe : IRunRecipe
         if (resume)
         {
             long from = trainer.Resume();
-            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {total}" : $"no checkpoint in {run.Name}; starting from step 0");
+            if (!quiet) log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {total}"
+                : $"no checkpoint in {run.Name}; starting from step 0");
         }
         trainer.Run($"train {run.Name}", quiet);
         return new VaeRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
@@ -138,7 +141,8 @@ public sealed class VaeRecipe : IRunRecipe
             ["test_bits_per_dim"] = -elbo / (784 * Math.Log(2)),
         };
         using var sampler = new VaeImageSampler(vae, device);
-        using var result = GeneratorEvaluation.Run(run, config.DataDir, request, sampler, metrics, Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng), device,
+        using var result = GeneratorEvaluation.Run(run, config.DataDir, request, sampler, metrics,
+            Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng), device,
             batch: request.N);
         VaeFigures.Write(run, vae, test, result.Samples, request.Seed, device);
         GeneratorEvaluation.WriteEvalJson(run, config.Model, request, result, [("likelihood", config.Network.Likelihood)]);
@@ -150,5 +154,6 @@ public sealed class VaeRecipe : IRunRecipe
         FashionMnist.Load(FashionMnistSplit.Test, config.DataDir, PixelRange.MinusOneToOne, config.TestLimit > 0 ? config.TestLimit : null, device);
 
     private static ImageDataset LoadTrain(VaeConfig config, Device? device) =>
-        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null, device);
+        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null,
+            device);
 }

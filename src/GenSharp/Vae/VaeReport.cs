@@ -17,21 +17,27 @@ public static class VaeReport
     {
         var n = config.Network;
         var report = new HtmlReport($"VAE on Fashion-MNIST — {run.Name}");
-        report.AddParagraph($"{(n.Spatial ? $"Spatial latent {n.LatentChannels}x7x7" : $"Flat latent of dimension {n.FlatDim}")}, {n.Likelihood} likelihood on pixels in [0, 1], " +
-            $"width {n.Width}, {config.Epochs} epochs, batch {config.Batch}, lr {config.Lr}{(config.KlWeight != 1 ? $", KL weight {config.KlWeight}" : "")}. " +
+        report.AddParagraph($"{(n.Spatial ? $"Spatial latent {n.LatentChannels}x7x7" : $"Flat latent of dimension {n.FlatDim}")}, {n.Likelihood} " +
+            $"likelihood on pixels in [0, 1], " +
+            $"width {n.Width}, {config.Epochs} epochs, batch {config.Batch}, lr " +
+            $"{config.Lr}{(config.KlWeight != 1 ? $", KL weight {config.KlWeight}" : "")}. " +
             "ELBO = E_q[log p(x|z)] - KL(q(z|x) || N(0, I)), in nats per image (one reparameterised sample per image); higher is better.");
         report.AddHeading("Test-set metrics");
         if (metricsSkipped is not null) report.AddParagraph($"FD, KID, precision/recall of prior samples were not computed: {metricsSkipped}.");
-        report.AddTable(["metric", "value"], metrics.Where(kv => !kv.Key.EndsWith("_floor", StringComparison.Ordinal) && !kv.Key.EndsWith("_noise", StringComparison.Ordinal))
+        report.AddTable(["metric", "value"], metrics.Where(kv => !kv.Key.EndsWith("_floor", StringComparison.Ordinal)
+            && !kv.Key.EndsWith("_noise", StringComparison.Ordinal))
             .Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value?.ToString("G6", CultureInfo.InvariantCulture) ?? "n/a"]));
         if (scores is not null && baselines is not null)
             BaselineTable.AddTo(report, "VAE prior samples", scores, baselines.RealVsReal, baselines.NoiseVsReal);
         string histogram = Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng);
         report.AddImageRow(scores is not null && File.Exists(histogram)
-            ? [(Path.Combine(run.PlotsDir, VaeFigures.SamplesPng), "decoded prior samples z ~ N(0, I)"), (histogram, "predicted classes of the samples")]
+            ? [(Path.Combine(run.PlotsDir, VaeFigures.SamplesPng), "decoded prior samples z ~ N(0, I)"),
+            (histogram, "predicted classes of the samples")]
             : [(Path.Combine(run.PlotsDir, VaeFigures.SamplesPng), "decoded prior samples z ~ N(0, I)")]);
-        report.AddImage(Path.Combine(run.PlotsDir, VaeFigures.ReconstructionsPng), "test images (top) and their reconstructions from the latent mean (bottom)");
-        report.AddImage(Path.Combine(run.PlotsDir, VaeFigures.InterpolationPng), "decoded straight lines between the latent means of two test images");
+        report.AddImage(Path.Combine(run.PlotsDir, VaeFigures.ReconstructionsPng),
+            "test images (top) and their reconstructions from the latent mean (bottom)");
+        report.AddImage(Path.Combine(run.PlotsDir, VaeFigures.InterpolationPng),
+            "decoded straight lines between the latent means of two test images");
 
         report.AddHeading("Training curves");
         var (steps, elbo) = run.Metrics.Series("elbo_nats");
@@ -47,7 +53,8 @@ public static class VaeReport
         if (es.Length > 0)
         {
             string png = Path.Combine(run.PlotsDir, "test-elbo.png");
-            new LinePlot { Title = "test-set ELBO per epoch", XLabel = "epoch", YLabel = "nats per image" }.Add(run.EvalCurve.Series("epoch").Values, testElbo, "test ELBO").Save(png);
+            new LinePlot { Title = "test-set ELBO per epoch", XLabel = "epoch", YLabel = "nats per image" }
+                .Add(run.EvalCurve.Series("epoch").Values, testElbo, "test ELBO").Save(png);
             report.AddImage(png, "test ELBO after each epoch");
         }
         TrainingReportSections.AddEpochImageMetrics(report, run, "VAE prior samples");

@@ -12,12 +12,14 @@ public static class ToyMixtureFile
     public static GaussianMixture2D Load(string path)
     {
         if (!File.Exists(path) && Files.FileKinds.Of(path) == Files.FileKind.Missing)
-            throw new DataFileException($"{path}: mixture file not found; give a JSON file like {{\"components\": [{{\"weight\": 1, \"mean\": [0, 0], \"cov\": [[1, 0], [0, 1]]}}]}}");
+            throw new DataFileException($"{path}: mixture file not found; give a JSON file like {{\"components\": [{{\"weight\": 1, \"mean\": [0, " +
+                $"0], \"cov\": [[1, 0], [0, 1]]}}]}}");
         byte[] bytes = Files.InputFile.ReadAllBytes(path, Limits.MaxTextFileBytes, m => new DataFileException(m));
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(Utf8(path, bytes), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            doc = JsonDocument.Parse(Utf8(path, bytes),
+                new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException e)
         {
@@ -40,7 +42,8 @@ public static class ToyMixtureFile
                 string where = $"{path}: component {i}";
                 if (c.ValueKind != JsonValueKind.Object) throw new DataFileException($"{where}: must be an object with weight, mean, cov");
                 weights[i] = Number(c, "weight", where);
-                if (!(weights[i] > 0) || !double.IsFinite(weights[i])) throw new DataFileException($"{where}: weight {weights[i]} must be a positive number");
+                if (!(weights[i] > 0) || !double.IsFinite(weights[i])) throw new DataFileException($"{where}: weight {weights[i]} must be a " +
+                    $"positive number");
                 means[i] = Vector(c, where);
                 covs[i] = Matrix(c, where);
                 i++;
@@ -48,7 +51,8 @@ public static class ToyMixtureFile
             double sum = weights.Sum();
             if (Math.Abs(sum - 1) > 1e-6)
                 throw new DataFileException($"{path}: weights sum to {sum:R}, not 1; normalise them (divide each by {sum:R})");
-            string name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : Path.GetFileNameWithoutExtension(path);
+            string name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!
+                : Path.GetFileNameWithoutExtension(path);
             return new GaussianMixture2D(name, weights, means, covs);
         }
     }
@@ -67,7 +71,8 @@ public static class ToyMixtureFile
 
     private static double[] Vector(JsonElement c, string where)
     {
-        if (!c.TryGetProperty("mean", out var m) || m.ValueKind != JsonValueKind.Array || m.GetArrayLength() != 2 || m.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number))
+        if (!c.TryGetProperty("mean", out var m) || m.ValueKind != JsonValueKind.Array || m.GetArrayLength() != 2
+            || m.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number))
             throw new DataFileException($"{where}: \"mean\" must be 2 numbers, e.g. [0, 0]");
         var v = m.EnumerateArray().Select(e => e.GetDouble()).ToArray();
         if (v.Any(x => !double.IsFinite(x))) throw new DataFileException($"{where}: \"mean\" must be finite");
@@ -77,7 +82,8 @@ public static class ToyMixtureFile
     private static double[][] Matrix(JsonElement c, string where)
     {
         if (!c.TryGetProperty("cov", out var m) || m.ValueKind != JsonValueKind.Array || m.GetArrayLength() != 2
-            || m.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != 2 || r.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number)))
+            || m.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != 2
+                || r.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number)))
             throw new DataFileException($"{where}: \"cov\" must be a 2x2 matrix, e.g. [[1, 0], [0, 1]]");
         var a = m.EnumerateArray().Select(r => r.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToArray();
         if (a.SelectMany(r => r).Any(x => !double.IsFinite(x))) throw new DataFileException($"{where}: \"cov\" must be finite");
@@ -87,7 +93,8 @@ public static class ToyMixtureFile
         if (!(a[0][0] > 0 && det > 0))
         {
             double tr = a[0][0] + a[1][1], disc = Math.Sqrt(Math.Max(0, tr * tr / 4 - det));
-            throw new DataFileException($"{where}: \"cov\" is not positive definite (eigenvalues {tr / 2 + disc:G4} and {tr / 2 - disc:G4}); both must be > 0");
+            throw new DataFileException($"{where}: \"cov\" is not positive definite (eigenvalues {tr / 2 + disc:G4} and {tr / 2 - disc:G4}); both " +
+                $"must be > 0");
         }
         return a;
     }

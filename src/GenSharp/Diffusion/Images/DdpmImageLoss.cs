@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion.Images;
 
 /// <summary>
-/// L_simple (docs/ddpm.md#model-and-loss): E || eps - eps_theta(sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, t) ||^2 with t uniform; with bf16 mixed precision
-/// the network runs on a bfloat16 working copy and the loss in fp32.
+/// L_simple (docs/ddpm.md#model-and-loss): E || eps - eps_theta(sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, t) ||^2 with t uniform; with bf16 mixed
+/// precision the network runs on a bfloat16 working copy and the loss in fp32.
 /// </summary>
 public sealed class DdpmImageLoss : IImageLoss
 {

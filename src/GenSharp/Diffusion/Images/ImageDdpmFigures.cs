@@ -72,7 +72,8 @@ public static class ImageDdpmFigures
             var index = full([x0.shape[0]], t - 1, dtype: ScalarType.Int64, device: device);
             closed.Add(diffusion.QSample(x0, index, randn(x0.shape, generator: g, device: device)));
             for (; done < t; done++)
-                x = diffusion.QStep(x, full([x0.shape[0]], done, dtype: ScalarType.Int64, device: device), randn(x0.shape, generator: g, device: device));
+                x = diffusion.QStep(x, full([x0.shape[0]], done, dtype: ScalarType.Int64, device: device),
+                    randn(x0.shape, generator: g, device: device));
             stepped.Add(x);
         }
         var rows = new List<(string, Tensor)>();
@@ -87,7 +88,8 @@ public static class ImageDdpmFigures
     }
 
     /// <summary>x_t along the ancestral reverse chain for six start noises, every T/10 steps.</summary>
-    public static string WriteReverseProcess(RunDirectory run, ImageDdpmConfig config, UNet model, GaussianDiffusion diffusion, Device device, bool quiet)
+    public static string WriteReverseProcess(RunDirectory run, ImageDdpmConfig config, UNet model, GaussianDiffusion diffusion, Device device,
+        bool quiet)
     {
         int T = diffusion.Timesteps;
         var recordAt = Enumerable.Range(0, 10).Select(k => T - 1 - k * T / 10).ToArray();
@@ -121,8 +123,10 @@ public static class ImageDdpmFigures
         return entries;
     }
 
-    /// <summary>Deterministic DDIM (eta = 0, its default min(50, T) steps) decoding spherical interpolations between two start noises, for three pairs.</summary>
-    public static string WriteInterpolation(RunDirectory run, ImageDdpmConfig config, UNet model, GaussianDiffusion diffusion, Device device, int points = 9)
+    /// <summary>Deterministic DDIM (eta = 0, its default min(50, T) steps) decoding spherical interpolations between two start noises, for three
+    /// pairs.</summary>
+    public static string WriteInterpolation(RunDirectory run, ImageDdpmConfig config, UNet model, GaussianDiffusion diffusion, Device device,
+        int points = 9)
     {
         model.eval();
         using var scope = NewDisposeScope();

@@ -9,8 +9,8 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion.Images;
 
 /// <summary>
-/// DDPM on images (docs/ddpm.md, docs/samplers.md, docs/unet.md, docs/evaluation.md) on the image-run pipeline: the reference U-Net trained with L_simple
-/// (<see cref="DdpmImageLoss"/>), sampled with any registered sampler (<see cref="DdpmImageSampler"/>: DDPM, DDIM,
+/// DDPM on images (docs/ddpm.md, docs/samplers.md, docs/unet.md, docs/evaluation.md) on the image-run pipeline: the reference U-Net trained with
+/// L_simple (<see cref="DdpmImageLoss"/>), sampled with any registered sampler (<see cref="DdpmImageSampler"/>: DDPM, DDIM,
 /// DPM-Solver++), the variational bound in bits/dim on request, and the course's figures. Everything else (AdamW, EMA,
 /// grids, the FD curve beside its floor, eval.json, the report shell) is <see cref="ImageRunPipeline{TConfig, TNet}"/>'s.
 /// </summary>

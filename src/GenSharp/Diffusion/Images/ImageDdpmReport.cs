@@ -5,7 +5,8 @@ using GenSharp.Training;
 
 namespace GenSharp.Diffusion.Images;
 
-/// <summary>The image DDPM's own report sections (the pipeline writes the rest): forward and reverse process, samplers side by side, interpolation.</summary>
+/// <summary>The image DDPM's own report sections (the pipeline writes the rest): forward and reverse process, samplers side by side,
+/// interpolation.</summary>
 public static class ImageDdpmReport
 {
     public static void AddSections(HtmlReport html, RunDirectory run)
@@ -14,8 +15,8 @@ public static class ImageDdpmReport
         if (File.Exists(forward))
         {
             html.AddHeading("The forward process");
-            html.AddParagraph("Held-out images noised to step t: in the closed form x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (upper row of each pair) " +
-                "and by t single steps x_t = sqrt(1 - beta_t) x_{t-1} + sqrt(beta_t) eps (lower row). Both have the same distribution.");
+            html.AddParagraph("Held-out images noised to step t: in the closed form x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (upper row of " +
+                "each pair) and by t single steps x_t = sqrt(1 - beta_t) x_{t-1} + sqrt(beta_t) eps (lower row). Both have the same distribution.");
             html.AddImage(forward, "Forward noising, closed form vs step by step");
         }
         string reverse = Path.Combine(run.PlotsDir, "reverse-process.png");
@@ -30,18 +31,20 @@ public static class ImageDdpmReport
         {
             var entries = JsonSerializer.Deserialize<List<SamplerComparisonEntry>>(File.ReadAllText(samplers), JsonDefaults.Options) ?? [];
             html.AddHeading("Samplers side by side");
-            html.AddParagraph("Every sampler starts from the same noise (same seed). DDIM with eta = 0 is deterministic; eta = 1 matches DDPM's noise level; " +
-                "DPM-Solver++(2M) is a second-order solver of the probability-flow ODE.");
-            html.AddTable(["sampler", "network evaluations", "seconds for " + (entries.FirstOrDefault()?.Images ?? 0) + " images", "samples/s", "speed-up vs DDPM"],
-                entries.Select(e => (IReadOnlyList<string>)[e.Label, e.FunctionEvaluations.ToString(CultureInfo.InvariantCulture), F(e.Seconds), F(e.SamplesPerSecond),
-                    F(entries[0].Seconds / Math.Max(e.Seconds, 1e-9)) + "x"]));
+            html.AddParagraph("Every sampler starts from the same noise (same seed). DDIM with eta = 0 is deterministic; eta = 1 matches DDPM's " +
+                "noise level; DPM-Solver++(2M) is a second-order solver of the probability-flow ODE.");
+            html.AddTable(["sampler", "network evaluations", "seconds for " + (entries.FirstOrDefault()?.Images ?? 0) + " images", "samples/s",
+                "speed-up vs DDPM"],
+                entries.Select(e => (IReadOnlyList<string>)[e.Label, e.FunctionEvaluations.ToString(CultureInfo.InvariantCulture), F(e.Seconds),
+                    F(e.SamplesPerSecond), F(entries[0].Seconds / Math.Max(e.Seconds, 1e-9)) + "x"]));
             html.AddImageRow(entries.Where(e => File.Exists(e.Grid)).Select(e => (e.Grid, $"{e.Label}: {e.Seconds:F1} s")));
         }
         string interpolation = Path.Combine(run.PlotsDir, "ddim-interpolation.png");
         if (File.Exists(interpolation))
         {
             html.AddHeading("DDIM interpolation");
-            html.AddParagraph("Deterministic DDIM (eta = 0) decodes spherical interpolations slerp(z_a, z_b, w) between two start noises: a smooth row of images.");
+            html.AddParagraph("Deterministic DDIM (eta = 0) decodes spherical interpolations slerp(z_a, z_b, w) between two start noises: a smooth " +
+                "row of images.");
             html.AddImage(interpolation, "DDIM-50 decoding of slerp(z_a, z_b, w)");
         }
     }

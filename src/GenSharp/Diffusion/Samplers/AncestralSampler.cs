@@ -36,7 +36,8 @@ public sealed class AncestralSampler : IDiffusionSampler
     public int FunctionEvaluations => Table.TrainSteps;
 
     /// <summary>Runs the full T-step reverse chain from N(0, I) noise drawn from <paramref name="generator"/>.</summary>
-    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device, SamplingObserver? observer = null)
+    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device,
+        SamplingObserver? observer = null)
     {
         using var xT = randn(shape, dtype: ScalarType.Float32, device: device, generator: generator);
         return SampleFrom(epsModel, xT, generator, observer);

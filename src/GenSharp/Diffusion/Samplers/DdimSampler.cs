@@ -42,7 +42,8 @@ public sealed class DdimSampler : IDiffusionSampler
         }
         if (_config.Eta > etaMax * (1 + 1e-12))
             throw new ConfigException(
-                $"--eta {_config.Eta}: too large for this {Table.Spacing} table of {Table.Steps} steps (a step would need sigma^2 > 1 - abar_prev); use --eta <= {etaMax:G4}");
+                $"--eta {_config.Eta}: too large for this {Table.Spacing} table of {Table.Steps} steps (a step would need sigma^2 > 1 - " +
+                $"abar_prev); use --eta <= {etaMax:G4}");
     }
 
     public string Name => $"ddim ({Table.Steps} {Table.Spacing} steps, eta {_config.Eta}{(_config.ClipX0 ? ", x0 clipped" : "")})";
@@ -51,7 +52,8 @@ public sealed class DdimSampler : IDiffusionSampler
 
     public int FunctionEvaluations => Table.Steps;
 
-    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device, SamplingObserver? observer = null)
+    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device,
+        SamplingObserver? observer = null)
     {
         using var xT = randn(shape, dtype: ScalarType.Float32, device: device, generator: generator);
         return SampleFrom(epsModel, xT, generator, observer);

@@ -16,7 +16,8 @@ public sealed record DdimSamplerConfig(
     public DdimSamplerConfig Validate()
     {
         if (Steps < 1) throw new ConfigException($"--steps {Steps}: DDIM needs at least 1 step");
-        if (!(Eta >= 0) || double.IsInfinity(Eta)) throw new ConfigException($"--eta {Eta}: must be a finite number >= 0 (0 = deterministic DDIM, 1 = DDPM-like)");
+        if (!(Eta >= 0) || double.IsInfinity(Eta))
+            throw new ConfigException($"--eta {Eta}: must be a finite number >= 0 (0 = deterministic DDIM, 1 = DDPM-like)");
         if (!TimestepTable.Spacings.Contains(Spacing))
             throw new ConfigException($"--spacing {Spacing}: unknown; use one of {string.Join(", ", TimestepTable.Spacings)}");
         return this;

@@ -58,7 +58,8 @@ public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
 
     public int FunctionEvaluations => Table.Steps;
 
-    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device, SamplingObserver? observer = null)
+    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device,
+        SamplingObserver? observer = null)
     {
         using var xT = randn(shape, dtype: ScalarType.Float32, device: device, generator: generator);
         return SampleFrom(epsModel, xT, generator, observer);

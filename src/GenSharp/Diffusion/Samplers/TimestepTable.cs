@@ -86,7 +86,8 @@ public sealed class TimestepTable
 
         if (multistep && spacing != "trailing" && steps > trainSteps - 1)
             throw new ConfigException(
-                $"--steps {steps}: the multistep {spacing} table drops t = 0 and has at most {trainSteps - 1} steps; use fewer steps or --spacing trailing");
+                $"--steps {steps}: the multistep {spacing} table drops t = 0 and has at most {trainSteps - 1} steps; use fewer steps or --spacing " +
+                $"trailing");
 
         long T = trainSteps, K = steps;
         bool dropZero = multistep && spacing != "trailing";
@@ -105,7 +106,8 @@ public sealed class TimestepTable
         if (dropZero) descending = descending[..^1];
         if (descending[0] > trainSteps - 1)
             throw new ConfigException(
-                $"--steps-offset {stepsOffset}: the first step would be t = {descending[0]} but the model has indices 0..{trainSteps - 1}; lower the offset or use fewer steps");
+                $"--steps-offset {stepsOffset}: the first step would be t = {descending[0]} but the model has indices 0..{trainSteps - 1}; lower " +
+                $"the offset or use fewer steps");
         for (int i = 1; i < descending.Length; i++)
             if (descending[i] >= descending[i - 1])
                 throw new InvalidOperationException($"timestep table {spacing} T={trainSteps} K={steps} is not strictly descending at {i}");

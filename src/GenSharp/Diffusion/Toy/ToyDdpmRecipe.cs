@@ -82,7 +82,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         using var std = tensor(config.DataStd, device: device).to_type(ScalarType.Float32);
 
         var schedule = new LearningRateSchedule(config.Lr, config.Steps, config.WarmupSteps, config.LrDecay);
-        var trainerConfig = new TrainerConfig(config.Steps, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery, TensorBoard: config.TensorBoard);
+        var trainerConfig = new TrainerConfig(config.Steps, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery,
+            TensorBoard: config.TensorBoard);
         Tensor Loss(long step)
         {
             var x0 = (distribution.Sample(config.Batch, rng, device) - mean) / std;
@@ -104,7 +105,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             return samples;
         }
         trainer.Every(config.SampleEvery, step =>
-            ToyDdpmReport.WriteSampleScatter(EmaSamples(step, ScatterSamples), distribution, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"), $"EMA samples at step {step}"));
+            ToyDdpmReport.WriteSampleScatter(EmaSamples(step, ScatterSamples), distribution, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"),
+                $"EMA samples at step {step}"));
         using var gReference = new Generator((ulong)(config.Seed + 2), CPU);
         using var reference = distribution.Sample(config.CurveSamples, gReference);
         if (config.CurveEvery() > 0)
@@ -122,7 +124,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             if (resume)
             {
                 long from = trainer.Resume();
-                if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Steps}" : $"no checkpoint in {run.Name}; starting from step 0");
+                if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Steps}"
+                    : $"no checkpoint in {run.Name}; starting from step 0");
             }
             trainer.Run($"train {run.Name}", quiet);
         }
@@ -158,7 +161,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         using var model = LoadEma(run, config, device);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var g = new Generator((ulong)request.Seed, device);
-        var recordAt = new[] { config.Schedule.Timesteps - 1, config.Schedule.Timesteps * 3 / 4, config.Schedule.Timesteps / 2, config.Schedule.Timesteps / 4, config.Schedule.Timesteps / 10, 0 };
+        var recordAt = new[] { config.Schedule.Timesteps - 1, config.Schedule.Timesteps * 3 / 4, config.Schedule.Timesteps / 2,
+            config.Schedule.Timesteps / 4, config.Schedule.Timesteps / 10, 0 };
         var spec = ToySpec(config, request.Sampler);
         var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, spec.Name == "ddpm" ? recordAt : null, spec);
         using var samples = result.Samples;
@@ -218,7 +222,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
 
     /// <summary>The run's ancestral sampler unless another is asked for; never clips (toy data are not bounded).</summary>
     private static SamplerSpec ToySpec(ToyDdpmConfig config, SamplerSpec? requested) =>
-        (requested ?? new SamplerSpec("ddpm", config.Schedule.Timesteps, 1.0, "leading", config.SamplerVariance)).Validate(config.Schedule.Timesteps) with { ClipX0 = false };
+        (requested ?? new SamplerSpec("ddpm", config.Schedule.Timesteps, 1.0, "leading", config.SamplerVariance))
+            .Validate(config.Schedule.Timesteps) with { ClipX0 = false };
 
     private static MlpNoisePredictor LoadEma(RunDirectory run, ToyDdpmConfig config, torch.Device device)
     {

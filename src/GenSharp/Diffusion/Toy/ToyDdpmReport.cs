@@ -30,7 +30,8 @@ public static class ToyDdpmReport
         var extent = Extent(distribution);
         string density = Path.Combine(run.PlotsDir, "true-density.png");
         var (tx, ty) = Columns(reference);
-        new HeatmapPlot(DensityGrid(distribution, extent, 200), extent) { Title = $"True density of {distribution.Name} and true samples", ColorBarLabel = "p(x)" }
+        new HeatmapPlot(DensityGrid(distribution, extent, 200), extent) { Title = $"True density of {distribution.Name} and true samples",
+            ColorBarLabel = "p(x)" }
             .AddPoints(tx.Take(2000).ToArray(), ty.Take(2000).ToArray(), "true samples")
             .Save(density);
 
@@ -46,11 +47,13 @@ public static class ToyDdpmReport
         {
             string p = Path.Combine(run.PlotsDir, $"reverse-t{t + 1:D4}.png");
             var (rx, ry) = Columns(x);
-            new ScatterPlot { Title = $"x_t at t = {t + 1}", Limits = extent }.Add(rx.Take(2000).ToArray(), ry.Take(2000).ToArray(), "", 2).Save(p, 320, 320);
+            new ScatterPlot { Title = $"x_t at t = {t + 1}", Limits = extent }.Add(rx.Take(2000).ToArray(), ry.Take(2000).ToArray(), "", 2)
+                .Save(p, 320, 320);
             reverse.Add((p, $"t = {t + 1}"));
         }
         string final = Path.Combine(run.PlotsDir, "reverse-t0000.png");
-        new ScatterPlot { Title = "x_0 (samples)", Limits = extent }.Add(gx.Take(2000).ToArray(), gy.Take(2000).ToArray(), "", 2).Save(final, 320, 320);
+        new ScatterPlot { Title = "x_0 (samples)", Limits = extent }.Add(gx.Take(2000).ToArray(), gy.Take(2000).ToArray(), "", 2)
+            .Save(final, 320, 320);
         reverse.Add((final, "t = 0"));
 
         string loss = Path.Combine(run.PlotsDir, "loss.png");
@@ -87,7 +90,8 @@ public static class ToyDdpmReport
         ]);
         if (report.ComponentFractions is not null)
             html.AddTable(["component", "true weight", "fraction of samples"],
-                report.ComponentFractions.Select((f, k) => (IReadOnlyList<string>)[k.ToString(CultureInfo.InvariantCulture), F(report.TrueWeights![k]), F(f)]));
+                report.ComponentFractions.Select((f, k) => (IReadOnlyList<string>)[k.ToString(CultureInfo.InvariantCulture),
+                    F(report.TrueWeights![k]), F(f)]));
         html.AddKeyValueTable(
         [
             ("samples", report.N.ToString(CultureInfo.InvariantCulture)),

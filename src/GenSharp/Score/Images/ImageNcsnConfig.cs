@@ -52,12 +52,14 @@ public sealed record ImageNcsnConfig : ImageRunConfig
     public override ImageNcsnConfig Validate()
     {
         if (DataSpec.Parse(Data) is DataSpec.Toy)
-            throw new ConfigException($"--data {Data}: train ncsn needs images; use fashion-mnist or png:DIR (2D score models: gensharp lab score-toy)");
+            throw new ConfigException($"--data {Data}: train ncsn needs images; use fashion-mnist or png:DIR (2D score models: gensharp lab " +
+                $"score-toy)");
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all images)");
         ValidateShared();
         Noise.Validate();
         Network.Validate();
-        if (Noise.Sigma1 is not null && Noise.Levels is not null) Sampling.Build(Noise.Sigmas()); // checks T, eps (eps / sigma_L^2 < 2) and the levels used
+        // checks T, eps (eps / sigma_L^2 < 2) and the levels used
+        if (Noise.Sigma1 is not null && Noise.Levels is not null) Sampling.Build(Noise.Sigmas());
         return this;
     }
 }

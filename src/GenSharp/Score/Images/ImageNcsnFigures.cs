@@ -23,7 +23,8 @@ public static class ImageNcsnFigures
     public static string ProgressionPath(RunDirectory run) => Path.Combine(run.PlotsDir, "annealing-progression.png");
     public static string DenoisingPath(RunDirectory run) => Path.Combine(run.PlotsDir, "denoising.png");
 
-    public static void WriteAll(RunDirectory run, ImageNcsnConfig config, UNetScoreNetwork model, AnnealedLangevinConfig langevin, Device device, bool quiet)
+    public static void WriteAll(RunDirectory run, ImageNcsnConfig config, UNetScoreNetwork model, AnnealedLangevinConfig langevin, Device device,
+        bool quiet)
     {
         WriteNoiseLevels(run, config, langevin);
         WriteProgression(run, config, model, langevin, device, quiet);
@@ -37,19 +38,24 @@ public static class ImageNcsnFigures
         var used = (config.Sampling with { LevelsUsed = langevin.Sigmas.Length }).LevelIndices(sigmas.Length);
         var levelAxis = Enumerable.Range(1, sigmas.Length).Select(i => (double)i).ToArray();
         string path = NoiseLevelsPath(run);
-        new LinePlot { Title = $"Noise levels: L = {sigmas.Length}, gamma = {NoiseLevels.Ratio(sigmas):F4}; Langevin eps = {langevin.Eps:G3}, T = {langevin.StepsPerLevel}", XLabel = "level i", YLabel = "value", LogY = true }
+        new LinePlot { Title = $"Noise levels: L = {sigmas.Length}, gamma = {NoiseLevels.Ratio(sigmas):F4}; Langevin eps = {langevin.Eps:G3}, T = " +
+            $"{langevin.StepsPerLevel}", XLabel = "level i", YLabel = "value", LogY = true }
             .Add(levelAxis, sigmas, "sigma_i (trained)")
-            .Add(used.Select(i => i + 1.0).ToArray(), Enumerable.Range(0, langevin.Sigmas.Length).Select(langevin.StepSize).ToArray(), "alpha_i = eps sigma_i^2 / sigma_L^2 (sampling)")
+            .Add(used.Select(i => i + 1.0).ToArray(), Enumerable.Range(0, langevin.Sigmas.Length).Select(langevin.StepSize).ToArray(),
+            "alpha_i = eps sigma_i^2 / sigma_L^2 (sampling)")
             .Save(path);
         return path;
     }
 
-    /// <summary>Six annealed-Langevin chains: the start noise, the state after levels spread from sigma_1 to sigma_L, and the denoised sample.</summary>
-    public static string WriteProgression(RunDirectory run, ImageNcsnConfig config, UNetScoreNetwork model, AnnealedLangevinConfig langevin, Device device, bool quiet,
+    /// <summary>Six annealed-Langevin chains: the start noise, the state after levels spread from sigma_1 to sigma_L, and the denoised
+    /// sample.</summary>
+    public static string WriteProgression(RunDirectory run, ImageNcsnConfig config, UNetScoreNetwork model, AnnealedLangevinConfig langevin,
+        Device device, bool quiet,
         int chains = 6, int columns = 8)
     {
         int m = langevin.Sigmas.Length, T = langevin.StepsPerLevel;
-        var levels = Enumerable.Range(0, Math.Min(columns, m)).Select(j => (int)Math.Round(j * (m - 1) / (double)(Math.Min(columns, m) - 1))).Distinct().ToArray();
+        var levels = Enumerable.Range(0, Math.Min(columns, m)).Select(j => (int)Math.Round(j * (m - 1) / (double)(Math.Min(columns, m) - 1)))
+            .Distinct().ToArray();
         var recordAt = levels.Select(i => (i + 1) * T).Prepend(0).ToArray();   // state entering step k: k = (i+1) T is the end of level i
         var result = ImageNcsnRecipe.Draw(model, langevin, chains, config.Seed + 11, device, quiet, new SamplingObserver(recordAt));
         using var scope = NewDisposeScope();
@@ -65,7 +71,8 @@ public static class ImageNcsnFigures
     }
 
     /// <summary>Three held-out images noised at six levels (upper row) and denoised in one step x~ + sigma^2 s(x~, sigma) (lower row).</summary>
-    public static string WriteDenoising(RunDirectory run, ImageNcsnConfig config, UNetScoreNetwork model, Device device, int images = 3, int columns = 6)
+    public static string WriteDenoising(RunDirectory run, ImageNcsnConfig config, UNetScoreNetwork model, Device device, int images = 3,
+        int columns = 6)
     {
         model.eval();
         using var scope = NewDisposeScope();

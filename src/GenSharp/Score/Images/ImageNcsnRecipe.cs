@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Images;
 
 /// <summary>
-/// NCSNv2 on images (docs/score-models.md#ncsn-images, docs/evaluation.md) on the image-run pipeline: the reference U-Net as s_theta(x, sigma) = u(x, 250 ln sigma) / sigma,
+/// NCSNv2 on images (docs/score-models.md#ncsn-images, docs/evaluation.md) on the image-run pipeline: the reference U-Net as
+/// s_theta(x, sigma) = u(x, 250 ln sigma) / sigma,
 /// trained by denoising score matching with weight sigma^2 at one random level per example (<see cref="NcsnImageLoss"/>), on pixels
 /// in [0, 1]; noise levels by NCSNv2's techniques 1 and 2 when the run is created; sampled by annealed Langevin dynamics with the
 /// final denoising step (<see cref="NcsnImageSampler"/>); its own figures. Everything else is <see cref="ImageRunPipeline{TConfig, TNet}"/>'s.
@@ -25,11 +26,12 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
     public string Verb => "ncsn";
 
     public ImageRunText Text => new("NCSNv2",
-        "A noise-conditional score network (NCSNv2, docs/score-models.md#ncsn-images) on images: the reference U-Net \"ddpm-unet\" (docs/unet.md) with the noise level " +
-        "fed to its time embedding as 250 ln(sigma) and its output divided by sigma, s(x, sigma) = u(x, sigma) / sigma, trained by denoising score " +
-        "matching with weight sigma^2 at one random level per example, AdamW and EMA weights; pixels in [0, 1] as in NCSNv2. Samples come from the EMA " +
-        "weights by annealed Langevin dynamics (NCSN Algorithm 1) with the final denoising step. Image metrics are computed in the feature space of " +
-        "GenSharp's own Fashion-MNIST classifier on samples mapped to [-1, 1], always beside the real-vs-real floor and a noise ceiling of the run's own data.",
+        "A noise-conditional score network (NCSNv2, docs/score-models.md#ncsn-images) on images: the reference U-Net \"ddpm-unet\" (docs/unet.md) " +
+        "with the noise level fed to its time embedding as 250 ln(sigma) and its output divided by sigma, s(x, sigma) = u(x, sigma) / sigma, " +
+        "trained by denoising score matching with weight sigma^2 at one random level per example, AdamW and EMA weights; pixels in [0, 1] as in " +
+        "NCSNv2. Samples come from the EMA weights by annealed Langevin dynamics (NCSN Algorithm 1) with the final denoising step. Image metrics " +
+        "are computed in the feature space of GenSharp's own Fashion-MNIST classifier on samples mapped to [-1, 1], always beside the real-vs-real " +
+        "floor and a noise ceiling of the run's own data.",
         "Denoising score matching loss (weight sigma^2)", "DSM",
         "Loss per step (log scale), smoothed; it cannot reach 0: its minimum is the conditional variance of the noise given x~");
 
@@ -67,7 +69,8 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
             sigma1 = estimate.Value;
             source = estimate.Exact
                 ? $"technique 1: the largest pairwise distance of {m} training images (exact)"
-                : $"technique 1: the largest pairwise distance of {m} random training images (double-sweep lower bound; upper bound {estimate.UpperBound:F3})";
+                : $"technique 1: the largest pairwise distance of {m} random training images (double-sweep lower bound; upper bound " +
+                $"{estimate.UpperBound:F3})";
         }
         var plan = Ncsnv2Plan.Make(dimension, sigma1, noise.SigmaL, config.Sampling.StepsPerLevel, noise.Overlap, noise.Levels);
         return config with
@@ -83,7 +86,8 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
         var sigmas = config.Noise.Sigmas();
         var langevin = config.Sampling.Build(sigmas);
         return $"NCSNv2 plan: sigma_1 {sigmas[0]:G4} -> sigma_L {sigmas[^1]:G4}, L = {sigmas.Length}, gamma {NoiseLevels.Ratio(sigmas):F4}; " +
-               $"annealed Langevin over {langevin.Sigmas.Length} levels x T = {langevin.StepsPerLevel}, eps {langevin.Eps:G4}, {langevin.FunctionEvaluations} network evaluations per sample";
+               $"annealed Langevin over {langevin.Sigmas.Length} levels x T = {langevin.StepsPerLevel}, eps {langevin.Eps:G4}, " +
+               $"{langevin.FunctionEvaluations} network evaluations per sample";
     }
 
     string? IImageFamily<ImageNcsnConfig, UNetScoreNetwork>.Describe(ImageNcsnConfig config) => Describe(config);
@@ -103,7 +107,8 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
     public void CheckEvaluation(EvalRequest request)
     {
         RefuseDiffusionSampler(request.Sampler);
-        if (request.BitsPerDimImages > 0) throw new ConfigException("--bpd: bits/dim is the DDPM's variational bound; an NCSN has no likelihood bound");
+        if (request.BitsPerDimImages > 0) throw new ConfigException("--bpd: bits/dim is the DDPM's variational bound; an NCSN has no likelihood " +
+            "bound");
     }
 
     public void ExtendEvaluation(RunDirectory run, ImageNcsnConfig config, UNetScoreNetwork network, EvalRequest request, Device device,
@@ -137,6 +142,7 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
     private static void RefuseDiffusionSampler(SamplerSpec? spec)
     {
         if (spec is not null)
-            throw new ConfigException("--sampler/--steps/--eta/--spacing/--variance apply to DDPM runs; an NCSN run samples by annealed Langevin dynamics (--T, --eps, --levels-used, --no-denoise)");
+            throw new ConfigException("--sampler/--steps/--eta/--spacing/--variance apply to DDPM runs; an NCSN run samples by annealed Langevin " +
+                "dynamics (--T, --eps, --levels-used, --no-denoise)");
     }
 }

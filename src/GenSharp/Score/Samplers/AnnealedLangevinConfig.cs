@@ -14,12 +14,14 @@ public sealed record AnnealedLangevinConfig(
         for (int i = 0; i < Sigmas.Length; i++)
         {
             if (!(Sigmas[i] > 0) || !double.IsFinite(Sigmas[i])) throw new ConfigException($"noise level {i}: {Sigmas[i]} must be positive");
-            if (i > 0 && !(Sigmas[i] < Sigmas[i - 1])) throw new ConfigException($"noise levels must decrease strictly: sigma_{i} = {Sigmas[i - 1]}, sigma_{i + 1} = {Sigmas[i]}");
+            if (i > 0 && !(Sigmas[i] < Sigmas[i - 1])) throw new ConfigException($"noise levels must decrease strictly: sigma_{i} = " +
+                $"{Sigmas[i - 1]}, sigma_{i + 1} = {Sigmas[i]}");
         }
         if (StepsPerLevel < 1) throw new ConfigException($"--T {StepsPerLevel}: must be at least 1");
         if (!(Eps > 0) || !double.IsFinite(Eps)) throw new ConfigException($"--eps {Eps}: must be a positive number");
         if (Eps / (Sigmas[^1] * Sigmas[^1]) >= 2)
-            throw new ConfigException($"--eps {Eps}: eps / sigma_L^2 = {Eps / (Sigmas[^1] * Sigmas[^1]):G3} >= 2 makes the chain diverge; use eps < {Sigmas[^1] * Sigmas[^1]:G3}");
+            throw new ConfigException($"--eps {Eps}: eps / sigma_L^2 = {Eps / (Sigmas[^1] * Sigmas[^1]):G3} >= 2 makes the chain diverge; " +
+                $"use eps < {Sigmas[^1] * Sigmas[^1]:G3}");
         return this;
     }
 

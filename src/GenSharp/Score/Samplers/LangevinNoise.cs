@@ -6,7 +6,8 @@ public enum LangevinNoise
     /// <summary>c = sqrt(2 alpha): the Euler-Maruyama discretisation of the Langevin diffusion, whose stationary law is p.</summary>
     Correct,
 
-    /// <summary>c = sqrt(0.1 alpha): the variant printed in the course's report (seed 004); it samples a sharpened law (variance about 1/20 of p's near a mode), kept to reproduce that figure.</summary>
+    /// <summary>c = sqrt(0.1 alpha): the variant printed in the course's report (seed 004); it samples a sharpened law (variance about 1/20 of p's
+    /// near a mode), kept to reproduce that figure.</summary>
     Course,
 
     /// <summary>c = 0: deterministic gradient ascent on log p, which runs to a mode.</summary>
