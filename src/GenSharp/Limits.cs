@@ -36,6 +36,9 @@ public static class Limits
     /// <summary>--batch.</summary>
     public const int MaxBatch = 1_000_000;
 
+    /// <summary>--epochs of the GAN and the VAE (an epoch of Fashion-MNIST is at least seconds; this is years).</summary>
+    public const int MaxEpochs = 1_000_000;
+
     /// <summary>Throws <see cref="ConfigException"/> unless <paramref name="min"/> &lt;= value &lt;= <paramref name="max"/>.</summary>
     public static long Check(string option, long value, long min, long max)
     {

@@ -88,6 +88,9 @@ public sealed record GanConfig
         if (Epochs < 1) throw new ConfigException($"--epochs {Epochs}: must be at least 1");
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all)");
         if (Batch is < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
+        if (Batch is { } batch) Limits.Check("--batch", batch, 2, Limits.MaxBatch);
+        Limits.Check("--epochs", Epochs, 1, Limits.MaxEpochs);
+        Limits.Check("--n-critic", NCritic ?? 1, 1, Limits.MaxDepth);
         if (Optimizer is not (null or "adam" or "rmsprop")) throw new ConfigException($"--optimizer {Optimizer}: use adam or rmsprop");
         if (Lr is { } lr && !(lr > 0)) throw new ConfigException($"--lr {lr}: must be positive");
         if (Beta1 is { } b1 && !(b1 >= 0 && b1 < 1)) throw new ConfigException($"--beta1 {b1}: must be in [0, 1)");

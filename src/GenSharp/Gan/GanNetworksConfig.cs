@@ -26,6 +26,11 @@ public sealed record GanNetworksConfig(
                 $"channels by 4, the conv between doubles them)");
         if (DiscriminatorChannels < 1) throw new ConfigException($"discriminator channels {DiscriminatorChannels}: must be at least 1");
         if (DiscriminatorHidden < 1) throw new ConfigException($"discriminator hidden width {DiscriminatorHidden}: must be at least 1");
+        Limits.Check("--z-dim", ZDim, 1, Limits.MaxWidth);
+        Limits.Check("generator hidden width", GeneratorHidden, 1, Limits.MaxWidth);
+        Limits.Check("generator channels", GeneratorChannels, 8, Limits.MaxWidth);
+        Limits.Check("discriminator channels", DiscriminatorChannels, 1, Limits.MaxWidth);
+        Limits.Check("discriminator hidden width", DiscriminatorHidden, 1, Limits.MaxWidth);
         return this;
     }
 }

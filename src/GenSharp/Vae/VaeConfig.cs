@@ -51,6 +51,8 @@ public sealed record VaeConfig
     {
         if (Epochs < 1) throw new ConfigException($"--epochs {Epochs}: must be at least 1");
         if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
+        Limits.Check("--batch", Batch, 2, Limits.MaxBatch);
+        Limits.Check("--epochs", Epochs, 1, Limits.MaxEpochs);
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all)");
         if (TestLimit < 0) throw new ConfigException($"--test-limit {TestLimit}: must be >= 0 (0 = all)");
         if (!(KlWeight >= 0)) throw new ConfigException($"--kl-weight {KlWeight}: must be >= 0");

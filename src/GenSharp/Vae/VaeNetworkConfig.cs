@@ -26,6 +26,9 @@ public sealed record VaeNetworkConfig(int Width = 32, int LatentChannels = 4, in
         if (Width < 1) throw new ConfigException($"--width {Width}: must be at least 1");
         if (FlatDim < 0) throw new ConfigException($"--latent-dim {FlatDim}: must be >= 0 (0 = spatial {LatentChannels}x7x7)");
         if (Spatial && LatentChannels < 1) throw new ConfigException($"--latent-channels {LatentChannels}: must be at least 1");
+        Limits.Check("--width", Width, 1, Limits.MaxWidth);
+        Limits.Check("--latent-dim", FlatDim, 0, Limits.MaxWidth);
+        Limits.Check("--latent-channels", LatentChannels, Spatial ? 1 : 0, Limits.MaxWidth);
         if (Likelihood is not ("bernoulli" or "gaussian")) throw new ConfigException($"--likelihood {Likelihood}: use bernoulli or gaussian");
         return this;
     }

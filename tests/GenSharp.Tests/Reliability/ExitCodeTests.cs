@@ -78,4 +78,20 @@ public sealed class ExitCodeTests
         Assert.Contains(expected, err);
         Assert.Empty(Directory.EnumerateFileSystemEntries(runs));
     }
+
+    [Theory]
+    [InlineData("gan", "--z-dim", "2000000000")]
+    [InlineData("gan", "--epochs", "2000000000")]
+    [InlineData("vae", "--width", "2000000000")]
+    [InlineData("vae", "--latent-dim", "2000000000")]
+    [InlineData("vae", "--epochs", "2000000000")]
+    public void GanAndVaeSizesHaveLimits(string family, string option, string value)
+    {
+        string runs = SpecialFiles.TempDir();
+        var (rc, _, err) = CliRunner.Run("train", family, "--runs", runs, option, value);
+        Assert.Equal(2, rc);
+        Assert.Contains($"{option} {value}: must be from", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(runs));
+    }
 }
