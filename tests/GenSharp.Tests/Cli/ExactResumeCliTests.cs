@@ -8,7 +8,8 @@ namespace GenSharp.Tests.Cli;
 /// folder left behind) and resumed ends with the same tensors, metrics.jsonl rows and eval_curve.jsonl rows as the run
 /// never interrupted; so does a run extended with --resume --steps N, and one killed before its first checkpoint.
 /// </summary>
-[Collection("training")]
+[Trait("Category", "Slow")]
+[Collection(GlobalRngCollection.Name)]
 public sealed class ExactResumeCliTests
 {
     private static readonly string[] Ddpm =

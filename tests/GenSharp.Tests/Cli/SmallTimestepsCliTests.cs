@@ -7,6 +7,7 @@ namespace GenSharp.Tests.Cli;
 /// 100): every figure and evaluation derives its sampler settings from T, so training ends with a full report.
 /// </summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class SmallTimestepsCliTests
 {
     [Fact]

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace GenSharp.Tests.Cli;
 
 /// <summary>Several tests here train small runs; they share the process-wide thread setting.</summary>
-[Collection("training")]
 [Trait("Category", "Slow")]
+[Collection(GlobalRngCollection.Name)]
 public sealed class TrainResumeTests
 {
     private static readonly string[] Small =

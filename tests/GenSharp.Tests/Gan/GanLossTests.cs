@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Tests.Gan;
 
+[Collection(GlobalRngCollection.Name)] // builds its critics after manual_seed: other tests must not draw meanwhile
 public sealed class GanLossTests
 {
     private static readonly double[] Real = [2.0, -0.5, 0.3, 4.0];

@@ -12,6 +12,7 @@ namespace GenSharp.Tests.Pipelines;
 /// its floor compares as many of its other images with it; a folder too small for a floor at the requested n says so instead of a number.
 /// </summary>
 [Collection("training")]
+[Trait("Category", "Slow")]
 public sealed class HeldOutFloorTests
 {
     private static readonly string[] Tiny =

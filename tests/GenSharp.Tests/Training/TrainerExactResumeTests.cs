@@ -13,7 +13,7 @@ namespace GenSharp.Tests.Training;
 /// fresh objects ends with the same tensors, metrics rows and evaluation rows as a run never interrupted: for a DDPM
 /// step on a U-Net with dropout (whose masks come from torch's default generator) and for the GAN's two-optimiser step.
 /// </summary>
-[Collection("training")]
+[Collection(GlobalRngCollection.Name)]
 public sealed class TrainerExactResumeTests
 {
     private const int Total = 12;

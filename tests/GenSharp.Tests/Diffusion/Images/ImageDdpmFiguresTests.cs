@@ -10,6 +10,7 @@ namespace GenSharp.Tests.Diffusion.Images;
 /// The course's figures take their sampler settings from T: with T = 20 (below DDIM's 50 steps and the comparison's 100)
 /// every figure is drawn, on an untrained tiny U-Net (the figures' code, not the model, is under test).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ImageDdpmFiguresTests
 {
     [Fact]
