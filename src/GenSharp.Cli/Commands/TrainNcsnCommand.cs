@@ -15,6 +15,7 @@ public static class TrainNcsnCommand
     {
         var d = new ImageNcsnConfig();
         var common = new CommonOptions();
+        var objective = new ScoreObjectiveCliOptions();
         var data = new Option<string>("--data")
         {
             Description = "Training images: fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST IDX files) or png:DIR (pixels scaled to " +
@@ -136,6 +137,7 @@ public static class TrainNcsnCommand
                      finalEvalN, checkpointEvery, logEvery, quiet, tensorBoard
                  })
             command.Options.Add(o);
+        objective.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -179,6 +181,7 @@ public static class TrainNcsnCommand
                     CheckpointEvery = parse.GetValue(checkpointEvery),
                     LogEvery = parse.GetValue(logEvery),
                     TensorBoard = parse.GetValue(tensorBoard),
+                    Objective = objective.Read(parse),
                     Noise = d.Noise with
                     {
                         Sigma1 = parse.GetValue(sigma1),
