@@ -12,6 +12,8 @@ public static class CommandRegistry
         yield return DemoCommand.Build();
         yield return TrainCommand.Build();
         yield return SampleCommand.Build();
+        yield return InterpolateCommand.Build();
+        yield return InvertCommand.Build();
         yield return EvalCommand.Build();
         yield return BenchCommand.Build();
         yield return LabCommand.Build();
