@@ -129,7 +129,7 @@ public static class ImageDdpmInversion
         {
             if (!int.TryParse(source[HeldOutPrefix.Length..], out int n) || n < 1)
                 throw new ConfigException($"--image {source}: give held-out:N with N >= 1 (the run's first N held-out images)");
-            using var heldOut = RunImages.HeldOut(model.Config.Data, model.Config.HeldOut, device: device);
+            using var heldOut = RunImages.HeldOut(model.Config.Training.Data, model.Config.HeldOut, device: device);
             n = Math.Min(n, heldOut.Count);
             return (heldOut.Images.narrow(0, 0, n).clone(), Enumerable.Range(0, n).Select(i => $"held-out #{i}").ToList());
         }
