@@ -81,7 +81,8 @@ public static class ImageRunPipeline<TConfig, TNet>
             Output.ImageGrid.Save(samples, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"), columns: 8, scale: 2);
         });
         using var curve = new ImageTrainingCurve(config, run, quiet, log);
-        if (config.Training.EvalEvery > 0) trainer.Every(config.Training.EvalEvery, step => curve.Record(step, sampler, device));
+        using var others = new OwnedSamplers(family.CurveSamplers(config, shadow, device));
+        if (config.Training.EvalEvery > 0) trainer.Every(config.Training.EvalEvery, step => curve.Record(step, sampler, device, others.All));
         if (resume)
         {
             long from = trainer.Resume();
