@@ -19,7 +19,10 @@ public static class CliLists
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = parts.Select(parse).ToArray();
         if (parts.Length > 100 || values.Any(v => v is null))
-            throw new ConfigException($"{flag} {text}: give comma-separated {what}, e.g. {flag} {(typeof(T) == typeof(double) ? "0,0.5,1" : "10,20,50")}");
+        {
+            string example = typeof(T) == typeof(double) ? "0,0.5,1" : "10,20,50";
+            throw new ConfigException($"{flag} {text}: give comma-separated {what}, e.g. {flag} {example}");
+        }
         return values.Select(v => v!.Value).Distinct().ToArray();
     }
 }

@@ -7,18 +7,18 @@ namespace GenSharp.Cli;
 /// <c>train ddpm --eval-samplers ddim:50,dpmpp:20</c>: samplers whose FD is measured beside the run's own at every evaluation during
 /// training (same start noises, same held-out images and floor), plotted together in fd-over-training.png.
 /// </summary>
-public static class EvalSamplersCliOption
+public sealed class EvalSamplersCliOption
 {
-    public static Option<string?> Create() => new("--eval-samplers")
+    public Option<string?> EvalSamplers { get; } = new("--eval-samplers")
     {
         Description = "[images] samplers for the FD curve during training, NAME[:K] comma-separated (ddim:50,dpmpp:20,ddpm; ddim with eta 0); " +
             "the run's own --sampler is always one of them (default: just that one)",
     };
 
     /// <summary>The samplers asked for (validated against T), or none.</summary>
-    public static SamplerSpec[] Read(ParseResult parse, Option<string?> option, int timesteps)
+    public SamplerSpec[] Read(ParseResult parse, int timesteps)
     {
-        string? text = parse.GetValue(option);
+        string? text = parse.GetValue(EvalSamplers);
         if (text is null) return [];
         var specs = new List<SamplerSpec>();
         foreach (string item in text.Split(',', StringSplitOptions.TrimEntries))

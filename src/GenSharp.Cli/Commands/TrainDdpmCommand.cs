@@ -73,9 +73,9 @@ public static class TrainDdpmCommand
             "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n" +
             "  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
-        var evalSamplers = EvalSamplersCliOption.Create();
+        var evalSamplers = new EvalSamplersCliOption();
         var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, sampler.Name, sampler.Steps, sampler.Eta,
-            sampler.Spacing, evalSamplers };
+            sampler.Spacing, evalSamplers.EvalSamplers };
         runOptions.AddTo(command);
         training.AddTo(command);
         foreach (var o in new Option[] { schedule, timesteps, sampler.Variance }.Concat(toyOnly).Concat(imageOnly))
@@ -138,7 +138,7 @@ public static class TrainDdpmCommand
                         },
                         // the typed sampler options on the default sampler, checked against T with the flags as typed
                         Sampler = sampler.Check(parse, sampler.Read(parse, img.Sampler, scheduleConfig.Timesteps)!, scheduleConfig),
-                        EvalSamplers = EvalSamplersCliOption.Read(parse, evalSamplers, scheduleConfig.Timesteps),
+                        EvalSamplers = evalSamplers.Read(parse, scheduleConfig.Timesteps),
                     }, device);
                 }
                 run = RunDirectory.Create(root);

@@ -9,7 +9,8 @@ namespace GenSharp.Pipelines;
 /// The metric-over-training curve of an image run: FD (and KID, precision, recall) of <see cref="ImageRunConfig.EvalSamples"/> EMA
 /// samples against as many held-out images, beside the floor at the same n (<see cref="ReferenceBaselines.FdFloor"/>), one
 /// eval_curve.jsonl record per point. Further samplers (the image DDPM's <c>--eval-samplers</c>) are scored in the same record from the
-/// same start noises against the same held-out features, as <c>fd@LABEL</c> and <c>sampling_s@LABEL</c>. The feature network is looked for at every point until found (a missing file skips that
+/// same start noises against the same held-out features, as <c>fd@LABEL</c> and <c>sampling_s@LABEL</c>. The feature network is looked
+/// for at every point until found (a missing file skips that
 /// point with a notice); data it cannot score (not 28x28 grey) switch the curve off.
 /// </summary>
 public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, bool quiet, TextWriter log) : IDisposable

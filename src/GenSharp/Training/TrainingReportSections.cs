@@ -28,7 +28,8 @@ public static class TrainingReportSections
         var (floorXs, floor) = curve.Series(x, "fd_floor");
         var plot = new LinePlot { Title = title, XLabel = x, YLabel = "FD", LogY = true }.Add(xs, fd, samplesLabel);
         // further samplers scored in the same records (train ddpm --eval-samplers): fd@LABEL
-        var others = curve.ReadAll().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).Where(n => n.StartsWith("fd@", StringComparison.Ordinal))
+        var others = curve.ReadAll().SelectMany(r => r.EnumerateObject().Select(p => p.Name))
+            .Where(n => n.StartsWith("fd@", StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal);
         foreach (string field in others)
         {

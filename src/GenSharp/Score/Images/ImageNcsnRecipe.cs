@@ -28,7 +28,8 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
     public ImageRunText Text => new("NCSNv2",
         "A noise-conditional score network (NCSNv2, docs/score-models.md#ncsn-images) on images: the reference U-Net \"ddpm-unet\" (docs/unet.md) " +
         "with the noise level fed to its time embedding as 250 ln(sigma) and its output divided by sigma, s(x, sigma) = u(x, sigma) / sigma, " +
-        "trained by denoising score matching (or sliced score matching, --loss ssm|ssm-vr) with weight sigma^2 at one random level per example, AdamW and EMA weights; pixels in [0, 1] as in " +
+        "trained by denoising score matching (or sliced score matching, --loss ssm|ssm-vr) with weight sigma^2 at one random level per " +
+        "example, AdamW and EMA weights; pixels in [0, 1] as in " +
         "NCSNv2. Samples come from the EMA weights by annealed Langevin dynamics (NCSN Algorithm 1) with the final denoising step. Image metrics " +
         "are computed in the feature space of GenSharp's own Fashion-MNIST classifier on samples mapped to [-1, 1], always beside the real-vs-real " +
         "floor and a noise ceiling of the run's own data.",
