@@ -10,6 +10,8 @@ need=()
 dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need+=(dataset-fashion-mnist)
 # Plots draw their text with a system font; minimal Debian images have none (see src/GenSharp/Output/PlotFonts.cs).
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+# The PyTorch interop tests run Debian's PyTorch as a subprocess (docs/interop.md#pytorch).
+dpkg -s python3-torch >/dev/null 2>&1 || need+=(python3-torch)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
