@@ -1,4 +1,5 @@
-# Copied (below this header; only the docstring's reference changed) from the project's shared peer benchmark, shared/bench/peer/unet_ref.py (2026-11-29),
+# Copied (below this header; only the docstring's reference changed) from the project's shared peer benchmark,
+# shared/bench/peer/unet_ref.py (2026-11-29),
 # so that the repository stands alone: the PyTorch reference U-Net whose state-dict names GenSharp's Nn/UNet.cs
 # keeps. tests/GenSharp.Tests/Interop/PyTorchRoundTripTests.cs loads GenSharp weights into it.
 """Reference U-Net ("ddpm-unet", the architecture of docs/unet.md#reference-configuration),

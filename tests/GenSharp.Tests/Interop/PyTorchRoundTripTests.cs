@@ -11,9 +11,10 @@ namespace GenSharp.Tests.Interop;
 /// <summary>
 /// The weight round trip with PyTorch itself (docs/interop.md#pytorch): every GenSharp network family is exported, loaded by the
 /// exported Python loader (and a DDPM U-Net also by the reference peer interop/python/unet_ref.py) and run on the same inputs;
-/// then weights made by PyTorch are loaded into GenSharp and run again. Outputs must agree to 1e-5 both ways: max absolute difference
-/// at most 1e-5 x max(1, max |output|), i.e. absolute for outputs of unit scale (the U-Net's noise prediction) and relative for larger
-/// ones (NCSN's score u / sigma is the U-Net's output divided by sigma = 0.05, which scales its rounding by 20). Runs python3 with torch as a subprocess (interop/python/roundtrip_check.py), once for all families.
+/// then weights made by PyTorch are loaded into GenSharp and run again. Outputs must agree to 1e-5 both ways: max absolute
+/// difference at most 1e-5 x max(1, max |output|), i.e. absolute for outputs of unit scale (the U-Net's noise prediction) and
+/// relative for larger ones (NCSN's score u / sigma is the U-Net's output divided by sigma = 0.05, which scales its rounding by 20).
+/// Runs python3 with torch as a subprocess (interop/python/roundtrip_check.py), once for all families.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class PyTorchRoundTripTests(ITestOutputHelper output)
