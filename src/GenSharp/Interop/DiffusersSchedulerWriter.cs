@@ -70,6 +70,39 @@ public static class DiffusersSchedulerWriter
         return notes;
     }
 
+    /// <summary>
+    /// The forward process and default sampler of a DDPM run (image: its sampler; toy: ancestral DDPM with its variance, unclipped)
+    /// written as <paramref name="folder"/>/scheduler_config.json (the layout of a diffusers pipeline's <c>scheduler/</c> folder, which
+    /// <c>SchedulerClass.from_pretrained(folder)</c> reads). Returns the file and the notes for a diffusers user.
+    /// </summary>
+    public static (string Path, IReadOnlyList<string> Notes) FromRun(Training.RunDirectory run, string folder, bool force)
+    {
+        string kind = Training.RunConfigFile.ReadKind(run);
+        NoiseScheduleConfig schedule;
+        SamplerSpec sampler;
+        if (kind == Diffusion.Images.ImageDdpmConfig.Kind)
+        {
+            var image = Training.RunConfigFile.Read<Diffusion.Images.ImageDdpmConfig>(run).Validate();
+            (schedule, sampler) = (image.Schedule, image.Sampler.Validate(image.Schedule.Timesteps));
+        }
+        else if (kind == Diffusion.Toy.ToyDdpmConfig.Kind)
+        {
+            var toy = Training.RunConfigFile.Read<Diffusion.Toy.ToyDdpmConfig>(run).Validate();
+            (schedule, sampler) = (toy.Schedule, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false));
+        }
+        else
+        {
+            throw new ConfigException($"{run.Root}: a '{kind}' run has no diffusion scheduler; diffusers scheduler configs describe DDPM " +
+                "runs (train ddpm)");
+        }
+        string path = System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), FileName);
+        if (run.Owns(path)) throw new ConfigException($"--out {folder}: inside the run's own files; choose a folder outside {run.Root}");
+        string json = ToJson(schedule, sampler); // refuses what diffusers cannot express before anything is written
+        if (!force && File.Exists(path)) throw new ConfigException($"{path} exists; pass --force to overwrite it, or choose another --out");
+        Training.AtomicFile.WriteAllText(path, json);
+        return (path, Notes(sampler, schedule.Timesteps));
+    }
+
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>; an existing file is refused unless <paramref name="force"/>.</summary>
     public static void Write(string path, NoiseScheduleConfig schedule, SamplerSpec sampler, bool force)
     {
