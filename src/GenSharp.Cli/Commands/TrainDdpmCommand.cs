@@ -104,6 +104,7 @@ public static class TrainDdpmCommand
             Description = $"[images] samples of the evaluation after training, 0 = skip (default {img.FinalEvalSamples})"
         };
         var sampler = new SamplerCliOptions(SamplerFlags.Training, tag: "[images] ");
+        var schedulerConfig = new SchedulerConfigOption();
         sampler.Name.Description = $"[images] sampler for grids and evaluations (default {img.Sampler.Name}): "
             + string.Join(", ", SamplerRegistry.All.Select(d => $"{d.Name} ({d.Summary})"));
         sampler.Variance.Description = $"Ancestral DDPM variance: beta or beta_tilde (default {toy.SamplerVariance}; images: with --sampler ddpm)";
@@ -124,7 +125,7 @@ public static class TrainDdpmCommand
             "  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
         var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, finalEvalN, sampler.Name, sampler.Steps, sampler.Eta,
-            sampler.Spacing };
+            sampler.Spacing, schedulerConfig.File };
         foreach (var o in new Option[] { data, name, runs, resume, steps, batch, lr, warmup, lrDecay, schedule, timesteps, emaDecay, gradClip,
                      sampler.Variance, seed, sampleEvery, evalEvery, evalN, checkpointEvery, logEvery, quiet, tensorBoard }
                      .Concat(toyOnly).Concat(imageOnly))
@@ -143,6 +144,7 @@ public static class TrainDdpmCommand
             RunDirectory run;
             if (parse.GetValue(resume))
             {
+                schedulerConfig.Read(parse, output, resume); // refused: a resumed run keeps its schedule
                 run = RunDirectory.OpenForTraining(root);
                 kind = RunConfigFile.ReadKind(run);
                 if (parse.GetValue(steps) is long extendTo)
@@ -160,7 +162,9 @@ public static class TrainDdpmCommand
                     throw new ConfigException($"{wrong.Name} applies to {(isToy ? "image" : "toy")} data only, and --data is {dataSpec}");
                 long stepCount = parse.GetValue(steps) ?? (isToy ? toy.Steps : img.Steps);
                 long defaultWarmup = Math.Min(isToy ? toy.WarmupSteps : img.WarmupSteps, stepCount / 10);
-                var scheduleConfig = (toy.Schedule with { Kind = parse.GetValue(schedule)!, Timesteps = parse.GetValue(timesteps) }).Validate();
+                var imported = schedulerConfig.Read(parse, output, schedule, timesteps); // a diffusers scheduler_config.json, if given
+                var scheduleConfig = imported?.Schedule
+                    ?? (toy.Schedule with { Kind = parse.GetValue(schedule)!, Timesteps = parse.GetValue(timesteps) }).Validate();
                 object config;
                 if (isToy)
                 {
@@ -222,7 +226,7 @@ public static class TrainDdpmCommand
                             Dropout = parse.GetValue(dropout) ?? img.Network.Dropout,
                         },
                         // the typed sampler options on the default sampler, checked against T with the flags as typed
-                        Sampler = sampler.Check(parse, sampler.Read(parse, img.Sampler, scheduleConfig.Timesteps)!, scheduleConfig),
+                        Sampler = sampler.Check(parse, sampler.Read(parse, imported?.Sampler ?? img.Sampler, scheduleConfig.Timesteps)!, scheduleConfig),
                     };
                     config = ImageDdpmRecipe.Resolve(c, device);
                 }
