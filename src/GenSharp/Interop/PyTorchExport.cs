@@ -85,8 +85,8 @@ public static class PyTorchExport
                 var config = RunConfigFile.Read<GanConfig>(run).Validate();
                 using var pair = new GanPair(config.Network);
                 Checkpoint.LoadModule(checkpoint, "model", pair);
-                if (config.EmaDecay > 0) Checkpoint.LoadModule(checkpoint, "ema", pair.Generator); // what `sample` draws from
-                string weights = config.EmaDecay > 0 ? "generator: ema, discriminator: model" : "model";
+                if (config.Training.EmaDecay > 0) Checkpoint.LoadModule(checkpoint, "ema", pair.Generator); // what `sample` draws from
+                string weights = config.Training.EmaDecay > 0 ? "generator: ema, discriminator: model" : "model";
                 return Write(full, PyTorchArchitecture.Gan(config.Network), pair, force, With(source, weights));
             }
         }

@@ -20,7 +20,6 @@ public sealed class ExportCliTests
     {
         var config = new ImageDdpmConfig
         {
-            Data = "fashion-mnist",
             Network = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [] },
             Schedule = new NoiseScheduleConfig("cosine", 400),
             Sampler = new SamplerSpec("ddim", 30, 0.25, "leading", ClipX0: true, StepsOffset: 1),
