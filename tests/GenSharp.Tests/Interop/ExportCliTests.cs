@@ -75,6 +75,21 @@ public sealed class ExportCliTests
         Assert.Contains("inside the run's own files", inside.Err);
     }
 
+    /// <summary>The run's sampler has diffusers' steps_offset 1 on the leading table; another --spacing drops the offset.</summary>
+    [Fact]
+    public void ARunWithAStepsOffsetSamplesWithItAndDropsItForAnotherSpacing()
+    {
+        string root = Directory.CreateTempSubdirectory("gensharp-export-offset").FullName;
+        var (run, _) = MakeRun(root);
+        foreach (string[] extra in new[] { Array.Empty<string>(), ["--spacing", "trailing"] })
+        {
+            string outDir = Path.Combine(root, "s" + extra.Length);
+            var (rc, _, err) = CliRunner.Run(["sample", run.Root, "--n", "2", "--steps", "3", "-o", outDir, "--threads", "1", "--quiet", .. extra]);
+            Assert.True(rc == 0, err);
+            Assert.Equal(2, Directory.GetFiles(outDir, "*.png").Length);
+        }
+    }
+
     [Fact]
     public void DiffusersExportReadsBackAsTheRunsScheduleAndSampler()
     {
