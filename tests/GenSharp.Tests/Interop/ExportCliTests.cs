@@ -75,6 +75,41 @@ public sealed class ExportCliTests
         Assert.Contains("inside the run's own files", inside.Err);
     }
 
+    /// <summary>A GAN run with EMA exports the EMA generator (what sample draws from) beside the trained discriminator; a VAE run its
+    /// encoder and decoder; both load back strictly.</summary>
+    [Fact]
+    public void GanAndVaeRunsExportTheWeightsTheySampleWith()
+    {
+        string root = Directory.CreateTempSubdirectory("gensharp-export-gan").FullName;
+        var gan = new GenSharp.Gan.GanConfig { Training = new GenSharp.Gan.GanConfig().Training with { EmaDecay = 0.99 } };
+        var ganRun = RunDirectory.Create(Path.Combine(root, "gan"));
+        RunConfigFile.Write(ganRun, gan);
+        manual_seed(4);
+        using var pair = new GenSharp.Gan.GanPair(gan.Network);
+        using var shadow = new GenSharp.Gan.PixelShuffleGenerator(gan.Network);
+        using (no_grad()) foreach (var p in shadow.parameters()) p.add_(1.0);
+        Checkpoint.Save(ganRun.CheckpointPath(5), new TrainingSnapshot(pair, shadow, null, null) { Step = 5 });
+        var files = PyTorchExport.FromRun(ganRun, Path.Combine(root, "gan-out"), force: false);
+        using (var exported = Safetensors.Load(files[0]))
+        {
+            Assert.True(exported.Tensors["generator.fc1.weight"].allclose(shadow.state_dict()["fc1.weight"], 0, 0));
+            Assert.True(exported.Tensors["discriminator.fc1.weight"].allclose(pair.Discriminator.state_dict()["fc1.weight"], 0, 0));
+        }
+        Assert.Contains("generator: ema, discriminator: model", File.ReadAllText(files[1]));
+
+        var vae = new GenSharp.Vae.VaeConfig();
+        var vaeRun = RunDirectory.Create(Path.Combine(root, "vae"));
+        RunConfigFile.Write(vaeRun, vae);
+        using var model = new GenSharp.Vae.VariationalAutoencoder(vae.Network);
+        Checkpoint.Save(vaeRun.CheckpointPath(5), new TrainingSnapshot(model, null, null, null) { Step = 5 });
+        var vaeFiles = PyTorchExport.FromRun(vaeRun, Path.Combine(root, "vae-out"), force: false);
+        using var loaded = new GenSharp.Vae.VariationalAutoencoder(vae.Network);
+        PyTorchWeights.Load(loaded, vaeFiles[0]);
+        Assert.True(loaded.state_dict()["decoder.output.weight"].allclose(model.state_dict()["decoder.output.weight"], 0, 0));
+        using var vaeExported = Safetensors.Load(vaeFiles[0]);
+        Assert.Contains("encoder.conv1.weight", vaeExported.Tensors.Keys);
+    }
+
     /// <summary>The run's sampler has diffusers' steps_offset 1 on the leading table; another --spacing drops the offset.</summary>
     [Fact]
     public void ARunWithAStepsOffsetSamplesWithItAndDropsItForAnotherSpacing()
