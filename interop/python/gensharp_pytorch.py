@@ -1,15 +1,10 @@
-"""GenSharp networks in PyTorch: the module definitions and a loader for `gensharp export RUN --format pytorch`.
+"""GenSharp networks in PyTorch: the module definitions and a loader for `gensharp export RUN --format pytorch`
+(docs/interop.md#pytorch). One file, torch only (python3-torch on Debian): it reads and writes safetensors itself.
 
-One file, no dependency beyond torch (python3-torch on Debian): it reads and writes safetensors itself.
+    import gensharp_pytorch; model = gensharp_pytorch.load("exported-folder")   # eval mode, weights loaded strictly
 
-    import gensharp_pytorch
-    model = gensharp_pytorch.load("exported-folder")      # eval mode, weights loaded strictly
-    eps = model(x, t)                                      # ddpm-image: (B, C, H, W), t int64 timestep indices
-
-The state-dict names are GenSharp's (they are the PyTorch field names): model.safetensors loads with
-load_state_dict(strict=True). Architectures (docs/interop.md#pytorch):
-  ddpm-image  UNet(x, t): the reference DDPM U-Net (docs/unet.md); the class is copied from the project's reference
-              peer unet_ref.py (interop/python/unet_ref.py), unchanged but for the docstrings.
+State-dict names are GenSharp's, which are the PyTorch field names below (load_state_dict(strict=True) works):
+  ddpm-image  UNet(x, t): the reference DDPM U-Net (docs/unet.md), copied from interop/python/unet_ref.py (the peer).
   ncsn-image  ScoreNetwork(x, sigma) = UNet(x, 250 ln sigma) / sigma (docs/score-models.md#ncsnv2-techniques).
   vae-fmnist  VAE with .encoder(x) -> (mu, logvar) and .decoder(z) -> logits (docs/vae.md).
   gan-fmnist  GanPair with .generator(z) -> image in [-1, 1] and .discriminator(x) -> logit (docs/gans.md).
@@ -23,9 +18,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-_DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
-           "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8,
-           "BOOL": torch.bool}
+_DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64,
+           "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}
 
 
 def read_safetensors(path):
@@ -39,8 +33,7 @@ def read_safetensors(path):
     tensors = {}
     for name, info in header.items():
         begin, end = info["data_offsets"]
-        dtype = _DTYPES[info["dtype"]]
-        raw = bytearray(data[base + begin:base + end])
+        dtype, raw = _DTYPES[info["dtype"]], bytearray(data[base + begin:base + end])
         flat = torch.frombuffer(raw, dtype=dtype) if len(raw) else torch.empty(0, dtype=dtype)
         tensors[name] = flat.reshape(info["shape"]).clone()
     return tensors, meta
@@ -230,8 +223,7 @@ class VaeDecoder(nn.Module):
 class VAE(nn.Module):
     def __init__(self, **network):
         super().__init__()
-        self.encoder = VaeEncoder(**network)
-        self.decoder = VaeDecoder(**network)
+        self.encoder, self.decoder = VaeEncoder(**network), VaeDecoder(**network)
 
 
 # ---- gan-fmnist: the course's GAN (GenSharp Gan/PixelShuffleGenerator.cs, ConvDiscriminator.cs) ----
@@ -278,8 +270,8 @@ class GanPair(nn.Module):
     def __init__(self, z_dim=64, generator_hidden=512, generator_channels=64, discriminator_channels=32,
                  discriminator_hidden=512):
         super().__init__()
-        self.generator = PixelShuffleGenerator(z_dim, generator_hidden, generator_channels)
-        self.discriminator = ConvDiscriminator(discriminator_channels, discriminator_hidden)
+        self.generator, self.discriminator = (PixelShuffleGenerator(z_dim, generator_hidden, generator_channels),
+                                              ConvDiscriminator(discriminator_channels, discriminator_hidden))
 
 
 ARCHITECTURES = {"ddpm-image": UNet, "ncsn-image": ScoreNetwork, "vae-fmnist": VAE, "gan-fmnist": GanPair}
@@ -300,8 +292,7 @@ def build(export):
 def load(folder, weights="model.safetensors"):
     """The exported network of `folder` (export.json + model.safetensors), weights loaded strictly, in eval mode."""
     with open(os.path.join(folder, "export.json"), encoding="utf-8") as f:
-        export = json.load(f)
-    model = build(export)
+        model = build(json.load(f))
     state, _ = read_safetensors(os.path.join(folder, weights))
     model.load_state_dict(state, strict=True)
     return model.eval()
