@@ -15,6 +15,7 @@ public static class CommandRegistry
         yield return InterpolateCommand.Build();
         yield return InvertCommand.Build();
         yield return EvalCommand.Build();
+        yield return ExportCommand.Build();
         yield return BenchCommand.Build();
         yield return LabCommand.Build();
     }
