@@ -47,8 +47,9 @@ public sealed class ShardCliOptions(bool forEval)
         int batch = parse.GetValue(Batch);
         if (batch != 0) Limits.Check("--batch", batch, 1, 10_000);
         string? text = parse.GetValue(Shard);
-        if (forEval && text is null && (parse.GetValue(Out) is not null || parse.GetValue(Features)))
-            throw new ConfigException("--out and --features go with --shard k/n (a shard's statistics); without --shard, eval writes RUN_DIR/eval.json");
+        if (forEval && text is null && (parse.GetValue(Out) is not null || parse.GetValue(Features) || batch != 0))
+            throw new ConfigException("--out, --features and --batch go with --shard k/n (a shard's statistics); " +
+                                      "without --shard, eval writes RUN_DIR/eval.json");
         return (text is null ? null : SampleShard.Parse(text), batch);
     }
 

@@ -4,14 +4,23 @@ using static TorchSharp.torch;
 namespace GenSharp.Evaluation;
 
 /// <summary>
-/// Sufficient statistics of a set of feature vectors and classifier outputs, in float64, that add up exactly across shards
+/// Sufficient statistics of a set of feature vectors and classifier outputs that add up exactly across shards
 /// (docs/scale-out.md#merging): the count n, the sum of features s = sum_i f_i, the sum of outer products S = sum_i f_i f_i^T, the
 /// predicted-class counts, the summed softmax sum_i p_i and sum_i sum_c p_ic log p_ic. From them: the mean s / n, the unbiased
 /// covariance (S - s s^T / n) / (n - 1) (so the Fréchet distance), the class histogram and the classifier score
 /// exp(E_i KL(p_i || p_bar)) = exp(sum_i sum_c p_ic log p_ic / n - sum_c p_bar_c log p_bar_c).
+/// s and S are accumulated in 64-bit fixed point (each f_i and f_i f_j, exact in float64, rounded to a multiple of 2^-32): integer sums
+/// do not depend on the order of addition, so any split into shards gives bit for bit the same s and S, hence the same FD, whatever
+/// the shard count, thread count or block layout (a float64 sum would differ in the last bits, and FD's square roots of near-zero
+/// eigenvalues turn that into ~1e-8).
 /// </summary>
 public sealed class FeatureStatistics : IDisposable
 {
+    /// <summary>Fraction bits of the fixed-point sums.</summary>
+    public const int FractionBits = 32;
+
+    private const double Scale = 1L << FractionBits;
+
     private FeatureStatistics(long count, Tensor sum, Tensor outer, Tensor classCounts, Tensor probabilitySum, double plogpSum)
     {
         (Count, Sum, Outer, ClassCounts, ProbabilitySum, PlogpSum) = (count, sum, outer, classCounts, probabilitySum, plogpSum);
@@ -19,10 +28,10 @@ public sealed class FeatureStatistics : IDisposable
 
     public long Count { get; }
 
-    /// <summary>sum_i f_i, (D) float64.</summary>
+    /// <summary>sum_i f_i, (D) int64 in units of 2^-32.</summary>
     public Tensor Sum { get; }
 
-    /// <summary>sum_i f_i f_i^T, (D, D) float64.</summary>
+    /// <summary>sum_i f_i f_i^T, (D, D) int64 in units of 2^-32.</summary>
     public Tensor Outer { get; }
 
     /// <summary>Samples per predicted class, (C) float64.</summary>
@@ -43,9 +52,22 @@ public sealed class FeatureStatistics : IDisposable
         var p = logp.exp();
         var counts = bincount(logp.argmax(1), minlength: (int)logits.shape[1]).to_type(ScalarType.Float64);
         double plogp = (p * logp).sum().item<double>();
-        return new FeatureStatistics(f.shape[0], f.sum(0).MoveToOuterDisposeScope(), f.T.matmul(f).MoveToOuterDisposeScope(),
-            counts.MoveToOuterDisposeScope(), p.sum(0).MoveToOuterDisposeScope(), plogp);
+        double largest = f.abs().max().item<double>();
+        if (largest * largest * Math.Max(f.shape[0], 1) * Scale > Math.Pow(2, 62))
+            throw new ConfigException($"feature values up to {largest:G3}: too large for exact fixed-point statistics of {f.shape[0]} samples");
+        var sum = Fixed(f).sum([0L]);
+        var outer = zeros([f.shape[1], f.shape[1]], ScalarType.Int64);
+        for (long s = 0; s < f.shape[0]; s += 64)
+        {
+            using var chunkScope = NewDisposeScope();
+            var c = f.narrow(0, s, Math.Min(64, f.shape[0] - s));
+            outer.add_(Fixed(c.unsqueeze(2) * c.unsqueeze(1)).sum([0L]));              // (B, D, D) products, exact in float64
+        }
+        return new FeatureStatistics(f.shape[0], sum.MoveToOuterDisposeScope(), outer.MoveToOuterDisposeScope(),
+            counts.MoveToOuterDisposeScope(), p.sum([0L]).MoveToOuterDisposeScope(), plogp);
     }
+
+    private static Tensor Fixed(Tensor x) => (x * Scale).round().to_type(ScalarType.Int64);
 
     /// <summary>The statistics of the union of disjoint sets, summed in the given order.</summary>
     public static FeatureStatistics Merge(IReadOnlyList<FeatureStatistics> parts)
@@ -65,6 +87,8 @@ public sealed class FeatureStatistics : IDisposable
         }
         double plogp = 0;
         foreach (var p in parts) plogp += p.PlogpSum;
+        if (parts.Sum(p => p.Outer.diagonal().to_type(ScalarType.Float64).max().item<double>()) > Math.Pow(2, 62))
+            throw new ConfigException("the merged feature sums exceed the fixed-point range; merge fewer samples");
         return new FeatureStatistics(parts.Sum(p => p.Count), sum.MoveToOuterDisposeScope(), outer.MoveToOuterDisposeScope(),
             counts.MoveToOuterDisposeScope(), probs.MoveToOuterDisposeScope(), plogp);
     }
@@ -74,8 +98,9 @@ public sealed class FeatureStatistics : IDisposable
     {
         if (Count < 2) throw new ConfigException($"{Count} sample(s): a covariance needs at least 2");
         using var scope = NewDisposeScope();
-        var mean = Sum / Count;
-        var cov = (Outer - Sum.outer(Sum) / Count) / (Count - 1);
+        var sum = Sum.to_type(ScalarType.Float64) / Scale;
+        var mean = sum / Count;
+        var cov = (Outer.to_type(ScalarType.Float64) / Scale - sum.outer(sum) / Count) / (Count - 1);
         return (mean.MoveToOuterDisposeScope(), cov.MoveToOuterDisposeScope());
     }
 
@@ -100,15 +125,14 @@ public sealed class FeatureStatistics : IDisposable
         return Math.Exp(PlogpSum / Count - marginal);
     }
 
-    /// <summary>Writes the statistics as safetensors (float64) with <paramref name="metadata"/>.</summary>
+    /// <summary>Writes the statistics as safetensors (int64 sums, float64 class sums) with <paramref name="metadata"/>.</summary>
     public void Save(string path, IReadOnlyDictionary<string, string> metadata)
     {
-        using var plogp = tensor(new[] { PlogpSum }, ScalarType.Float64);
-        using var count = tensor(new[] { Count }, ScalarType.Int64);
+        using var scope = NewDisposeScope(); // copies: Safetensors.Save's scope may dispose a tensor it is handed as is
         Safetensors.Save(path, new Dictionary<string, Tensor>
         {
-            ["count"] = count, ["sum"] = Sum, ["outer"] = Outer, ["class_counts"] = ClassCounts, ["probability_sum"] = ProbabilitySum,
-            ["plogp_sum"] = plogp,
+            ["count"] = tensor(new[] { Count }, ScalarType.Int64), ["sum"] = Sum.clone(), ["outer"] = Outer.clone(),
+            ["class_counts"] = ClassCounts.clone(), ["probability_sum"] = ProbabilitySum.clone(), ["plogp_sum"] = tensor(new[] { PlogpSum }, ScalarType.Float64),
         }, metadata);
     }
 
@@ -116,12 +140,12 @@ public sealed class FeatureStatistics : IDisposable
     public static (FeatureStatistics Statistics, IReadOnlyDictionary<string, string> Metadata) Load(string path)
     {
         using var content = Safetensors.Load(path);
-        Tensor Take(string name) => content.Tensors.TryGetValue(name, out var t)
-            ? t.to_type(ScalarType.Float64).clone()
+        Tensor Take(string name, ScalarType type = ScalarType.Float64) => content.Tensors.TryGetValue(name, out var t)
+            ? t.to_type(type).clone()
             : throw new ConfigException($"{path}: no '{name}' tensor; not a feature-statistics file written by gensharp eval --shard");
         using var count = Take("count");
         using var plogp = Take("plogp_sum");
-        var stats = new FeatureStatistics((long)count.item<double>(), Take("sum"), Take("outer"), Take("class_counts"), Take("probability_sum"),
+        var stats = new FeatureStatistics((long)count.item<double>(), Take("sum", ScalarType.Int64), Take("outer", ScalarType.Int64), Take("class_counts"), Take("probability_sum"),
             plogp.item<double>());
         return (stats, content.Metadata);
     }
