@@ -94,7 +94,7 @@ public sealed class GanRecipe : IRunRecipe, IImageRunSource
         var config = RunConfigFile.Read<GanConfig>(run).Validate();
         var loaded = LoadGenerator(run, config, device);
         var generator = loaded.Generator;
-        string data = new DataSpec.FashionMnistFiles(config.DataDir).Canonical;
+        string data = new DataSpec.FashionMnistFiles(config.DataDir()).Canonical;
         return new ImageRunHandle(new GanImageSampler(generator, device), data, null, GanImageSampler.Batch,
             ImageRunHandle.CountParameters(generator), loaded);
     }

@@ -132,7 +132,7 @@ public sealed class VaeRecipe : IRunRecipe, IImageRunSource
     {
         var config = RunConfigFile.Read<VaeConfig>(run).Validate();
         var vae = Load(run, device);
-        string data = new DataSpec.FashionMnistFiles(config.DataDir).Canonical;
+        string data = new DataSpec.FashionMnistFiles(config.DataDir()).Canonical;
         return new ImageRunHandle(new VaeImageSampler(vae, device), data, null, BatchedSampling.DefaultBatch,
             ImageRunHandle.CountParameters(vae.Decoder), vae);
     }
