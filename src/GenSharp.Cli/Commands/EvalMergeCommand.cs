@@ -14,9 +14,16 @@ public static class EvalMergeCommand
     public static Command Build()
     {
         var common = new CommonOptions();
-        var dirs = new Argument<string[]>("DIR") { Description = "The folders written by gensharp eval RUN_DIR --shard k/n, one per shard", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out") { Description = "The merged evaluation (JSON; default merged.json beside the first DIR); never overwritten" };
-        var command = new Command("merge", "Merge the shards of one evaluation exactly (feature statistics add up in float64) and score the union: FD, " +
+        var dirs = new Argument<string[]>("DIR")
+        {
+            Description = "The folders written by gensharp eval RUN_DIR --shard k/n, one per shard", Arity = ArgumentArity.OneOrMore
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "The merged evaluation (JSON; default merged.json beside the first DIR); never overwritten"
+        };
+        var command = new Command("merge", "Merge the shards of one evaluation exactly (fixed-point feature sums add up bit for bit) and score " +
+            "the union: FD, " +
             "the classifier score and class histogram, and KID and precision/recall when every shard kept its features; beside the floor.\n\n" +
             "Examples:\n  gensharp eval merge runs/gan-ns/shards/eval-n10000-seed0/*\n  gensharp eval merge s0 s1 s2 --out merged.json");
         command.Arguments.Add(dirs);

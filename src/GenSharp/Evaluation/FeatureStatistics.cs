@@ -77,7 +77,8 @@ public sealed class FeatureStatistics : IDisposable
         if (parts.Any(p => !p.Sum.shape.SequenceEqual(d) || !p.ClassCounts.shape.SequenceEqual(parts[0].ClassCounts.shape)))
             throw new ConfigException("the shards' feature statistics have different dimensions; were they computed with the same feature network?");
         using var scope = NewDisposeScope();
-        Tensor sum = parts[0].Sum.clone(), outer = parts[0].Outer.clone(), counts = parts[0].ClassCounts.clone(), probs = parts[0].ProbabilitySum.clone();
+        Tensor sum = parts[0].Sum.clone(), outer = parts[0].Outer.clone();
+        Tensor counts = parts[0].ClassCounts.clone(), probs = parts[0].ProbabilitySum.clone();
         for (int i = 1; i < parts.Count; i++)
         {
             sum.add_(parts[i].Sum);
@@ -132,7 +133,8 @@ public sealed class FeatureStatistics : IDisposable
         Safetensors.Save(path, new Dictionary<string, Tensor>
         {
             ["count"] = tensor(new[] { Count }, ScalarType.Int64), ["sum"] = Sum.clone(), ["outer"] = Outer.clone(),
-            ["class_counts"] = ClassCounts.clone(), ["probability_sum"] = ProbabilitySum.clone(), ["plogp_sum"] = tensor(new[] { PlogpSum }, ScalarType.Float64),
+            ["class_counts"] = ClassCounts.clone(), ["probability_sum"] = ProbabilitySum.clone(),
+            ["plogp_sum"] = tensor(new[] { PlogpSum }, ScalarType.Float64),
         }, metadata);
     }
 
@@ -145,7 +147,8 @@ public sealed class FeatureStatistics : IDisposable
             : throw new ConfigException($"{path}: no '{name}' tensor; not a feature-statistics file written by gensharp eval --shard");
         using var count = Take("count");
         using var plogp = Take("plogp_sum");
-        var stats = new FeatureStatistics((long)count.item<double>(), Take("sum", ScalarType.Int64), Take("outer", ScalarType.Int64), Take("class_counts"), Take("probability_sum"),
+        var stats = new FeatureStatistics((long)count.item<double>(), Take("sum", ScalarType.Int64), Take("outer", ScalarType.Int64),
+            Take("class_counts"), Take("probability_sum"),
             plogp.item<double>());
         return (stats, content.Metadata);
     }

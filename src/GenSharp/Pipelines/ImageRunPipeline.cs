@@ -116,7 +116,8 @@ public static class ImageRunPipeline<TConfig, TNet>
     {
         var config = ReadConfig(run);
         var network = LoadEma(family, run, config, device, out var sampler, choice);
-        return new ImageRunHandle(sampler, config.Training.Data, config.HeldOut, BatchedSampling.DefaultBatch, ImageRunHandle.CountParameters(network), network);
+        return new ImageRunHandle(sampler, config.Training.Data, config.HeldOut, BatchedSampling.DefaultBatch,
+            ImageRunHandle.CountParameters(network), network);
     }
 
     /// <summary><c>gensharp eval</c>: the final evaluation, eval.json, the family's figures and report.html.</summary>

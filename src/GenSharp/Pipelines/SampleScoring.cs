@@ -34,7 +34,8 @@ public static class SampleScoring
         if (features is not null)
         {
             var report = ImageMetrics.FromFeatures(extractor.Version, fr, features, logits, seed);
-            (metrics["kid"], metrics["kid_std"], metrics["precision"], metrics["recall"]) = (report.Kid, report.KidStd, report.Precision, report.Recall);
+            (metrics["kid"], metrics["kid_std"]) = (report.Kid, report.KidStd);
+            (metrics["precision"], metrics["recall"]) = (report.Precision, report.Recall);
         }
         using var train = RunImages.Train(data, heldOut);
         string? unavailable = ReferenceBaselines.Unavailable(data, heldOut, train.Count, held.Count, n);

@@ -31,7 +31,9 @@ public sealed record SampleShard(int Index, int Count)
     public (int First, int End) Blocks(int blocks) =>
         ((int)((long)blocks * Index / Count), (int)((long)blocks * (Index + 1) / Count));
 
-    /// <summary>The sample indices [first, end) of this shard when <paramref name="n"/> samples are drawn in blocks of <paramref name="batch"/>.</summary>
+    /// <summary>
+    /// The sample indices [first, end) of this shard when <paramref name="n"/> samples are drawn in blocks of <paramref name="batch"/>.
+    /// </summary>
     public (int First, int End) Samples(int n, int batch)
     {
         var (first, end) = Blocks((n + batch - 1) / batch);

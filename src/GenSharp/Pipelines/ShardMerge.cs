@@ -13,7 +13,7 @@ namespace GenSharp.Pipelines;
 /// </summary>
 public static class ShardMerge
 {
-    /// <summary>Merges <paramref name="folders"/> into the JSON file <paramref name="output"/> (new or a regular file); returns the metrics.</summary>
+    /// <summary>Merges <paramref name="folders"/> into the new JSON file <paramref name="output"/>; returns the metrics.</summary>
     public static IReadOnlyDictionary<string, double?> Run(IReadOnlyList<string> folders, string output, TextWriter notes)
     {
         OutputTarget.RequireReplaceableFile(output);
@@ -65,7 +65,8 @@ public static class ShardMerge
     public static ShardManifest ReadManifest(string folder)
     {
         string path = Path.Combine(folder, ShardEvaluation.ManifestFile);
-        if (!File.Exists(path)) throw new ConfigException($"{folder}: no {ShardEvaluation.ManifestFile}; pass folders written by gensharp eval RUN --shard k/n");
+        if (!File.Exists(path))
+            throw new ConfigException($"{folder}: no {ShardEvaluation.ManifestFile}; pass folders written by gensharp eval RUN --shard k/n");
         try
         {
             return JsonSerializer.Deserialize<ShardManifest>(File.ReadAllText(path), JsonDefaults.Options)
@@ -92,7 +93,8 @@ public static class ShardMerge
         if (manifests.Select(m => m.Index).Distinct().Count() != manifests.Count)
             throw new ConfigException("a shard index appears twice; pass each shard folder once");
         if (missing.Count > 0)
-            throw new ConfigException($"shard(s) {string.Join(", ", missing.Select(k => $"{k}/{first.Count}"))} missing; run them and pass every shard folder");
+            throw new ConfigException($"shard(s) {string.Join(", ", missing.Select(k => $"{k}/{first.Count}"))} missing; " +
+                                      "run them and pass every shard folder");
         return first;
     }
 }

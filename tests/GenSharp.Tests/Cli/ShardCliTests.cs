@@ -10,7 +10,8 @@ namespace GenSharp.Tests.Cli;
 
 /// <summary>
 /// Sharded sampling and evaluation end to end (docs/scale-out.md) on a one-epoch GAN: three <c>eval --shard k/3</c> processes run at once,
-/// <c>eval merge</c> gives the FD of the unsharded draw (<c>--shard 0/1</c>) bit for bit, and <c>sample --shard</c> folders hold the unsharded PNGs byte for byte.
+/// <c>eval merge</c> gives the FD of the unsharded draw (<c>--shard 0/1</c>) bit for bit, and <c>sample --shard</c> folders hold the
+/// unsharded PNGs byte for byte.
 /// </summary>
 [Collection("training")]
 [Trait("Category", "Slow")]
@@ -50,7 +51,8 @@ public sealed class ShardCliTests
         Assert.True(whole.ExitCode == 0, whole.Err);
 
         string mergedPath = Path.Combine(runs, "merged.json");
-        var merge = CliRunner.Run(["eval", "merge", .. Enumerable.Range(0, 3).Select(k => Path.Combine(runs, $"s{k}")), "--out", mergedPath, "--threads", "1"]);
+        var shardDirs = Enumerable.Range(0, 3).Select(k => Path.Combine(runs, $"s{k}"));
+        var merge = CliRunner.Run(["eval", "merge", .. shardDirs, "--out", mergedPath, "--threads", "1"]);
         Assert.True(merge.ExitCode == 0, merge.Err);
         var one = CliRunner.Run("eval", "merge", Path.Combine(runs, "whole"), "--out", Path.Combine(runs, "single.json"), "--threads", "1");
         Assert.True(one.ExitCode == 0, one.Err);
@@ -83,10 +85,12 @@ public sealed class ShardCliTests
         Assert.True(sampleWhole.ExitCode == 0, sampleWhole.Err);
         for (int k = 0; k < 3; k++)
         {
-            var part = CliRunner.Run(["sample", run, "--n", "120", "--seed", "2", "--batch", "50", "--shard", $"{k}/3", "-o", Path.Combine(runs, $"p{k}"), "--quiet"]);
+            var part = CliRunner.Run(
+                ["sample", run, "--n", "120", "--seed", "2", "--batch", "50", "--shard", $"{k}/3", "-o", Path.Combine(runs, $"p{k}"), "--quiet"]);
             Assert.True(part.ExitCode == 0, part.Err);
         }
-        var files = Enumerable.Range(0, 3).SelectMany(k => Directory.GetFiles(Path.Combine(runs, $"p{k}"), "*.png")).OrderBy(Path.GetFileName).ToList();
+        var files = Enumerable.Range(0, 3).SelectMany(k => Directory.GetFiles(Path.Combine(runs, $"p{k}"), "*.png"))
+            .OrderBy(Path.GetFileName).ToList();
         Assert.Equal(120, files.Count);
         foreach (string f in files)
             Assert.Equal(File.ReadAllBytes(Path.Combine(runs, "all", Path.GetFileName(f))), File.ReadAllBytes(f));
