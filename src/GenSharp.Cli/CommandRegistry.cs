@@ -13,6 +13,7 @@ public static class CommandRegistry
         yield return TrainCommand.Build();
         yield return SampleCommand.Build();
         yield return EvalCommand.Build();
+        yield return CompareCommand.Build();
         yield return BenchCommand.Build();
         yield return LabCommand.Build();
     }
