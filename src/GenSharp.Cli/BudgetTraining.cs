@@ -13,13 +13,18 @@ public static class BudgetTraining
     private static readonly string[] EpochBased = ["--epochs", "500", "--eval-n", "0", "--final-eval-n", "100"];
 
     /// <summary>The train command line of every family: DDPM, NCSN, the GAN with each loss, the VAE.</summary>
-    public static IReadOnlyList<(string Name, string[] Args)> Families() =>
-    [
-        ("ddpm", ["train", "ddpm", "--data", "fashion-mnist", .. StepBased]),
-        ("ncsn", ["train", "ncsn", "--data", "fashion-mnist", .. StepBased]),
-        .. Gan.Losses.GanLosses.Names.Select(loss => ($"gan-{loss}", new[] { "train", "gan", "--loss", loss, .. EpochBased })),
-        ("vae", ["train", "vae", .. EpochBased]),
-    ];
+    public static IReadOnlyList<(string Name, string[] Args)> Families()
+    {
+        var families = new List<(string Name, string[] Args)>
+        {
+            ("ddpm", [.. new[] { "train", "ddpm", "--data", "fashion-mnist" }, .. StepBased]),
+            ("ncsn", [.. new[] { "train", "ncsn", "--data", "fashion-mnist" }, .. StepBased]),
+        };
+        foreach (string loss in Gan.Losses.GanLosses.Names)
+            families.Add(($"gan-{loss}", [.. new[] { "train", "gan", "--loss", loss }, .. EpochBased]));
+        families.Add(("vae", [.. new[] { "train", "vae" }, .. EpochBased]));
+        return families;
+    }
 
     /// <summary>Trains every family into <paramref name="runsDir"/>; returns the run directories.</summary>
     public static List<string> TrainAll(string runsDir, string budget, int threads, bool quiet, TextWriter output, TextWriter error)
