@@ -35,6 +35,7 @@ public static class CompareCommand
             string outDir = Path.GetFullPath(parse.GetValue(output)!);
             var w = parse.InvocationConfiguration.Output;
             var dirs = parse.GetValue(runs)!.ToList();
+            RunComparison.CheckOutput(outDir);
             if (parse.GetValue(train))
             {
                 if (dirs.Count > 0) throw new ConfigException("compare --train trains its own runs; name no RUN_DIR with it");

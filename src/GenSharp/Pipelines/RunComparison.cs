@@ -26,12 +26,20 @@ public static class RunComparison
         "conditional_accuracy", "c2st_accuracy", "samples_per_s", "function_evaluations", "train_cpu_s", "train_wall_s", "parameters",
     ];
 
+    /// <summary>Refuses an output folder that already holds a comparison (nothing on disk is overwritten).</summary>
+    public static void CheckOutput(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, "compare.json")))
+            throw new ConfigException($"--out {folder}: already holds compare.json; choose another --out or remove it");
+    }
+
     /// <summary>Scores every run; returns the rows written to compare.json.</summary>
     public static IReadOnlyList<Dictionary<string, object?>> Run(IReadOnlyList<string> runDirs, CompareRequest request, Device device,
         TextWriter log)
     {
         if (runDirs.Count == 0) throw new ConfigException("compare: name at least one run directory");
         if (request.N < 20 || request.N > 10_000) throw new ConfigException($"--n {request.N}: must be between 20 and 10000");
+        CheckOutput(request.Output);
         Directory.CreateDirectory(request.Output);
         var runs = runDirs.Select(RunDirectory.Open).ToList();
         var names = UniqueNames(runs);

@@ -41,7 +41,11 @@ public sealed class CompareCliTests
         Assert.NotEmpty(json.RootElement.GetProperty("pareto_front").EnumerateArray());
         Assert.True(File.Exists(Path.Combine(output, "compare.html")) && File.Exists(Path.Combine(output, "trilemma.png")));
 
-        var toy = CliRunner.Run("compare", "--train", Path.Combine(runs, "g"), "--out", output);
-        Assert.Equal(2, toy.ExitCode);
+        var again = CliRunner.Run("compare", Path.Combine(runs, "g"), "--n", "100", "--out", output);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already holds compare.json", again.Err);
+        var trainWithRuns = CliRunner.Run("compare", "--train", Path.Combine(runs, "g"), "--out", Path.Combine(runs, "cmp2"));
+        Assert.Equal(2, trainWithRuns.ExitCode);
+        Assert.Contains("name no RUN_DIR", trainWithRuns.Err);
     }
 }
