@@ -11,10 +11,16 @@ public static class CompareCommand
     {
         var common = new CommonOptions();
         var runs = new Argument<string[]>("RUN_DIR") { Description = "Image runs to compare (with --train: none)", Arity = ArgumentArity.ZeroOrMore };
-        var n = new Option<int>("--n") { Description = "Samples per run (and held-out images they are scored against)", DefaultValueFactory = _ => 1000 };
+        var n = new Option<int>("--n")
+        {
+            Description = "Samples per run (and held-out images they are scored against)", DefaultValueFactory = _ => 1000
+        };
         var seed = new Option<long>("--seed") { Description = "Sampling seed, the same for every run", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output folder (compare.json, compare.html)", DefaultValueFactory = _ => "compare" };
-        var train = new Option<bool>("--train") { Description = "First train one run of each family (DDPM, NCSN, GAN with each loss, VAE) into OUT/runs" };
+        var train = new Option<bool>("--train")
+        {
+            Description = "First train one run of each family (DDPM, NCSN, GAN with each loss, VAE) into OUT/runs"
+        };
         var budget = new Option<string>("--budget")
         {
             Description = "With --train: the wall-time budget of each run (train --time-budget), e.g. 3m, 30m", DefaultValueFactory = _ => "30m"

@@ -12,8 +12,8 @@ public sealed class CompareCliTests
     public void CompareOnTwoTinyRunsWritesEveryColumn()
     {
         string runs = Directory.CreateTempSubdirectory("gensharp-compare").FullName;
-        var gan = CliRunner.Run("train", "gan", "--runs", runs, "--name", "g", "--loss", "ns", "--train-limit", "64", "--batch", "16", "--epochs", "1",
-            "--eval-n", "0", "--final-eval-n", "100", "--threads", "1", "--quiet");
+        var gan = CliRunner.Run("train", "gan", "--runs", runs, "--name", "g", "--loss", "ns", "--train-limit", "64", "--batch", "16",
+            "--epochs", "1", "--eval-n", "0", "--final-eval-n", "100", "--threads", "1", "--quiet");
         Assert.True(gan.ExitCode == 0, gan.Err);
         var vae = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "64", "--test-limit", "100", "--batch", "16",
             "--epochs", "1", "--eval-n", "0", "--final-eval-n", "100", "--threads", "1", "--quiet");
