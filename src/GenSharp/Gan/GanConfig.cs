@@ -1,4 +1,3 @@
-using GenSharp.Data;
 using GenSharp.Gan.Losses;
 using GenSharp.Training;
 
@@ -25,22 +24,10 @@ public sealed record GanConfig
     /// generator off (sample the trained generator, as the course does); 2,000 samples scored after each epoch and 10,000 at
     /// the end.
     /// </summary>
-    public TrainingSettings Training { get; init; } = new()
-    {
-        Steps = 0,
-        Epochs = 20,
-        Batch = 64,
-        Lr = 2e-4,
-        WarmupSteps = 0,
-        GradClip = 0,
-        EmaDecay = 0,
-        CheckpointEvery = 500,
-        EvalSamples = 2000,
-        FinalEvalSamples = 10_000,
-    };
+    public TrainingSettings Training { get; init; } = TrainingSettings.ForEpochs(20) with { CheckpointEvery = 500 };
 
-    /// <summary>The Fashion-MNIST folder named by <see cref="TrainingSettings.Data"/> (null: the Debian package's).</summary>
-    public string? DataDir() => DataSpec.FashionMnistDirectory(Training.Data);
+    /// <summary>The Fashion-MNIST folder of the training data (null: the Debian package's).</summary>
+    public string? DataDir() => Training.FashionMnistDirectory();
 
     /// <summary>Keep only the first N training images (0 = all 60,000); for quick checks.</summary>
     public int TrainLimit { get; init; }

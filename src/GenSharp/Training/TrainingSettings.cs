@@ -64,6 +64,18 @@ public sealed record TrainingSettings
     /// </summary>
     public double TimeBudgetSeconds { get; init; }
 
+    /// <summary>
+    /// The defaults of an epoch-based family on Fashion-MNIST (GAN, VAE): <paramref name="epochs"/> passes, no warm-up, decay,
+    /// clipping or EMA unless the family sets them, 2,000 samples scored after each epoch and 10,000 (the test set) at the end.
+    /// </summary>
+    public static TrainingSettings ForEpochs(int epochs) => new()
+    {
+        Steps = 0, Epochs = epochs, WarmupSteps = 0, GradClip = 0, EmaDecay = 0, EvalSamples = 2000, FinalEvalSamples = 10_000,
+    };
+
+    /// <summary>The Fashion-MNIST folder <see cref="Data"/> names (null: the Debian package's); a one-line error for other data.</summary>
+    public string? FashionMnistDirectory() => GenSharp.Data.DataSpec.FashionMnistDirectory(Data);
+
     /// <summary>The learning-rate schedule over <paramref name="totalSteps"/> optimiser steps (default <see cref="Steps"/>).</summary>
     public LearningRateSchedule Schedule(long? totalSteps = null) =>
         new(Lr, totalSteps ?? Steps, Math.Min(WarmupSteps, totalSteps ?? Steps), LrDecay);

@@ -1,4 +1,3 @@
-using GenSharp.Data;
 using GenSharp.Training;
 
 namespace GenSharp.Vae;
@@ -18,22 +17,11 @@ public sealed record VaeConfig
     /// The shared settings: data <c>fashion-mnist[:DIR]</c>, 10 epochs of batch 128, Adam(W) 1e-3 with 100 warm-up steps and
     /// cosine decay, no gradient clipping, no EMA; 2,000 prior samples scored after each epoch and 10,000 at the end.
     /// </summary>
-    public TrainingSettings Training { get; init; } = new()
-    {
-        Steps = 0,
-        Epochs = 10,
-        Batch = 128,
-        Lr = 1e-3,
-        WarmupSteps = 100,
-        LrDecay = "cosine",
-        GradClip = 0,
-        EmaDecay = 0,
-        EvalSamples = 2000,
-        FinalEvalSamples = 10_000,
-    };
+    public TrainingSettings Training { get; init; } =
+        TrainingSettings.ForEpochs(10) with { Batch = 128, Lr = 1e-3, WarmupSteps = 100, LrDecay = "cosine" };
 
-    /// <summary>The Fashion-MNIST folder named by <see cref="TrainingSettings.Data"/> (null: the Debian package's).</summary>
-    public string? DataDir() => DataSpec.FashionMnistDirectory(Training.Data);
+    /// <summary>The Fashion-MNIST folder of the training data (null: the Debian package's).</summary>
+    public string? DataDir() => Training.FashionMnistDirectory();
 
     /// <summary>Keep only the first N training images (0 = all 60,000).</summary>
     public int TrainLimit { get; init; }
