@@ -8,7 +8,9 @@ namespace GenSharp.Cli;
 public static class BudgetTraining
 {
     /// <summary>Length options long enough that the budget, not the length, ends every run.</summary>
-    private static readonly string[] StepBased = ["--steps", "100000", "--warmup", "100", "--eval-every", "0", "--final-eval-n", "0"];
+    /// (A constant learning rate after a short warm-up, so that a schedule over the nominal length does not decide the result.)
+    private static readonly string[] StepBased =
+        ["--steps", "100000", "--warmup", "100", "--lr-decay", "constant", "--eval-every", "0", "--final-eval-n", "0"];
 
     private static readonly string[] EpochBased = ["--epochs", "500", "--eval-n", "0", "--final-eval-n", "100"];
 
@@ -22,7 +24,7 @@ public static class BudgetTraining
         };
         foreach (string loss in Gan.Losses.GanLosses.Names)
             families.Add(($"gan-{loss}", [.. new[] { "train", "gan", "--loss", loss }, .. EpochBased]));
-        families.Add(("vae", [.. new[] { "train", "vae" }, .. EpochBased]));
+        families.Add(("vae", [.. new[] { "train", "vae", "--warmup", "100", "--lr-decay", "constant" }, .. EpochBased]));
         return families;
     }
 
