@@ -22,7 +22,7 @@ public interface IRunRecipe
 
 /// <summary>Options of <c>gensharp sample</c>.</summary>
 public sealed record SampleRequest(int N, long Seed, string? Output = null, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null,
-    Score.Samplers.AnnealedLangevinOverrides? Langevin = null);
+    Score.Samplers.AnnealedLangevinOverrides? Langevin = null, Diffusion.Conditioning.GuidanceChoice? Guidance = null);
 
 /// <summary>What a sampling call produced.</summary>
 public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Seconds, int FunctionEvaluations)
@@ -33,7 +33,7 @@ public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Se
 /// <summary>Options of <c>gensharp eval RUN_DIR</c>.</summary>
 public sealed record EvalRequest(int N, long Seed, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null, int BitsPerDimImages = 0,
     bool Figures = true,
-    Score.Samplers.AnnealedLangevinOverrides? Langevin = null);
+    Score.Samplers.AnnealedLangevinOverrides? Langevin = null, Diffusion.Conditioning.GuidanceChoice? Guidance = null);
 
 /// <summary>
 /// The metrics written to eval.json, as name -> value (null where not applicable), and the feature network image

@@ -38,6 +38,8 @@ public static class EvalCommand
         foreach (var o in new Option[] { n, seed, quiet, bpd, noFigures }) command.Options.Add(o);
         samplerOptions.AddTo(command);
         langevinOptions.AddTo(command);
+        var guidanceOptions = new GuidanceCliOptions(sweep: true);
+        guidanceOptions.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -54,7 +56,7 @@ public static class EvalCommand
             var recipe = Registry.Recipe(kind);
             var sampler = samplerOptions.ReadFor(parse, run, kind);
             var request = new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), sampler, parse.GetValue(bpd),
-                !parse.GetValue(noFigures), langevin);
+                !parse.GetValue(noFigures), langevin, guidanceOptions.Read(parse));
             var outcome = recipe.Evaluate(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             w.WriteLine($"wrote {outcome.EvalPath}");

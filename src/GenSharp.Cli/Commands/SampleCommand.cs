@@ -30,6 +30,8 @@ public static class SampleCommand
         foreach (var o in new Option[] { n, seed, output, quiet }) command.Options.Add(o);
         samplerOptions.AddTo(command);
         langevinOptions.AddTo(command);
+        var guidanceOptions = new GuidanceCliOptions(sweep: false);
+        guidanceOptions.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -47,7 +49,8 @@ public static class SampleCommand
                 parse.GetValue(output),
                 parse.GetValue(quiet),
                 sampler,
-                langevin);
+                langevin,
+                guidanceOptions.Read(parse));
             var outcome = recipe.Sample(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             foreach (string f in outcome.Files) w.WriteLine($"wrote {f}");

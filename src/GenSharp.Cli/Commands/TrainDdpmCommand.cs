@@ -130,6 +130,8 @@ public static class TrainDdpmCommand
                      .Concat(toyOnly).Concat(imageOnly))
             command.Options.Add(o);
         common.AddTo(command);
+        var conditionOptions = new ConditionCliOptions();
+        conditionOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
@@ -183,6 +185,7 @@ public static class TrainDdpmCommand
                         LogEvery = parse.GetValue(logEvery),
                         TensorBoard = parse.GetValue(tensorBoard),
                         Schedule = scheduleConfig,
+                        Conditioning = conditionOptions.Read(parse, isToy: true),
                         Network = toy.Network with
                         {
                             Hidden = parse.GetValue(hidden) ?? toy.Network.Hidden,
@@ -213,6 +216,7 @@ public static class TrainDdpmCommand
                         LogEvery = parse.GetValue(logEvery),
                         TensorBoard = parse.GetValue(tensorBoard),
                         Schedule = scheduleConfig,
+                        Conditioning = conditionOptions.Read(parse, isToy: false),
                         Network = img.Network with
                         {
                             Channels = parse.GetValue(ch) ?? img.Network.Channels,

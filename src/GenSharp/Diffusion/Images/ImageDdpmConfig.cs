@@ -1,3 +1,4 @@
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Data;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Nn;
@@ -34,6 +35,10 @@ public sealed record ImageDdpmConfig : ImageRunConfig
     /// <summary>The sampler used for grids and evaluations during training and by default afterwards.</summary>
     public SamplerSpec Sampler { get; init; } = new();
 
+    /// <summary>Class conditioning with classifier-free guidance (<c>--condition class</c>); null (absent from config.json): unconditional.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ConditioningConfig? Conditioning { get; init; }
+
     public override ImageDdpmConfig Validate()
     {
         if (DataSpec.Parse(Data) is DataSpec.Toy)
@@ -43,6 +48,7 @@ public sealed record ImageDdpmConfig : ImageRunConfig
         Schedule.Validate();
         Network.Validate();
         Sampler.Validate(Schedule.Timesteps);
+        Conditioning?.Validate();
         return this;
     }
 }

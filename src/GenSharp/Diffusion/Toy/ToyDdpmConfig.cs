@@ -1,3 +1,4 @@
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Nn;
 
 namespace GenSharp.Diffusion.Toy;
@@ -57,6 +58,10 @@ public sealed record ToyDdpmConfig
     /// <summary>Ancestral sampling variance: "beta" or "beta_tilde" (docs/samplers.md#ancestral).</summary>
     public string SamplerVariance { get; init; } = "beta";
 
+    /// <summary>Conditioning on the mixture component (<c>--condition component</c>); null (absent from config.json): unconditional.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ConditioningConfig? Conditioning { get; init; }
+
     /// <summary>Samples drawn for the evaluation written at the end of training.</summary>
     public int EvalSamples { get; init; } = 5000;
 
@@ -86,6 +91,7 @@ public sealed record ToyDdpmConfig
         if (SamplerVariance is not ("beta" or "beta_tilde"))
             throw new ConfigException($"--sampler-variance {SamplerVariance}: use beta or beta_tilde");
         Schedule.Validate();
+        Conditioning?.Validate();
         return this;
     }
 }
