@@ -32,13 +32,14 @@ public sealed record ConditioningConfig
     /// <summary>The null label K (never a real class: real labels are 0..K-1).</summary>
     public int NullLabel => ClassNames.Length;
 
-    public ConditioningConfig Validate()
+    /// <param name="resolved">False before the run's data have given the class names (a request from the command line).</param>
+    public ConditioningConfig Validate(bool resolved = true)
     {
         if (Kind is not (Class or Component))
             throw new ConfigException($"--condition {Kind}: use class (image labels), component (toy mixtures) or none");
-        if (ClassNames is null || ClassNames.Length < 2)
+        if (ClassNames is null || (resolved || ClassNames.Length > 0) && ClassNames.Length < 2)
             throw new ConfigException($"--condition {Kind}: the data have {ClassNames?.Length ?? 0} classes; conditioning needs at least 2");
-        Limits.Check("number of classes", ClassNames.Length, 2, Limits.MaxMixtureComponents);
+        if (ClassNames.Length > 0) Limits.Check("number of classes", ClassNames.Length, 2, Limits.MaxMixtureComponents);
         if (!(PUncond >= 0 && PUncond < 1))
             throw new ConfigException($"--p-uncond {PUncond}: must be in [0, 1) (0 trains no unconditional model: guidance then needs w = 1)");
         GuidanceWeight.Check(Guidance, "--guidance");

@@ -48,7 +48,7 @@ public sealed record ImageDdpmConfig : ImageRunConfig
         Schedule.Validate();
         Network.Validate();
         Sampler.Validate(Schedule.Timesteps);
-        Conditioning?.Validate();
+        Conditioning?.Validate(resolved: ImageShape.Length > 0); // class names are filled in when the run is created
         return this;
     }
 }

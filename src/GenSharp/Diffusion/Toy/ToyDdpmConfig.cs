@@ -91,7 +91,7 @@ public sealed record ToyDdpmConfig
         if (SamplerVariance is not ("beta" or "beta_tilde"))
             throw new ConfigException($"--sampler-variance {SamplerVariance}: use beta or beta_tilde");
         Schedule.Validate();
-        Conditioning?.Validate();
+        Conditioning?.Validate(resolved: DataHash.Length > 0); // class names are filled in when the run is created
         return this;
     }
 }
