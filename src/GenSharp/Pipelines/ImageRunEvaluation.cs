@@ -43,7 +43,7 @@ public static class ImageRunEvaluation
         {
             ["run"] = run.Name,
             ["model"] = config.Model,
-            ["data"] = config.Data,
+            ["data"] = config.Training.Data,
             ["n"] = request.N,
             ["seed"] = request.Seed,
             ["sampler"] = sampler.Settings,
@@ -53,23 +53,24 @@ public static class ImageRunEvaluation
         ImageMetricsReport? modelReport = null, floor = null, ceiling = null;
         string? unavailable = null;
         var notes = new StringWriter();
-        using var extractor = FeatureExtractor.TryLoadFor(config.Data, config.ImageShape, notes);
+        using var extractor = FeatureExtractor.TryLoadFor(config.Training.Data, config.ImageShape, notes);
         IReadOnlyList<string> classNames = [];
         if (extractor is not null)
         {
-            using var reference = RunImages.HeldOut(config.Data, config.HeldOut);
+            using var reference = RunImages.HeldOut(config.Training.Data, config.HeldOut);
             classNames = reference.ClassNames;
             int n = Math.Min(request.N, reference.Count);
             if (n < 10)
             {
-                notes.WriteLine($"note: {config.Data} holds out only {reference.Count} images; image metrics need at least 10, so they are skipped");
+                notes.WriteLine($"note: {config.Training.Data} holds out only {reference.Count} images; image metrics need at least 10, " +
+                    "so they are skipped");
             }
             else
             {
                 modelReport = ImageMetrics.Compute(extractor, reference.Images.narrow(0, 0, n), samples, request.Seed);
                 foreach (var (k, v) in modelReport.ToDictionary()) metrics[k] = v;
-                using var train = RunImages.Train(config.Data, config.HeldOut);
-                unavailable = ReferenceBaselines.Unavailable(config.Data, config.HeldOut, train.Count, reference.Count, request.N);
+                using var train = RunImages.Train(config.Training.Data, config.HeldOut);
+                unavailable = ReferenceBaselines.Unavailable(config.Training.Data, config.HeldOut, train.Count, reference.Count, request.N);
                 if (unavailable is null)
                 {
                     var baselines = ReferenceBaselines.Compute(extractor, train.Images, reference.Images, n, request.Seed);

@@ -44,8 +44,8 @@ public static class ConditionalImageEvaluation
         double main = choice.Guidance ?? conditioning.Guidance;
         var weights = (choice.Sweep ?? []).Append(main).Distinct().ToArray();
         var notes = new StringWriter();
-        using var extractor = FeatureExtractor.TryLoadFor(config.Data, config.ImageShape, notes);
-        using var reference = RunImages.HeldOut(config.Data, config.HeldOut);
+        using var extractor = FeatureExtractor.TryLoadFor(config.Training.Data, config.ImageShape, notes);
+        using var reference = RunImages.HeldOut(config.Training.Data, config.HeldOut);
         evaluation.Json["guidance"] = main;
         evaluation.Json["classes"] = conditioning.ClassNames;
         if (extractor is null || reference.Labels is null)
@@ -54,7 +54,7 @@ public static class ConditionalImageEvaluation
             return;
         }
         // the classifier knows Fashion-MNIST's ten classes only: its accuracy means something for runs on Fashion-MNIST
-        bool classifierClasses = DataSpec.Parse(config.Data) is DataSpec.FashionMnistFiles;
+        bool classifierClasses = DataSpec.Parse(config.Training.Data) is DataSpec.FashionMnistFiles;
         using var scope = NewDisposeScope();
         var (realFeatures, realLogits) = extractor.Extract(reference.Images);
         double? realAccuracy = classifierClasses ? Accuracy(realLogits, reference.Labels.cpu()) : null;

@@ -35,7 +35,7 @@ public static class ToyConditional
         Tensor mean, Tensor std, Generator rng, Device device)
     {
         var c = config.Conditioning!;
-        var (x, k) = Mixture(distribution).SampleWithComponents(config.Batch, rng, device);
+        var (x, k) = Mixture(distribution).SampleWithComponents(config.Training.Batch, rng, device);
         var x0 = (x - mean) / std;
         var y = LabelDropout.Apply(k, c.PUncond, c.NullLabel, rng);
         return diffusion.LossSimple((xt, t) => model.Forward(xt, t, y), x0, rng);
