@@ -56,7 +56,7 @@ public sealed class DdpmImageSampler : IImageSampler
         LastLabels?.Dispose();
         LastLabels = g.Labels(n, generator, _device).DetachFromDisposeScope();
         var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), LastLabels, g.NullLabel, g.W);
-        return _sampler.Sample(eps, shape, generator, _device, observer);
+        return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations }; // both halves
     }
 
     public void Dispose()
