@@ -108,7 +108,8 @@ public static class ImageRunPipeline<TConfig, TNet>
     {
         if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
         var config = ReadConfig(run);
-        using var network = LoadEma(family, run, config, device, out var sampler, new SamplingChoice(request.Sampler, request.Langevin, request.Guidance));
+        using var network = LoadEma(family, run, config, device, out var sampler,
+            new SamplingChoice(request.Sampler, request.Langevin, request.Guidance));
         using (sampler) return SampleFolder.Draw(run, request, sampler, device);
     }
 
@@ -118,7 +119,8 @@ public static class ImageRunPipeline<TConfig, TNet>
         if (request.N < 10) throw new ConfigException($"--n {request.N}: must be at least 10");
         family.CheckEvaluation(request);
         var config = ReadConfig(run);
-        using var network = LoadEma(family, run, config, device, out var sampler, new SamplingChoice(request.Sampler, request.Langevin, request.Guidance));
+        using var network = LoadEma(family, run, config, device, out var sampler,
+            new SamplingChoice(request.Sampler, request.Langevin, request.Guidance));
         using (sampler)
         {
             var evaluation = ImageRunEvaluation.Run(run, config, sampler, request, device);

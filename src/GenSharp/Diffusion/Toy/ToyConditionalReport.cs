@@ -18,7 +18,8 @@ public static class ToyConditionalReport
         double main = request.Guidance?.Guidance ?? c.Guidance;
         var weights = (request.Guidance?.Sweep ?? []).Append(main).Distinct().ToList();
         int perComponent = Math.Max(100, request.N / c.Classes);
-        var rows = ToyConditional.Evaluate(config, model, diffusion, spec, distribution, weights, perComponent, request.Seed + 3, device, request.Quiet);
+        var rows = ToyConditional.Evaluate(config, model, diffusion, spec, distribution, weights, perComponent, request.Seed + 3, device,
+            request.Quiet);
         var mainRows = rows.Where(r => r.Guidance == main).ToList();
         json["guidance"] = main;
         json["per_component"] = mainRows.Select(Row).ToList();

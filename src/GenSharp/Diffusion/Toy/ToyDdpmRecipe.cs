@@ -198,7 +198,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             ["metrics"] = metrics,
             ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
-        if (guidance is not null) ToyConditionalReport.AddToEvaluation(config, model, diffusion, spec, distribution, request, device, evalJson, metrics);
+        if (guidance is not null)
+            ToyConditionalReport.AddToEvaluation(config, model, diffusion, spec, distribution, request, device, evalJson, metrics);
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
         ToyDdpmReport.Write(run, config, distribution, samples, reference, report, metrics, result, spec);
         foreach (var t in result.Trajectory.Values) t.Dispose();
