@@ -25,7 +25,8 @@ public interface IRunRecipe
 /// size of image draws (docs/scale-out.md#noise).
 /// </summary>
 public sealed record SampleRequest(int N, long Seed, string? Output = null, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null,
-    Score.Samplers.AnnealedLangevinOverrides? Langevin = null, Pipelines.SampleShard? Shard = null, int Batch = 0);
+    Score.Samplers.AnnealedLangevinOverrides? Langevin = null, Pipelines.SampleShard? Shard = null, int Batch = 0,
+    Diffusion.Conditioning.GuidanceChoice? Guidance = null);
 
 /// <summary>What a sampling call produced.</summary>
 public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Seconds, int FunctionEvaluations)
@@ -36,7 +37,7 @@ public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Se
 /// <summary>Options of <c>gensharp eval RUN_DIR</c>.</summary>
 public sealed record EvalRequest(int N, long Seed, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null, int BitsPerDimImages = 0,
     bool Figures = true,
-    Score.Samplers.AnnealedLangevinOverrides? Langevin = null);
+    Score.Samplers.AnnealedLangevinOverrides? Langevin = null, Diffusion.Conditioning.GuidanceChoice? Guidance = null);
 
 /// <summary>
 /// The metrics written to eval.json, as name -> value (null where not applicable), and the feature network image

@@ -42,6 +42,8 @@ public static class EvalCommand
         samplerOptions.AddTo(command);
         langevinOptions.AddTo(command);
         shardOptions.AddTo(command);
+        var guidanceOptions = new GuidanceCliOptions(sweep: true);
+        guidanceOptions.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -62,7 +64,7 @@ public static class EvalCommand
                 return EvalMergeCommand.RunShard(parse, shardOptions, ShardCliOptions.RequireImages(recipe, kind), run, kind, shard, batch,
                     new Pipelines.SamplingChoice(sampler, langevin), device);
             var request = new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), sampler, parse.GetValue(bpd),
-                !parse.GetValue(noFigures), langevin);
+                !parse.GetValue(noFigures), langevin, guidanceOptions.Read(parse));
             var outcome = recipe.Evaluate(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             w.WriteLine($"wrote {outcome.EvalPath}");

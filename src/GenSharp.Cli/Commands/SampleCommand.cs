@@ -33,6 +33,8 @@ public static class SampleCommand
         samplerOptions.AddTo(command);
         langevinOptions.AddTo(command);
         shardOptions.AddTo(command);
+        var guidanceOptions = new GuidanceCliOptions(sweep: false);
+        guidanceOptions.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -54,7 +56,8 @@ public static class SampleCommand
                 sampler,
                 langevin,
                 shard,
-                batch);
+                batch,
+                guidanceOptions.Read(parse));
             var outcome = recipe.Sample(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             foreach (string f in outcome.Files) w.WriteLine($"wrote {f}");

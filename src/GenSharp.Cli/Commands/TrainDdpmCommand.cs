@@ -82,6 +82,8 @@ public static class TrainDdpmCommand
         foreach (var o in new Option[] { schedule, timesteps, sampler.Variance }.Concat(toyOnly).Concat(imageOnly))
             command.Options.Add(o);
         common.AddTo(command);
+        var conditionOptions = new ConditionCliOptions();
+        conditionOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
@@ -119,6 +121,7 @@ public static class TrainDdpmCommand
                         Training = shared,
                         SamplerVariance = parse.GetValue(sampler.Variance) ?? toy.SamplerVariance,
                         Schedule = scheduleConfig,
+                        Conditioning = conditionOptions.Read(parse, isToy: true),
                         Network = toy.Network with
                         {
                             Hidden = parse.GetValue(hidden) ?? toy.Network.Hidden,
@@ -134,6 +137,7 @@ public static class TrainDdpmCommand
                         Precision = parse.GetValue(precision) ?? img.Precision,
                         Flip = parse.GetValue(flip),
                         Schedule = scheduleConfig,
+                        Conditioning = conditionOptions.Read(parse, isToy: false),
                         Network = img.Network with
                         {
                             Channels = parse.GetValue(ch) ?? img.Network.Channels,

@@ -17,6 +17,8 @@ namespace GenSharp.Nn;
 ///   up:   per level (deepest first), ResBlocksPerLevel + 1 x [Res(cat(h, skips.pop())) (+ Attn)], then
 ///         nearest x2 + 3x3 conv (not after the first level)
 ///   out = conv_out(SiLU(norm_out(h)))                               (B, InChannels, H, W)
+/// A class-conditional U-Net (<c>classes</c> K &gt; 0) adds a learned label embedding to e: e += label_emb(y), y in 0..K with K the
+/// null label (docs/ddpm.md#classifier-free-guidance); called without labels it uses the null label.
 ///
 /// Each <c>down</c>/<c>up</c> entry is a stage (a list of layers); a stage starting with a residual block
 /// is a block stage, otherwise it is a resampling stage.
@@ -30,8 +32,10 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     private readonly ModuleList<ModuleList<nn.Module>> up;
     private readonly GroupNorm norm_out;
     private readonly Conv2d conv_out;
+    private readonly Embedding? label_emb; // (K + 1, 4ch); absent in an unconditional U-Net, whose state dict is unchanged
 
-    public UNet(UNetConfig config) : base(nameof(UNet))
+    /// <param name="classes">K real labels (0: unconditional); the embedding has K + 1 rows, the last for the null label.</param>
+    public UNet(UNetConfig config, int classes = 0) : base(nameof(UNet))
     {
         Config = config.Validate();
         int ch = config.Channels, tdim = config.TimeDim, groups = config.Groups;
@@ -82,20 +86,32 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         }
         norm_out = InitializedGroupNorm.Create(groups, width);
         conv_out = nn.Conv2d(width, config.InChannels, 3, padding: 1);
+        Classes = classes;
+        if (classes > 0) label_emb = nn.Embedding(classes + 1, tdim);
         RegisterComponents();
     }
 
     public UNetConfig Config { get; }
 
+    /// <summary>K, the number of real labels (0 for an unconditional U-Net).</summary>
+    public int Classes { get; }
+
     /// <param name="x">(B, InChannels, H, W) noisy images x_t; H and W divisible by 2^(levels-1)</param>
     /// <param name="t">(B) timestep indices (int64) or times</param>
     /// <returns>(B, InChannels, H, W) predicted noise</returns>
-    public override Tensor forward(Tensor x, Tensor t)
+    public override Tensor forward(Tensor x, Tensor t) => Forward(x, t, null);
+
+    /// <param name="x">(B, InChannels, H, W) noisy images x_t</param>
+    /// <param name="t">(B) timestep indices</param>
+    /// <param name="y">(B) int64 labels 0..K (K = null label), or null: the null label (ignored by an unconditional U-Net)</param>
+    public Tensor Forward(Tensor x, Tensor t, Tensor? y)
     {
         CheckInput(x);
         using var scope = NewDisposeScope();
         // (B, 4ch); embedded in fp32, run in x's type (bf16 when mixed precision)
         var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels).to_type(x.dtype));
+        if (label_emb is not null)
+            e = e + label_emb.call(y ?? full([x.shape[0]], Classes, dtype: ScalarType.Int64, device: x.device)).to_type(x.dtype);
         var h = conv_in.CallExact(x);                                              // (B, ch, H, W)
         var skips = new Stack<Tensor>();
         skips.Push(h);
@@ -143,6 +159,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         if (disposing)
         {
             temb.Dispose(); conv_in.Dispose(); down.Dispose(); mid.Dispose(); up.Dispose(); norm_out.Dispose(); conv_out.Dispose();
+            label_emb?.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -81,4 +81,5 @@ public interface IImageFamily<TConfig, TNet> : IRunRecipe, IImageRunSource
 }
 
 /// <summary>A sampler requested on the command line for <c>sample</c> or <c>eval</c> (null fields: the run's own).</summary>
-public sealed record SamplingChoice(Diffusion.Samplers.SamplerSpec? Diffusion, Score.Samplers.AnnealedLangevinOverrides? Langevin);
+public sealed record SamplingChoice(Diffusion.Samplers.SamplerSpec? Diffusion, Score.Samplers.AnnealedLangevinOverrides? Langevin,
+    Diffusion.Conditioning.GuidanceChoice? Guidance = null);

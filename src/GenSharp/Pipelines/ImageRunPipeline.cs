@@ -66,10 +66,11 @@ public static class ImageRunPipeline<TConfig, TNet>
         var trainerConfig = config.Training.LoopConfig();
         Tensor Loss(long step)
         {
-            var x = data.Batch(batches.BatchIndices(step).to(device));                                   // (B, C, H, W) in the family's range
+            var indices = batches.BatchIndices(step).to(device);
+            var x = data.Batch(indices);                                                                 // (B, C, H, W) in the family's range
             if (config.Flip)
                 x = where(rand([x.shape[0], 1, 1, 1], generator: rng, device: device) < 0.5, x.flip(3), x);
-            return objective.Loss(x, rng);
+            return objective.Loss(x, data.Labels?.index_select(0, indices), rng);                        // labels (B) or null
         }
         var metadata = new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, config.GetType(), JsonDefaults.Compact) };
         var trainer = new Trainer(trainerConfig, model, optimizer, schedule, ema, rng, run, Loss, metadata, objective.MixedPrecision);
@@ -108,7 +109,8 @@ public static class ImageRunPipeline<TConfig, TNet>
     {
         if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
         var config = ReadConfig(run);
-        using var network = LoadEma(family, run, config, device, out var sampler, new SamplingChoice(request.Sampler, request.Langevin));
+        using var network = LoadEma(family, run, config, device, out var sampler,
+            new SamplingChoice(request.Sampler, request.Langevin, request.Guidance));
         using (sampler) return SampleFolder.Draw(run, request, sampler, device);
     }
 
@@ -127,7 +129,8 @@ public static class ImageRunPipeline<TConfig, TNet>
         if (request.N < 10) throw new ConfigException($"--n {request.N}: must be at least 10");
         family.CheckEvaluation(request);
         var config = ReadConfig(run);
-        using var network = LoadEma(family, run, config, device, out var sampler, new SamplingChoice(request.Sampler, request.Langevin));
+        using var network = LoadEma(family, run, config, device, out var sampler,
+            new SamplingChoice(request.Sampler, request.Langevin, request.Guidance));
         using (sampler)
         {
             var evaluation = ImageRunEvaluation.Run(run, config, sampler, request, device);

@@ -1,3 +1,4 @@
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Nn;
 using GenSharp.Pipelines;
 using GenSharp.Training;
@@ -8,28 +9,43 @@ namespace GenSharp.Diffusion.Images;
 
 /// <summary>
 /// L_simple (docs/ddpm.md#model-and-loss): E || eps - eps_theta(sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, t) ||^2 with t uniform; with bf16 mixed
-/// precision the network runs on a bfloat16 working copy and the loss in fp32.
+/// precision the network runs on a bfloat16 working copy and the loss in fp32. A class-conditional run feeds the batch's labels, each
+/// replaced by the null label with probability p_uncond first (<see cref="LabelDropout"/>, docs/ddpm.md#classifier-free-guidance).
 /// </summary>
 public sealed class DdpmImageLoss : IImageLoss
 {
     private readonly UNet _model;
     private readonly UNet? _working;
     private readonly GaussianDiffusion _diffusion;
+    private readonly ConditioningConfig? _conditioning;
 
     public DdpmImageLoss(ImageDdpmConfig config, UNet model, Device device)
     {
         _model = model;
-        MixedPrecision = config.Precision == TrainingPrecision.Bf16 ? new MixedPrecision(model, new UNet(config.Network).to(device)) : null;
+        _conditioning = config.Conditioning;
+        MixedPrecision = config.Precision == TrainingPrecision.Bf16
+            ? new MixedPrecision(model, new UNet(config.Network, model.Classes).to(device))
+            : null;
         _working = (UNet?)MixedPrecision?.Working;
         _diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
     }
 
     public MixedPrecision? MixedPrecision { get; }
 
-    public Tensor Loss(Tensor x0, Generator rng) =>
-        _working is null
-            ? _diffusion.LossSimple((x, t) => _model.call(x, t), x0, rng)
-            : _diffusion.LossSimple((x, t) => MixedPrecision.ToMaster(_working.call(MixedPrecision!.ToWorking(x), t)), x0, rng); // bf16, fp32 loss
+    public Tensor Loss(Tensor x0, Generator rng) => Loss(x0, null, rng);
+
+    public Tensor Loss(Tensor x0, Tensor? labels, Generator rng)
+    {
+        Tensor? y = null;
+        if (_conditioning is { } c)
+        {
+            if (labels is null) throw new ConfigException("this run is class-conditional but its data have no labels; use labelled data");
+            y = LabelDropout.Apply(labels, c.PUncond, c.NullLabel, rng);
+        }
+        return _working is null
+            ? _diffusion.LossSimple((x, t) => _model.Forward(x, t, y), x0, rng)
+            : _diffusion.LossSimple((x, t) => MixedPrecision.ToMaster(_working.Forward(MixedPrecision!.ToWorking(x), t, y)), x0, rng); // bf16
+    }
 
     public void Dispose()
     {

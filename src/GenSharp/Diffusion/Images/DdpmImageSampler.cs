@@ -1,3 +1,4 @@
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Nn;
 using GenSharp.Pipelines;
@@ -5,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Diffusion.Images;
 
-/// <summary>An image DDPM's sampler for the pipeline: any registered diffusion sampler (<see cref="SamplerSpec"/>) over the U-Net.</summary>
+/// <summary>
+/// An image DDPM's sampler for the pipeline: any registered diffusion sampler (<see cref="SamplerSpec"/>) over the U-Net; for a
+/// class-conditional U-Net, over the classifier-free guided prediction (<see cref="ClassifierFreeGuidance"/>), the samplers unchanged.
+/// </summary>
 public sealed class DdpmImageSampler : IImageSampler
 {
     private readonly UNet _model;
@@ -16,29 +20,48 @@ public sealed class DdpmImageSampler : IImageSampler
     private readonly bool _ownsDiffusion;
 
     /// <param name="ownsDiffusion">Dispose <paramref name="diffusion"/> with this sampler.</param>
-    public DdpmImageSampler(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, Device device, bool ownsDiffusion)
+    /// <param name="guidance">Guided sampling of a conditional U-Net (required for one, refused for an unconditional one).</param>
+    public DdpmImageSampler(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, Device device, bool ownsDiffusion,
+        GuidedSampling? guidance = null)
     {
+        if ((model.Classes > 0) != (guidance is not null))
+            throw new ArgumentException(model.Classes > 0 ? "a conditional U-Net needs guided sampling" : "an unconditional U-Net takes no guidance");
         _model = model;
         _diffusion = diffusion;
         _spec = spec;
         _sampler = spec.Create(diffusion);
         _device = device;
         _ownsDiffusion = ownsDiffusion;
+        Guidance = guidance;
     }
 
-    public string Label => _spec.Label;
-    public int FunctionEvaluations => _spec.FunctionEvaluations(_diffusion.Timesteps);
-    public object Settings => _spec;
+    /// <summary>The guided sampling of a conditional run (null when unconditional).</summary>
+    public GuidedSampling? Guidance { get; }
+
+    /// <summary>The labels of the last <see cref="Sample"/> call (null when unconditional).</summary>
+    public Tensor? LastLabels { get; private set; }
+
+    public string Label => Guidance is null ? _spec.Label : $"{_spec.Label}-{Guidance.Label}";
+
+    /// <summary>Network evaluations per sample: both halves of a guided step count (w not 0 or 1).</summary>
+    public int FunctionEvaluations => _spec.FunctionEvaluations(_diffusion.Timesteps) * (Guidance is { W: not (0 or 1) } ? 2 : 1);
+
+    public object Settings => Guidance is null ? _spec : new { sampler = _spec, guidance = Guidance.W, @class = Guidance.Class };
 
     public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
     {
         _model.eval();
         var shape = new long[] { n, _model.Config.InChannels, _model.Config.Resolution, _model.Config.Resolution };
-        return _sampler.Sample((x, t) => _model.call(x, t), shape, generator, _device, observer);
+        if (Guidance is not { } g) return _sampler.Sample((x, t) => _model.call(x, t), shape, generator, _device, observer);
+        LastLabels?.Dispose();
+        LastLabels = g.Labels(n, generator, _device).DetachFromDisposeScope();
+        var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), LastLabels, g.NullLabel, g.W);
+        return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations }; // both halves
     }
 
     public void Dispose()
     {
+        LastLabels?.Dispose();
         if (_ownsDiffusion) _diffusion.Dispose();
     }
 }

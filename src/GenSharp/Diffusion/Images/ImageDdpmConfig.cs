@@ -1,3 +1,4 @@
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Data;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Nn;
@@ -40,6 +41,10 @@ public sealed record ImageDdpmConfig : ImageRunConfig
     /// </summary>
     public SamplerSpec[] EvalSamplers { get; init; } = [];
 
+    /// <summary>Class conditioning with classifier-free guidance (<c>--condition class</c>); null (absent from config.json): unconditional.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ConditioningConfig? Conditioning { get; init; }
+
     public override ImageDdpmConfig Validate()
     {
         if (DataSpec.Parse(Training.Data) is DataSpec.Toy)
@@ -50,6 +55,7 @@ public sealed record ImageDdpmConfig : ImageRunConfig
         Network.Validate();
         Sampler.Validate(Schedule.Timesteps);
         foreach (var spec in EvalSamplers) spec.Validate(Schedule.Timesteps);
+        Conditioning?.Validate(resolved: ImageShape.Length > 0); // class names are filled in when the run is created
         return this;
     }
 }

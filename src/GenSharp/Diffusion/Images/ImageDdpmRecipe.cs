@@ -1,4 +1,5 @@
 using GenSharp.Data;
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Nn;
 using GenSharp.Output;
@@ -39,18 +40,25 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public ImageDataset LoadTrain(ImageDdpmConfig config, Device? device) => RunImages.Train(config.Training.Data, config.HeldOut, device: device);
 
     public ImageDdpmConfig Complete(ImageDdpmConfig config, ImageDataset train) =>
-        config with { Network = config.Network with { InChannels = train.Channels, Resolution = train.Height } };
+        config with
+        {
+            Network = config.Network with { InChannels = train.Channels, Resolution = train.Height },
+            Conditioning = ConditionalImageEvaluation.WithClasses(config.Conditioning, config.Training.Data, train),
+        };
 
     public string? Describe(ImageDdpmConfig config) => null;
 
-    public UNet CreateNetwork(ImageDdpmConfig config) => new(config.Network);
+    public UNet CreateNetwork(ImageDdpmConfig config) => new(config.Network, config.Conditioning?.Classes ?? 0);
 
     public IImageLoss CreateLoss(ImageDdpmConfig config, UNet model, Device device) => new DdpmImageLoss(config, model, device);
 
     public IImageSampler CreateSampler(ImageDdpmConfig config, UNet network, Device device, SamplingChoice? choice = null)
     {
         var spec = (choice?.Diffusion ?? config.Sampler).Validate(config.Schedule.Timesteps);
-        return new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true);
+        var guidance = choice?.Guidance ?? new GuidanceChoice();
+        guidance.RefuseIfUnconditional(config.Conditioning, "this run");
+        return new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true,
+            config.Conditioning is { } c ? guidance.Resolve(c) : null);
     }
 
     public string SamplerLabel(ImageDdpmConfig config) => config.Sampler.Label;
@@ -63,10 +71,13 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
 
     public void CheckEvaluation(EvalRequest request) { }
 
+
     /// <summary>With <c>--bpd N</c>: the variational bound in bits/dim on N held-out images.</summary>
     public void ExtendEvaluation(RunDirectory run, ImageDdpmConfig config, UNet network, EvalRequest request, Device device,
         ImageEvaluationResult evaluation)
     {
+        if (config.Conditioning is not null)
+            ConditionalImageEvaluation.Extend(run, config, network, request, device, evaluation);
         if (request.BitsPerDimImages <= 0) return;
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var reference = RunImages.HeldOut(config.Training.Data, config.HeldOut, device: device);
@@ -87,12 +98,20 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
         ImageDdpmFigures.WriteAll(run, config, network, diffusion, device, quiet);
     }
 
-    public IEnumerable<(string Key, string Value)> EvaluationRows(ImageEvaluationResult evaluation) =>
-        evaluation.Metrics.TryGetValue("bits_per_dim", out var bpd) && bpd is not null
-            ? [("variational bound", $"{bpd:F3} bits/dim on {evaluation.Json["bits_per_dim_images"]} held-out images")]
-            : [];
+    public IEnumerable<(string Key, string Value)> EvaluationRows(ImageEvaluationResult evaluation)
+    {
+        if (evaluation.Metrics.TryGetValue("bits_per_dim", out var bpd) && bpd is not null)
+            yield return ("variational bound", $"{bpd:F3} bits/dim on {evaluation.Json["bits_per_dim_images"]} held-out images");
+        if (evaluation.Metrics.TryGetValue("conditional_accuracy", out var acc) && acc is not null)
+            yield return ("conditional accuracy", $"{acc:F3} at w = {evaluation.Json["guidance"]} (the classifier on held-out real images: " +
+                $"{evaluation.Metrics.GetValueOrDefault("classifier_real_accuracy"):F3})");
+    }
 
-    public void AddReportSections(HtmlReport html, RunDirectory run, ImageDdpmConfig config) => ImageDdpmReport.AddSections(html, run);
+    public void AddReportSections(HtmlReport html, RunDirectory run, ImageDdpmConfig config)
+    {
+        if (config.Conditioning is not null) ConditionalImageReport.AddSections(html, run);
+        ImageDdpmReport.AddSections(html, run);
+    }
 
     /// <summary>
     /// Samples <paramref name="n"/> images with <paramref name="spec"/> in batches of <see cref="SamplingBatch"/>,
@@ -101,7 +120,9 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public static SamplerResult Draw(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, int n, long seed, Device device,
         bool quiet, SamplingObserver? observer = null, int batch = SamplingBatch)
     {
-        using var sampler = new DdpmImageSampler(model, diffusion, spec, device, ownsDiffusion: false);
+        // a conditional U-Net draws conditional samples (w = 1) of uniformly random classes here
+        using var sampler = new DdpmImageSampler(model, diffusion, spec, device, ownsDiffusion: false,
+            model.Classes > 0 ? new GuidedSampling(model.Classes, model.Classes, 1.0, null) : null);
         return BatchedSampling.Draw(sampler, n, seed, device, quiet, observer, batch);
     }
 }

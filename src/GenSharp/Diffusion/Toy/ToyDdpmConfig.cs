@@ -1,3 +1,4 @@
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Nn;
 using GenSharp.Training;
 
@@ -49,6 +50,10 @@ public sealed record ToyDdpmConfig
     /// <summary>Ancestral sampling variance: "beta" or "beta_tilde" (docs/samplers.md#ancestral).</summary>
     public string SamplerVariance { get; init; } = "beta";
 
+    /// <summary>Conditioning on the mixture component (<c>--condition component</c>); null (absent from config.json): unconditional.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ConditioningConfig? Conditioning { get; init; }
+
     /// <summary>Per-dimension mean and std used to standardise the data (measured on a seeded sample; stored for reproducibility).</summary>
     public double[] DataMean { get; init; } = [];
     public double[] DataStd { get; init; } = [];
@@ -71,6 +76,7 @@ public sealed record ToyDdpmConfig
         if (SamplerVariance is not ("beta" or "beta_tilde"))
             throw new ConfigException($"--sampler-variance {SamplerVariance}: use beta or beta_tilde");
         Schedule.Validate();
+        Conditioning?.Validate(resolved: DataHash.Length > 0); // class names are filled in when the run is created
         return this;
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GenSharp.Data.Toy;
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Evaluation;
 using GenSharp.Nn;
@@ -63,6 +64,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             DataMean = mean,
             DataStd = std,
             DataHash = DataHash(config.Training.Data, distribution),
+            Conditioning = ToyConditional.WithComponents(config.Conditioning, distribution),
             Environment = RunEnvironment.Capture(device),
         };
     }
@@ -73,9 +75,10 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         var distribution = Distribution(config, run);
         torch.manual_seed(config.Training.Seed);
         using var rng = new Generator((ulong)config.Training.Seed, device);
-        using var model = new MlpNoisePredictor(config.Network);
+        int classes = config.Conditioning?.Classes ?? 0;
+        using var model = new MlpNoisePredictor(config.Network, classes);
         model.to(device);
-        using var shadowModel = new MlpNoisePredictor(config.Network);
+        using var shadowModel = new MlpNoisePredictor(config.Network, classes);
         shadowModel.to(device);
         using var ema = new Ema(model, shadowModel, config.Training.EmaDecay);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
@@ -87,6 +90,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         var trainerConfig = config.Training.LoopConfig();
         Tensor Loss(long step)
         {
+            if (config.Conditioning is not null) return ToyConditional.Loss(config, model, diffusion, distribution, mean, std, rng, device);
             var x0 = (distribution.Sample(config.Training.Batch, rng, device) - mean) / std;
             return diffusion.LossSimple((x, t) => model.call(x, t), x0, rng);
         }
@@ -142,10 +146,13 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
         var config = RunConfigFile.Read<ToyDdpmConfig>(run).Validate();
         var distribution = Distribution(config, run);
+        request.Guidance?.RefuseIfUnconditional(config.Conditioning, run.Root);
+        if (request.Guidance?.Sweep is not null) throw new ConfigException("--guidance-sweep: applies to eval only");
         using var model = LoadEma(run, config, device);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var g = new Generator((ulong)request.Seed, device);
-        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, sampler: request.Sampler);
+        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, sampler: request.Sampler,
+            guidance: config.Conditioning is { } c ? (request.Guidance ?? new()).Resolve(c) : null);
         using var samples = result.Samples;
         string csv = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}.csv");
         WriteCsv(samples, csv);
@@ -159,13 +166,16 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         if (request.N < 100) throw new ConfigException($"--n {request.N}: must be at least 100 for stable metrics");
         var config = RunConfigFile.Read<ToyDdpmConfig>(run).Validate();
         var distribution = Distribution(config, run);
+        request.Guidance?.RefuseIfUnconditional(config.Conditioning, run.Root);
         using var model = LoadEma(run, config, device);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var g = new Generator((ulong)request.Seed, device);
         var recordAt = new[] { config.Schedule.Timesteps - 1, config.Schedule.Timesteps * 3 / 4, config.Schedule.Timesteps / 2,
             config.Schedule.Timesteps / 4, config.Schedule.Timesteps / 10, 0 };
         var spec = ToySpec(config, request.Sampler);
-        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, spec.Name == "ddpm" ? recordAt : null, spec);
+        var guidance = config.Conditioning is { } cc ? (request.Guidance ?? new()).Resolve(cc) : null;
+        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, spec.Name == "ddpm" ? recordAt : null, spec,
+            guidance);
         using var samples = result.Samples;
         using var gTrue = new Generator((ulong)(request.Seed + 1_000_003), torch.CPU);
         using var reference = distribution.Sample(request.N, gTrue);
@@ -188,6 +198,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             ["metrics"] = metrics,
             ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
+        if (guidance is not null)
+            ToyConditionalReport.AddToEvaluation(config, model, diffusion, spec, distribution, request, device, evalJson, metrics);
         AtomicFile.Write(run.EvalPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(evalJson, JsonDefaults.Options) + "\n")));
         ToyDdpmReport.Write(run, config, distribution, samples, reference, report, metrics, result, spec);
         foreach (var t in result.Trajectory.Values) t.Dispose();
@@ -197,7 +209,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
     /// <summary>Ancestral DDPM sampling in standardised space, mapped back to data space.</summary>
     internal static SamplerResult DrawSamples(
         ToyDdpmConfig config, MlpNoisePredictor model, GaussianDiffusion diffusion, int n, Generator g,
-        torch.Device device, bool quiet, IReadOnlyList<int>? recordAt = null, SamplerSpec? sampler = null)
+        torch.Device device, bool quiet, IReadOnlyList<int>? recordAt = null, SamplerSpec? sampler = null, GuidedSampling? guidance = null)
     {
         model.eval();
         using var mean = tensor(config.DataMean, device: device).to_type(ScalarType.Float32);
@@ -208,8 +220,11 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         var observer = new SamplingObserver(
             recordAt: recordAt,
             onStep: (done, total) => { if (done % 50 == 0 || done == total) progress.Report(done); });
-        var result = spec.Create(diffusion).Sample(
-            (x, t) => Nn.RowChunks.Apply(model.call, x, t), [n, config.Network.DataDim], g, device, observer); // bounded memory for any n
+        var result = model.Classes > 0 // a conditional network samples guided (the run's own w and random components unless asked)
+            ? ToyConditional.Sample(model, spec.Create(diffusion), n, config.Network.DataDim, g, device, observer,
+                guidance ?? ToyConditional.Default(config.Conditioning!))
+            : spec.Create(diffusion).Sample(
+                (x, t) => Nn.RowChunks.Apply(model.call, x, t), [n, config.Network.DataDim], g, device, observer); // bounded memory for any n
         var unscaled = result.Samples * std + mean;
         result.Samples.Dispose();
         var trajectory = result.Trajectory.ToDictionary(kv => kv.Key, kv =>
@@ -230,7 +245,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
     {
         string checkpoint = Checkpoint.FindLatest(run.CheckpointsDir)
             ?? throw new ConfigException($"{run.Root} has no checkpoint yet; train it first (gensharp train ddpm ... --resume)");
-        var model = new MlpNoisePredictor(config.Network);
+        var model = new MlpNoisePredictor(config.Network, config.Conditioning?.Classes ?? 0);
         model.to(device);
         Checkpoint.LoadModule(checkpoint, "ema", model);
         model.eval();
