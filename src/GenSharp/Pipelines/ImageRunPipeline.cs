@@ -78,7 +78,9 @@ public static class ImageRunPipeline<TConfig, TNet>
         trainer.Every(config.SampleEvery, step =>
         {
             using var samples = BatchedSampling.Draw(sampler, 64, config.Seed + 1, device, quiet: true).Samples;
-            Output.ImageGrid.Save(samples, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"), columns: 8, scale: 2);
+            string grid = Path.Combine(run.SamplesDir, $"step-{step:D8}.png");
+            Output.ImageGrid.Save(samples, grid, columns: 8, scale: 2);
+            trainer.AddImage("samples", grid);
         });
         using var curve = new ImageTrainingCurve(config, run, quiet, log);
         if (config.EvalEvery > 0) trainer.Every(config.EvalEvery, step => curve.Record(step, sampler, device));

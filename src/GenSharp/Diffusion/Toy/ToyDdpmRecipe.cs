@@ -105,8 +105,11 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             return samples;
         }
         trainer.Every(config.SampleEvery, step =>
-            ToyDdpmReport.WriteSampleScatter(EmaSamples(step, ScatterSamples), distribution, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"),
-                $"EMA samples at step {step}"));
+        {
+            string figure = Path.Combine(run.SamplesDir, $"step-{step:D8}.png");
+            ToyDdpmReport.WriteSampleScatter(EmaSamples(step, ScatterSamples), distribution, figure, $"EMA samples at step {step}");
+            trainer.AddImage("samples", figure);
+        });
         using var gReference = new Generator((ulong)(config.Seed + 2), CPU);
         using var reference = distribution.Sample(config.CurveSamples, gReference);
         if (config.CurveEvery() > 0)
