@@ -10,6 +10,8 @@ need=()
 dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need+=(dataset-fashion-mnist)
 # Plots draw their text with a system font; minimal Debian images have none (see src/GenSharp/Output/PlotFonts.cs).
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+# Reports are checked in a real browser (tests/GenSharp.Tests/Output/ReportInBrowserTests.cs): Debian's headless Chromium.
+dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
