@@ -26,7 +26,7 @@ try
     var (featuresA, _) = extractor.Extract(a.Images);
     var (featuresB, _) = extractor.Extract(b.Images);
     double fd = FrechetDistance.Compute(featuresA, featuresB);
-    Console.WriteLine($"fd {fd.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"FD {fd.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
 
     // every image metric at once (B scored as the generated set against A)
     var report = ImageMetrics.Compute(extractor, a.Images, b.Images);

@@ -46,7 +46,10 @@ public static class EvalFdCommand
                 using var extractor = FeatureExtractor.Load(device: device);
                 using var da = PngFolder.Load(pa, channels: 1);
                 using var db = PngFolder.Load(pb, channels: 1);
-                var report = ImageMetrics.Compute(extractor, da.Images, db.Images);
+                ImageMetricsReport report;
+                using (var progress = ScoringProgress.Start($"scoring {pb} against {pa}", ScoringProgress.Work(da.Count, db.Count),
+                           quiet: parse.GetValue(json)))
+                    report = ImageMetrics.Compute(extractor, da.Images, db.Images, progress: progress);
                 result["features"] = extractor.Version;
                 result["n_a"] = report.NReal;
                 result["n_b"] = report.NGenerated;
