@@ -18,12 +18,11 @@ try
     var device = TorchRuntime.Initialize(new ComputeOptions(Device: "cpu", Threads: 1));
 
     // the run's settings (defaults are the demo's); Resolve measures the data's scale and records the environment
-    var config = ToyDdpmRecipe.Resolve(new ToyDdpmConfig
+    var defaults = new ToyDdpmConfig();
+    var config = ToyDdpmRecipe.Resolve(defaults with
     {
-        Data = "toy:mog2",
-        Steps = steps,
+        Training = defaults.Training with { Data = "toy:mog2", Steps = steps, FinalEvalSamples = 2000 },
         Schedule = new NoiseScheduleConfig(Timesteps: timesteps),
-        EvalSamples = 2000,
     }, device);
     var run = RunDirectory.Create(root);
     RunConfigFile.Write(run, config);

@@ -34,10 +34,11 @@ public static class DemoCommand
             var w = parse.InvocationConfiguration.Output;
             string root = parse.GetValue(outDir) ?? FreeDemoFolder();
             var clock = Stopwatch.StartNew();
-            var config = ToyDdpmRecipe.Resolve(new ToyDdpmConfig { Seed = parse.GetValue(seed) }, device);
+            var d = new ToyDdpmConfig();
+            var config = ToyDdpmRecipe.Resolve(d with { Training = d.Training with { Seed = parse.GetValue(seed) } }, device);
             var run = RunDirectory.Create(root, "choose another --out, or delete it (without --out the demo picks a free runs/demo-N)");
             RunConfigFile.Write(run, config);
-            w.WriteLine($"GenSharp demo: DDPM on {config.Data} ({config.Steps} steps, batch {config.Batch}, " +
+            w.WriteLine($"GenSharp demo: DDPM on {config.Training.Data} ({config.Training.Steps} steps, batch {config.Training.Batch}, " +
                 $"T = {config.Schedule.Timesteps}, {config.Schedule.Kind} schedule) -> {run.Root}");
             var outcome = ToyDdpmRecipe.Train(config, run, device, resume: false, quiet: parse.GetValue(quiet));
             clock.Stop();

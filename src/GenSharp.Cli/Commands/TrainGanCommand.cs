@@ -19,22 +19,21 @@ public static class TrainGanCommand
             Description = $"Objective: {string.Join("|", GanLosses.Names)}",
             DefaultValueFactory = _ => d.Loss
         };
-        var data = new Option<string?>("--data")
-        {
-            Description = "Fashion-MNIST: a folder holding its IDX files, or fashion-mnist[:DIR] (default /usr/share/datasets/fashion-mnist)"
-        };
-        var name = new Option<string?>("--name") { Description = "Run name (folder under --runs); default gan-<loss>" };
-        var runs = new Option<string>("--runs") { Description = "Folder that holds run directories", DefaultValueFactory = _ => "runs" };
-        var resume = new Option<bool>("--resume")
-        {
-            Description = "Continue the run's last checkpoint to its configured final step (other settings come from its config.json)"
-        };
-        var epochs = new Option<int>("--epochs")
-        {
-            Description = "Epochs (passes of the discriminator over the training images)",
-            DefaultValueFactory = _ => d.Epochs
-        };
-        var batch = new Option<int?>("--batch") { Description = "Batch size (default: the objective's, 64)" };
+        var runOptions = new RunCliOptions("gan-<loss>", extendable: false);
+        var training = new TrainingCliOptions(TrainingFields.Data | TrainingFields.Seed | TrainingFields.Epochs | TrainingFields.Batch
+            | TrainingFields.Lr | TrainingFields.Ema | TrainingFields.LogEvery | TrainingFields.CheckpointEvery | TrainingFields.EvalN
+            | TrainingFields.FinalEvalN | TrainingFields.TensorBoard | TrainingFields.TimeBudget, d.Training);
+        training.Data.Description = "Fashion-MNIST: fashion-mnist[:DIR] or a folder holding its IDX files (default fashion-mnist, Debian's package)";
+        training.Epochs.Description = $"Epochs: passes of the discriminator over the training images (default {d.Training.Epochs})";
+        training.Batch.Description = "Batch size (default: the objective's, 64)";
+        training.Lr.Description = "Learning rate of both networks (default: 5e-5 wgan, 1e-4 wgan-gp, 2e-4 otherwise)";
+        training.Ema.Description = "EMA of the generator used for sampling, 0 = off (default 0)";
+        training.LogEvery.Description = $"Generator steps between metrics.jsonl records (default {d.Training.LogEvery})";
+        training.CheckpointEvery.Description = $"Generator steps between checkpoints, also at every epoch end (default {d.Training.CheckpointEvery})";
+        training.EvalN.Description = $"Samples scored after each epoch, 0 = off (default {d.Training.EvalSamples})";
+        training.EvalN.Aliases.Add("--epoch-eval-samples");
+        training.FinalEvalN.Description = $"Samples scored by the final evaluation (default {d.Training.FinalEvalSamples})";
+        training.FinalEvalN.Aliases.Add("--eval-samples");
         var optimizer = new Option<string?>("--optimizer") { Description = "adam or rmsprop (default: rmsprop for wgan, adam otherwise)" };
         var lr = new Option<double?>("--lr") { Description = "Learning rate of both networks (default: 5e-5 wgan, 1e-4 wgan-gp, 2e-4 otherwise)" };
         var beta1 = new Option<double?>("--beta1") { Description = "Adam beta1 (default: 0 for wgan-gp, 0.5 otherwise)" };
@@ -52,39 +51,11 @@ public static class TrainGanCommand
         };
         var noAnneal = new Option<bool>("--no-anneal") { Description = "Keep the instance noise constant instead of annealing it" };
         var zDim = new Option<int>("--z-dim") { Description = "Latent dimension", DefaultValueFactory = _ => d.Network.ZDim };
-        var emaDecay = new Option<double>("--ema-decay")
-        {
-            Description = "EMA of the generator used for sampling (0 = off)",
-            DefaultValueFactory = _ => d.EmaDecay
-        };
-        var seed = new Option<long>("--seed") { Description = "Seed for initialisation, batches and noise", DefaultValueFactory = _ => d.Seed };
         var trainLimit = new Option<int>("--train-limit")
         {
             Description = "Use only the first N training images (0 = all)",
             DefaultValueFactory = _ => 0
         };
-        var epochEval = new Option<int>("--epoch-eval-samples")
-        {
-            Description = "Samples scored after each epoch (0 = off)",
-            DefaultValueFactory = _ => d.EpochEvalSamples
-        };
-        var evalSamples = new Option<int>("--eval-samples")
-        {
-            Description = "Samples scored by the final evaluation",
-            DefaultValueFactory = _ => d.EvalSamples
-        };
-        var checkpointEvery = new Option<int>("--checkpoint-every")
-        {
-            Description = "Generator steps between checkpoints (also at every epoch end)",
-            DefaultValueFactory = _ => d.CheckpointEvery
-        };
-        var logEvery = new Option<int>("--log-every")
-        {
-            Description = "Generator steps between metrics.jsonl records",
-            DefaultValueFactory = _ => d.LogEvery
-        };
-        var quiet = new Option<bool>("--quiet") { Description = "No progress bars or per-epoch lines" };
-
         var command = new Command("gan", "Train a GAN on Fashion-MNIST (docs/gans.md): the PixelShuffle generator and convolutional discriminator " +
             "of the course, " +
             "objective ns|minimax|wgan|wgan-gp|hinge with the course's optimiser settings, optional instance noise; per-epoch grids, FD/recall and " +
@@ -92,35 +63,31 @@ public static class TrainGanCommand
             "Examples:\n  gensharp train gan --loss ns --epochs 20\n  gensharp train gan --loss wgan --epochs 20 --name wgan-clip\n" +
             "  gensharp train gan --loss wgan-gp --epochs 20\n  gensharp train gan --loss ns --instance-noise 0.1 --name ns-noise\n" +
             "  gensharp train gan --name gan-ns --resume");
-        foreach (var o in new Option[]
-                 {
-                     loss, data, name, runs, resume, epochs, batch, optimizer, lr, beta1, beta2, nCritic, clip, gpLambda, noise, noAnneal, zDim,
-                     emaDecay, seed, trainLimit, epochEval, evalSamples, checkpointEvery, logEvery, quiet
-                 })
+        command.Options.Add(loss);
+        runOptions.AddTo(command);
+        training.AddTo(command);
+        foreach (var o in new Option[] { optimizer, beta1, beta2, nCritic, clip, gpLambda, noise, noAnneal, zDim, trainLimit })
             command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
-            string root = RunName.Under(parse.GetValue(runs)!, parse.GetValue(name) ?? "gan-" + parse.GetValue(loss));
-            bool isQuiet = parse.GetValue(quiet);
+            string root = runOptions.Root(parse, "gan-" + parse.GetValue(loss));
+            bool resume = parse.GetValue(runOptions.Resume);
             RunDirectory run;
             GanConfig config;
-            if (parse.GetValue(resume))
+            if (resume)
             {
-                run = RunDirectory.OpenForTraining(root);
+                run = RunCliOptions.OpenForResume(root, "a GAN", null, parse.InvocationConfiguration.Output, GanConfig.Kind).Run;
                 config = RunConfigFile.Read<GanConfig>(run).Validate();
             }
             else
             {
-                config = GanRecipe.Resolve(d with
+                var forLoss = GanConfig.ForLoss(parse.GetValue(loss)!);
+                config = GanRecipe.Resolve(forLoss with
                 {
-                    Loss = parse.GetValue(loss)!,
-                    DataDir = DataSpec.FashionMnistDirectory(parse.GetValue(data)),
-                    Epochs = parse.GetValue(epochs),
-                    Batch = parse.GetValue(batch),
+                    Training = FashionMnistOnly(training.Read(parse, forLoss.Training)),
                     Optimizer = parse.GetValue(optimizer),
-                    Lr = parse.GetValue(lr),
                     Beta1 = parse.GetValue(beta1),
                     Beta2 = parse.GetValue(beta2),
                     NCritic = parse.GetValue(nCritic),
@@ -128,24 +95,18 @@ public static class TrainGanCommand
                     GpLambda = parse.GetValue(gpLambda),
                     InstanceNoise = new InstanceNoise(parse.GetValue(noise), !parse.GetValue(noAnneal)),
                     Network = d.Network with { ZDim = parse.GetValue(zDim) },
-                    EmaDecay = parse.GetValue(emaDecay),
-                    Seed = parse.GetValue(seed),
                     TrainLimit = parse.GetValue(trainLimit),
-                    EpochEvalSamples = parse.GetValue(epochEval),
-                    EvalSamples = parse.GetValue(evalSamples),
-                    CheckpointEvery = parse.GetValue(checkpointEvery),
-                    LogEvery = parse.GetValue(logEvery),
                 }, device);
                 run = RunDirectory.Create(root);
                 RunConfigFile.Write(run, config);
             }
-            var output = parse.InvocationConfiguration.Output;
-            var outcome = GanRecipe.Train(config, run, device, parse.GetValue(resume), isQuiet, parse.InvocationConfiguration.Error);
-            output.WriteLine($"run:    {run.Root}");
-            output.WriteLine($"report: {run.ReportPath}");
-            EvalCommand.PrintMetrics(output, outcome);
-            return 0;
+            var outcome = GanRecipe.Train(config, run, device, resume, parse.GetValue(runOptions.Quiet), parse.InvocationConfiguration.Error);
+            return RunCliOptions.Finish(parse, run, outcome);
         });
         return command;
     }
+
+    /// <summary>The settings with their data checked to be Fashion-MNIST and stored in its prefixed form (GAN and VAE train on it only).</summary>
+    internal static TrainingSettings FashionMnistOnly(TrainingSettings training) =>
+        training with { Data = DataSpec.FashionMnistDirectory(training.Data) is { } dir ? "fashion-mnist:" + dir : "fashion-mnist" };
 }

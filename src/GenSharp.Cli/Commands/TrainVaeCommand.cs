@@ -13,16 +13,17 @@ public static class TrainVaeCommand
     {
         var d = new VaeConfig();
         var common = new CommonOptions();
-        var data = new Option<string?>("--data")
-        {
-            Description = "Fashion-MNIST: a folder holding its IDX files, or fashion-mnist[:DIR] (default /usr/share/datasets/fashion-mnist)"
-        };
-        var name = new Option<string?>("--name") { Description = "Run name (folder under --runs); default vae" };
-        var runs = new Option<string>("--runs") { Description = "Folder that holds run directories", DefaultValueFactory = _ => "runs" };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run's last checkpoint to its configured final step" };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs over the training images", DefaultValueFactory = _ => d.Epochs };
-        var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => d.Batch };
-        var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate (warm-up, cosine decay)", DefaultValueFactory = _ => d.Lr };
+        var runOptions = new RunCliOptions("vae", extendable: false);
+        var training = new TrainingCliOptions(TrainingFields.Data | TrainingFields.Seed | TrainingFields.Epochs | TrainingFields.Batch
+            | TrainingFields.Lr | TrainingFields.Warmup | TrainingFields.LrDecay | TrainingFields.GradClip | TrainingFields.LogEvery
+            | TrainingFields.CheckpointEvery | TrainingFields.EvalN | TrainingFields.FinalEvalN | TrainingFields.TensorBoard
+            | TrainingFields.TimeBudget, d.Training);
+        training.Data.Description = "Fashion-MNIST: fashion-mnist[:DIR] or a folder holding its IDX files (default fashion-mnist, Debian's package)";
+        training.Lr.Description = $"Peak AdamW learning rate (default {d.Training.Lr:G3})";
+        training.EvalN.Description = $"Prior samples scored after each epoch, 0 = off (default {d.Training.EvalSamples})";
+        training.EvalN.Aliases.Add("--epoch-eval-samples");
+        training.FinalEvalN.Description = $"Prior samples scored by the final evaluation (default {d.Training.FinalEvalSamples})";
+        training.FinalEvalN.Aliases.Add("--eval-samples");
         var likelihood = new Option<string>("--likelihood")
         {
             Description = "p(x|z): bernoulli or gaussian",
@@ -44,8 +45,6 @@ public static class TrainVaeCommand
             Description = "Weight of the KL term in the training loss (1 = ELBO)",
             DefaultValueFactory = _ => d.KlWeight
         };
-        var gradClip = new Option<double>("--grad-clip") { Description = "Gradient-norm clip (0 = off)", DefaultValueFactory = _ => d.GradClip };
-        var seed = new Option<long>("--seed") { Description = "Seed", DefaultValueFactory = _ => d.Seed };
         var trainLimit = new Option<int>("--train-limit")
         {
             Description = "Use only the first N training images (0 = all)",
@@ -56,64 +55,37 @@ public static class TrainVaeCommand
             Description = "Score the ELBO on only the first N test images (0 = all)",
             DefaultValueFactory = _ => 0
         };
-        var epochEval = new Option<int>("--epoch-eval-samples")
-        {
-            Description = "Prior samples scored after each epoch (0 = off)",
-            DefaultValueFactory = _ => d.EpochEvalSamples
-        };
-        var evalSamples = new Option<int>("--eval-samples")
-        {
-            Description = "Prior samples scored by the final evaluation",
-            DefaultValueFactory = _ => d.EvalSamples
-        };
-        var checkpointEvery = new Option<int>("--checkpoint-every")
-        {
-            Description = "Steps between checkpoints",
-            DefaultValueFactory = _ => d.CheckpointEvery
-        };
-        var logEvery = new Option<int>("--log-every") { Description = "Steps between metrics.jsonl records", DefaultValueFactory = _ => d.LogEvery };
-        var quiet = new Option<bool>("--quiet") { Description = "No progress bars or per-epoch lines" };
         var command = new Command("vae", "Train a convolutional VAE on Fashion-MNIST (docs/vae.md): Gaussian encoder, reparameterisation, " +
             "closed-form KL, Bernoulli or Gaussian decoder; " +
             "logs the ELBO and its two terms, reports the test-set ELBO and FD per epoch, samples, reconstructions and a latent interpolation.\n\n" +
             "Examples:\n  gensharp train vae --epochs 10\n" +
             "  gensharp train vae --latent-dim 0 --latent-channels 4 --name vae-ldm   (7x7x4 latent for latent diffusion)\n" +
             "  gensharp train vae --likelihood gaussian --name vae-gauss\n  gensharp train vae --name vae --resume");
-        foreach (var o in new Option[]
-                 {
-                     data, name, runs, resume, epochs, batch, lr, likelihood, latentDim, latentChannels, width, klWeight, gradClip, seed, trainLimit,
-                     testLimit, epochEval, evalSamples, checkpointEvery, logEvery, quiet
-                 })
+        runOptions.AddTo(command);
+        training.AddTo(command);
+        foreach (var o in new Option[] { likelihood, latentDim, latentChannels, width, klWeight, trainLimit, testLimit })
             command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
-            string root = RunName.Under(parse.GetValue(runs)!, parse.GetValue(name) ?? "vae");
+            string root = runOptions.Root(parse, "vae");
+            bool resume = parse.GetValue(runOptions.Resume);
             RunDirectory run;
             VaeConfig config;
-            if (parse.GetValue(resume))
+            if (resume)
             {
-                run = RunDirectory.OpenForTraining(root);
+                run = RunCliOptions.OpenForResume(root, "a VAE", null, parse.InvocationConfiguration.Output, VaeConfig.Kind).Run;
                 config = RunConfigFile.Read<VaeConfig>(run).Validate();
             }
             else
             {
                 config = VaeRecipe.Resolve(d with
                 {
-                    DataDir = DataSpec.FashionMnistDirectory(parse.GetValue(data)),
-                    Epochs = parse.GetValue(epochs),
-                    Batch = parse.GetValue(batch),
-                    Lr = parse.GetValue(lr),
+                    Training = TrainGanCommand.FashionMnistOnly(training.Read(parse, d.Training)),
                     KlWeight = parse.GetValue(klWeight),
-                    GradClip = parse.GetValue(gradClip),
-                    Seed = parse.GetValue(seed),
                     TrainLimit = parse.GetValue(trainLimit),
                     TestLimit = parse.GetValue(testLimit),
-                    EpochEvalSamples = parse.GetValue(epochEval),
-                    EvalSamples = parse.GetValue(evalSamples),
-                    CheckpointEvery = parse.GetValue(checkpointEvery),
-                    LogEvery = parse.GetValue(logEvery),
                     Network = new VaeNetworkConfig(
                         parse.GetValue(width),
                         parse.GetValue(latentChannels),
@@ -123,12 +95,8 @@ public static class TrainVaeCommand
                 run = RunDirectory.Create(root);
                 RunConfigFile.Write(run, config);
             }
-            var outcome = VaeRecipe.Train(config, run, device, parse.GetValue(resume), parse.GetValue(quiet), parse.InvocationConfiguration.Error);
-            var output = parse.InvocationConfiguration.Output;
-            output.WriteLine($"run:    {run.Root}");
-            output.WriteLine($"report: {run.ReportPath}");
-            EvalCommand.PrintMetrics(output, outcome);
-            return 0;
+            var outcome = VaeRecipe.Train(config, run, device, resume, parse.GetValue(runOptions.Quiet), parse.InvocationConfiguration.Error);
+            return RunCliOptions.Finish(parse, run, outcome);
         });
         return command;
     }

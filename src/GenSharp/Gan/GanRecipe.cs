@@ -25,7 +25,8 @@ public sealed class GanRecipe : IRunRecipe
     {
         config = config.Validate().WithLossDefaults().Validate();
         using var train = LoadTrain(config, null);
-        if (config.Batch > train.Count) throw new ConfigException($"--batch {config.Batch}: larger than the {train.Count} training images");
+        if (config.Training.Batch > train.Count)
+            throw new ConfigException($"--batch {config.Training.Batch}: larger than the {train.Count} training images");
         return config with { DataHash = train.ContentHash, Environment = RunEnvironment.Capture(device) };
     }
 
@@ -33,13 +34,13 @@ public sealed class GanRecipe : IRunRecipe
     public static EvalOutcome Train(GanConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter log)
     {
         using var train = LoadTrain(config, device);
-        manual_seed(config.Seed);
-        using var rng = new Generator((ulong)config.Seed, device);
+        manual_seed(config.Training.Seed);
+        using var rng = new Generator((ulong)config.Training.Seed, device);
         using var pair = new GanPair(config.Network);
         pair.to(device);
-        using var shadow = config.EmaDecay > 0 ? new PixelShuffleGenerator(config.Network) : null;
+        using var shadow = config.Training.EmaDecay > 0 ? new PixelShuffleGenerator(config.Network) : null;
         shadow?.to(device);
-        using var ema = shadow is null ? null : new Ema(pair.Generator, shadow, config.EmaDecay);
+        using var ema = shadow is null ? null : new Ema(pair.Generator, shadow, config.Training.EmaDecay);
         var loss = config.CreateLoss();
         using var gOpt = MakeOptimizer(config, pair.Generator.parameters());
         using var dOpt = MakeOptimizer(config, pair.Discriminator.parameters());
@@ -47,19 +48,20 @@ public sealed class GanRecipe : IRunRecipe
         var metadata = new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) };
         var trainer = new Trainer(step.TrainerConfig(), pair, step, null, ema, rng, run, metadata).AlsoCheckpointEvery(step.StepsPerEpoch);
 
-        using var epochEval = EpochImageEvaluation.TryCreate(config.EpochEvalSamples, config.EvalSamples, config.DataDir, device, config.Seed, log);
+        using var epochEval = EpochImageEvaluation.TryCreate(config.Training.EvalSamples, config.Training.FinalEvalSamples, config.DataDir(),
+            device, config.Training.Seed, log);
         trainer.Every(step.StepsPerEpoch, done =>
         {
             int epoch = (int)Math.Ceiling((double)done / step.StepsPerEpoch);
             var generator = SamplingGenerator(pair, shadow);
-            using (var gz = new Generator((ulong)config.Seed + 1, device))
+            using (var gz = new Generator((ulong)config.Training.Seed + 1, device))
             using (var grid = Generate(generator, 64, gz, device))
                 ImageGrid.Save(grid, Path.Combine(run.SamplesDir, $"epoch-{epoch:D3}.png"), columns: 8, scale: 2);
             if (epochEval is null) return;
-            using var gEval = new Generator((ulong)config.Seed + 2, device);
+            using var gEval = new Generator((ulong)config.Training.Seed + 2, device);
             using var samples = Generate(generator, epochEval.N, gEval, device);
             var record = new Dictionary<string, object?> { ["step"] = done, ["epoch"] = epoch };
-            var m = epochEval.AddTo(record, samples, run, epoch, config.Seed);
+            var m = epochEval.AddTo(record, samples, run, epoch, config.Training.Seed);
             run.EvalCurve.Append(record);
             if (!quiet) log.WriteLine($"epoch {epoch}: {epochEval.Summary(m)}");
         });
@@ -75,7 +77,7 @@ public sealed class GanRecipe : IRunRecipe
             log.WriteLine($"{config.Loss}: {step.StepsPerEpoch} generator steps per epoch ({step.NCritic} critic step(s) each, " +
                 $"batch {step.Batch}), {step.TotalSteps} in all");
         trainer.Run($"train {run.Name}", quiet);
-        return new GanRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
+        return new GanRecipe().Evaluate(run, new EvalRequest(config.Training.FinalEvalSamples, config.Training.Seed + 7, quiet), device);
     }
 
     public SampleOutcome Sample(RunDirectory run, SampleRequest request, Device device)
@@ -93,7 +95,7 @@ public sealed class GanRecipe : IRunRecipe
         GeneratorEvaluation.CheckSize(request);
         using var loaded = LoadGenerator(run, config, device);
         using var sampler = new GanImageSampler(loaded.Generator, device);
-        using var result = GeneratorEvaluation.Run(run, config.DataDir, request, sampler, [], Path.Combine(run.PlotsDir, "class-histogram.png"),
+        using var result = GeneratorEvaluation.Run(run, config.DataDir(), request, sampler, [], Path.Combine(run.PlotsDir, "class-histogram.png"),
             device,
             GanImageSampler.Batch);
         using (var first = result.Samples.narrow(0, 0, 100)) ImageGrid.Save(first, Path.Combine(run.PlotsDir, "samples.png"), columns: 10, scale: 2);
@@ -121,14 +123,14 @@ public sealed class GanRecipe : IRunRecipe
 
     internal static optim.Optimizer MakeOptimizer(GanConfig config, IEnumerable<TorchSharp.Modules.Parameter> parameters) => config.Optimizer switch
     {
-        "rmsprop" => optim.RMSProp(parameters, config.Lr!.Value),
-        _ => optim.Adam(parameters, config.Lr!.Value, config.Beta1!.Value, config.Beta2!.Value),
+        "rmsprop" => optim.RMSProp(parameters, config.Training.Lr),
+        _ => optim.Adam(parameters, config.Training.Lr, config.Beta1!.Value, config.Beta2!.Value),
     };
 
     private static PixelShuffleGenerator SamplingGenerator(GanPair pair, PixelShuffleGenerator? shadow) => shadow ?? pair.Generator;
 
     private static ImageDataset LoadTrain(GanConfig config, Device? device) =>
-        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null,
+        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir(), PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null,
             device);
 
     /// <summary>The sampling generator of a run's latest checkpoint: the EMA copy if the run keeps one, otherwise the trained generator.</summary>
@@ -139,7 +141,7 @@ public sealed class GanRecipe : IRunRecipe
         var pair = new GanPair(config.Network);
         pair.to(device);
         Checkpoint.LoadModule(checkpoint, "model", pair);
-        if (config.EmaDecay <= 0) return new LoadedGenerator(pair, null);
+        if (config.Training.EmaDecay <= 0) return new LoadedGenerator(pair, null);
         var shadow = new PixelShuffleGenerator(config.Network);
         shadow.to(device);
         Checkpoint.LoadModule(checkpoint, "ema", shadow);

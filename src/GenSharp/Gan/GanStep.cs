@@ -39,11 +39,11 @@ public sealed class GanStep : ITrainingStep, IDisposable
         _dOpt = discriminatorOptimizer;
         _rng = rng;
         _train = train;
-        Batch = config.Batch ?? throw new ArgumentException("unresolved GAN config: call WithLossDefaults()");
+        Batch = config.Training.Batch;
         NCritic = config.NCritic ?? throw new ArgumentException("unresolved GAN config: call WithLossDefaults()");
-        _sampler = new BatchSampler(train.Count, Batch, config.Seed);
+        _sampler = new BatchSampler(train.Count, Batch, config.Training.Seed);
         StepsPerEpoch = Math.Max(1, _sampler.BatchesPerEpoch / NCritic);
-        TotalSteps = (long)config.Epochs * StepsPerEpoch;
+        TotalSteps = (long)config.Training.Epochs * StepsPerEpoch;
         _dParams = pair.Discriminator.parameters().ToArray();
         Optimizers = [new("generator", generatorOptimizer), new("discriminator", discriminatorOptimizer)];
     }
@@ -61,7 +61,7 @@ public sealed class GanStep : ITrainingStep, IDisposable
     public string DivergenceAdvice => "lower --lr or try --loss wgan-gp";
 
     /// <summary>The trainer's settings for this step: images per step count both networks' batches; no gradient clipping.</summary>
-    public TrainerConfig TrainerConfig() => new(TotalSteps, Batch * (NCritic + 1), GradClip: 0, _config.LogEvery, _config.CheckpointEvery);
+    public TrainerConfig TrainerConfig() => _config.Training.LoopConfig(TotalSteps, Batch * (NCritic + 1), gradClip: 0);
 
     public void Dispose() => _sampler.Dispose();
 

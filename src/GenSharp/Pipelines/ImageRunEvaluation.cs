@@ -43,7 +43,7 @@ public static class ImageRunEvaluation
         {
             ["run"] = run.Name,
             ["model"] = config.Model,
-            ["data"] = config.Data,
+            ["data"] = config.Training.Data,
             ["n"] = request.N,
             ["seed"] = request.Seed,
             ["sampler"] = sampler.Settings,
@@ -53,21 +53,22 @@ public static class ImageRunEvaluation
         ImageMetricsReport? modelReport = null, floor = null, ceiling = null;
         string? unavailable = null;
         var notes = new StringWriter();
-        using var extractor = FeatureExtractor.TryLoadFor(config.Data, config.ImageShape, notes);
+        using var extractor = FeatureExtractor.TryLoadFor(config.Training.Data, config.ImageShape, notes);
         IReadOnlyList<string> classNames = [];
         if (extractor is not null)
         {
-            using var reference = RunImages.HeldOut(config.Data, config.HeldOut);
+            using var reference = RunImages.HeldOut(config.Training.Data, config.HeldOut);
             classNames = reference.ClassNames;
             int n = Math.Min(request.N, reference.Count);
             if (n < 10)
             {
-                notes.WriteLine($"note: {config.Data} holds out only {reference.Count} images; image metrics need at least 10, so they are skipped");
+                notes.WriteLine($"note: {config.Training.Data} holds out only {reference.Count} images; image metrics need at least 10, " +
+                    "so they are skipped");
             }
             else
             {
-                using var train = RunImages.Train(config.Data, config.HeldOut);
-                unavailable = ReferenceBaselines.Unavailable(config.Data, config.HeldOut, train.Count, reference.Count, request.N);
+                using var train = RunImages.Train(config.Training.Data, config.HeldOut);
+                unavailable = ReferenceBaselines.Unavailable(config.Training.Data, config.HeldOut, train.Count, reference.Count, request.N);
                 long work = ScoringProgress.Work(n, request.N) + (unavailable is null ? 2 * ScoringProgress.Work(n, n) : 0);
                 using var progress = ScoringProgress.Start($"scoring {request.N} samples" + (unavailable is null ? ", floor and ceiling" : ""),
                     work, request.Quiet);

@@ -23,13 +23,14 @@ public static class ImageRunPipeline<TConfig, TNet>
     public static TConfig Resolve(IImageFamily<TConfig, TNet> family, TConfig config, Device device)
     {
         config.Validate();
-        config = (TConfig)(config with { Data = DataSpec.Parse(config.Data).Canonical }); // a plain IDX folder is stored as fashion-mnist:DIR
-        config = (TConfig)(config with { HeldOut = RunImages.DeclareHeldOut(config.Data, config.Seed) });
+        // a plain IDX folder is stored as fashion-mnist:DIR
+        config = (TConfig)(config with { Training = config.Training with { Data = DataSpec.Parse(config.Training.Data).Canonical } });
+        config = (TConfig)(config with { HeldOut = RunImages.DeclareHeldOut(config.Training.Data, config.Training.Seed) });
         using var data = family.LoadTrain(config, null);
         if (data.Height != data.Width)
-            throw new ConfigException($"--data {config.Data}: images are {data.Width}x{data.Height}; the U-Net needs square images");
-        if (config.Batch > data.Count)
-            throw new ConfigException($"--batch {config.Batch}: larger than the {data.Count} training images");
+            throw new ConfigException($"--data {config.Training.Data}: images are {data.Width}x{data.Height}; the U-Net needs square images");
+        if (config.Training.Batch > data.Count)
+            throw new ConfigException($"--batch {config.Training.Batch}: larger than the {data.Count} training images");
         config = (TConfig)(config with
         {
             ImageShape = [data.Channels, data.Height, data.Width],
@@ -46,24 +47,23 @@ public static class ImageRunPipeline<TConfig, TNet>
         log ??= Console.Error;
         using var data = family.LoadTrain(config, device);
         if (data.Channels != config.ImageShape[0] || data.Height != config.ImageShape[1])
-            throw new ConfigException($"--data {config.Data}: images are {data.Channels}x{data.Height}x{data.Width}, " +
+            throw new ConfigException($"--data {config.Training.Data}: images are {data.Channels}x{data.Height}x{data.Width}, " +
                                       $"but the run was created for {string.Join("x", config.ImageShape)}");
         if (!quiet && family.Describe(config) is string description) log.WriteLine(description);
-        manual_seed(config.Seed);
-        using var rng = new Generator((ulong)config.Seed, device);
+        manual_seed(config.Training.Seed);
+        using var rng = new Generator((ulong)config.Training.Seed, device);
         using var model = family.CreateNetwork(config);
         model.to(device);
         using var shadow = family.CreateNetwork(config);
         shadow.to(device);
-        using var ema = new Ema(model, shadow, config.EmaDecay);
+        using var ema = new Ema(model, shadow, config.Training.EmaDecay);
         using var objective = family.CreateLoss(config, model, device);
-        using var optimizer = new FusedAdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
-        using var batches = new BatchSampler(data.Count, config.Batch, config.Seed);
+        using var optimizer = new FusedAdamW(model.parameters(), config.Training.Lr, weight_decay: config.Training.WeightDecay);
+        using var batches = new BatchSampler(data.Count, config.Training.Batch, config.Training.Seed);
         using var sampler = family.CreateSampler(config, shadow, device);
 
-        var schedule = new LearningRateSchedule(config.Lr, config.Steps, config.WarmupSteps, config.LrDecay);
-        var trainerConfig = new TrainerConfig(config.Steps, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery,
-            TensorBoard: config.TensorBoard);
+        var schedule = config.Training.Schedule();
+        var trainerConfig = config.Training.LoopConfig();
         Tensor Loss(long step)
         {
             var x = data.Batch(batches.BatchIndices(step).to(device));                                   // (B, C, H, W) in the family's range
@@ -75,26 +75,26 @@ public static class ImageRunPipeline<TConfig, TNet>
         var trainer = new Trainer(trainerConfig, model, optimizer, schedule, ema, rng, run, Loss, metadata, objective.MixedPrecision);
 
         // sample grids from one fixed start noise, so that grids over training are comparable
-        trainer.Every(config.SampleEvery, step =>
+        trainer.Every(config.Training.SampleEvery, step =>
         {
-            using var samples = BatchedSampling.Draw(sampler, 64, config.Seed + 1, device, quiet: true).Samples;
+            using var samples = BatchedSampling.Draw(sampler, 64, config.Training.Seed + 1, device, quiet: true).Samples;
             string grid = Path.Combine(run.SamplesDir, $"step-{step:D8}.png");
             Output.ImageGrid.Save(samples, grid, columns: 8, scale: 2);
             trainer.AddImage("samples", grid);
         });
         using var curve = new ImageTrainingCurve(config, run, quiet, log);
-        if (config.EvalEvery > 0) trainer.Every(config.EvalEvery, step => curve.Record(step, sampler, device));
+        if (config.Training.EvalEvery > 0) trainer.Every(config.Training.EvalEvery, step => curve.Record(step, sampler, device));
         if (resume)
         {
             long from = trainer.Resume();
             if (!quiet)
-                log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Steps}"
+                log.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Training.Steps}"
                                        : $"no checkpoint in {run.Name}; starting from step 0");
         }
         trainer.Run($"train {run.Name}", quiet);
 
-        if (config.FinalEvalSamples > 0)
-            return Evaluate(family, run, new EvalRequest(config.FinalEvalSamples, config.Seed + 7, quiet, Figures: true), device);
+        if (config.Training.FinalEvalSamples > 0)
+            return Evaluate(family, run, new EvalRequest(config.Training.FinalEvalSamples, config.Training.Seed + 7, quiet, Figures: true), device);
         if (family.FiguresWithoutEvaluation)
         {
             using var network = LoadEma(family, run, config, device, out var emaSampler);

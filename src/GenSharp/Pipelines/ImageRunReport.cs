@@ -18,7 +18,7 @@ public static class ImageRunReport
         where TNet : nn.Module
     {
         var text = family.Text;
-        var html = new HtmlReport($"GenSharp run {run.Name}: {text.Name} on {config.Data}");
+        var html = new HtmlReport($"GenSharp run {run.Name}: {text.Name} on {config.Training.Data}");
         html.AddParagraph(text.Introduction);
         if (evaluation is not null) AddEvaluation(html, run, evaluation, family.EvaluationRows(evaluation));
         family.AddReportSections(html, run, config);
@@ -32,7 +32,8 @@ public static class ImageRunReport
                 .Add(steps, losses, text.LossLegend).Save(loss);
             html.AddImage(loss, text.LossCaption);
         }
-        TrainingReportSections.AddFdCurve(html, run, $"EMA samples ({family.SamplerLabel(config)}, n = {config.EvalSamples})", "FD over training");
+        TrainingReportSections.AddFdCurve(html, run, $"EMA samples ({family.SamplerLabel(config)}, n = {config.Training.EvalSamples})",
+            "FD over training");
         TrainingReportSections.AddGridProgression(html, run);
         html.AddHeading("Configuration");
         html.AddPreformatted(JsonSerializer.Serialize(config, config.GetType(), JsonDefaults.Options));

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Pipelines;
 
 /// <summary>
-/// The metric-over-training curve of an image run: FD (and KID, precision, recall) of <see cref="ImageRunConfig.EvalSamples"/> EMA
+/// The metric-over-training curve of an image run: FD (and KID, precision, recall) of <see cref="Training.TrainingSettings.EvalSamples"/> EMA
 /// samples against as many held-out images, beside the floor at the same n (<see cref="ReferenceBaselines.FdFloor"/>), one
 /// eval_curve.jsonl record per point. The feature network is looked for at every point until found (a missing file skips that
 /// point with a notice); data it cannot score (not 28x28 grey) switch the curve off.
@@ -25,7 +25,7 @@ public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, 
         if (_extractor is null)
         {
             var notes = new StringWriter();
-            _extractor = FeatureExtractor.TryLoadFor(config.Data, config.ImageShape, notes);
+            _extractor = FeatureExtractor.TryLoadFor(config.Training.Data, config.ImageShape, notes);
             bool ready = _extractor is not null && Prepare(notes);
             if (!quiet && notes.ToString().Length > 0) log.WriteLine($"step {step}: {notes.ToString().Trim()}");
             if (_extractor is null) _unusable = config.ImageShape is not [1, 28, 28];
@@ -33,13 +33,13 @@ public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, 
         }
         if (_extractor is null || _reference is null) return;
         using var scope = NewDisposeScope();
-        var drawn = BatchedSampling.Draw(sampler, config.EvalSamples, config.Seed + 3, device, quiet: true);
+        var drawn = BatchedSampling.Draw(sampler, config.Training.EvalSamples, config.Training.Seed + 3, device, quiet: true);
         var (features, logits) = _extractor.Extract(drawn.Samples);
-        var report = ImageMetrics.FromFeatures(_extractor.Version, _reference, features, logits, config.Seed);
+        var report = ImageMetrics.FromFeatures(_extractor.Version, _reference, features, logits, config.Training.Seed);
         var record = new Dictionary<string, object?>
         {
             ["step"] = step,
-            ["n"] = config.EvalSamples,
+            ["n"] = config.Training.EvalSamples,
             ["sampler"] = sampler.Label,
             ["features"] = _extractor.Version,
         };
@@ -50,25 +50,25 @@ public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, 
         drawn.Samples.Dispose();
         string floorText = _floor is double f ? $"floor {f:F3}" : "no floor";
         if (!quiet)
-            log.WriteLine($"step {step}: FD {report.FrechetDistance:F3} ({floorText}, {config.EvalSamples} samples, " +
+            log.WriteLine($"step {step}: FD {report.FrechetDistance:F3} ({floorText}, {config.Training.EvalSamples} samples, " +
                           $"{sampler.Label}, {drawn.Seconds:F0} s)");
     }
 
     /// <summary>Features of the held-out images and the floor at n; false (reason in <paramref name="notes"/>) when too few are held out.</summary>
     private bool Prepare(TextWriter notes)
     {
-        using var heldOut = RunImages.HeldOut(config.Data, config.HeldOut);
-        using var train = RunImages.Train(config.Data, config.HeldOut);
-        int n = config.EvalSamples, m = Math.Min(n, heldOut.Count);
+        using var heldOut = RunImages.HeldOut(config.Training.Data, config.HeldOut);
+        using var train = RunImages.Train(config.Training.Data, config.HeldOut);
+        int n = config.Training.EvalSamples, m = Math.Min(n, heldOut.Count);
         if (m < 10)
         {
-            notes.WriteLine($"note: {config.Data} holds out only {heldOut.Count} images; the FD curve needs at least 10, so it is skipped");
+            notes.WriteLine($"note: {config.Training.Data} holds out only {heldOut.Count} images; the FD curve needs at least 10, so it is skipped");
             return false;
         }
         using var scope = NewDisposeScope();
         var (real, _) = _extractor!.Extract(heldOut.Images.narrow(0, 0, m));
-        string? reason = ReferenceBaselines.Unavailable(config.Data, config.HeldOut, train.Count, heldOut.Count, n);
-        if (reason is null) _floor = ReferenceBaselines.FdFloor(_extractor, train.Images, real, n, config.Seed);
+        string? reason = ReferenceBaselines.Unavailable(config.Training.Data, config.HeldOut, train.Count, heldOut.Count, n);
+        if (reason is null) _floor = ReferenceBaselines.FdFloor(_extractor, train.Images, real, n, config.Training.Seed);
         else notes.WriteLine($"note: {reason}");
         _reference = real.MoveToOuterDisposeScope();
         return true;

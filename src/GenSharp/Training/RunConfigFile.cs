@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace GenSharp.Training;
 
@@ -24,8 +25,9 @@ public static class RunConfigFile
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(run.ConfigPath), JsonDefaults.Options)
-                ?? throw new ConfigException($"{run.ConfigPath} is empty");
+            var node = JsonNode.Parse(File.ReadAllText(run.ConfigPath)) ?? throw new ConfigException($"{run.ConfigPath} is empty");
+            if (node is JsonObject obj) node = RunConfigMigration.ToCurrent(obj);
+            return node.Deserialize<T>(JsonDefaults.Options) ?? throw new ConfigException($"{run.ConfigPath} is empty");
         }
         catch (JsonException e)
         {

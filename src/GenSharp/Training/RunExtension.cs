@@ -22,8 +22,10 @@ internal static class RunExtension
         {
             throw new ConfigException($"{run.ConfigPath} is not valid JSON (line {e.LineNumber + 1}); restore it or start a new run");
         }
-        if (root is not JsonObject obj || obj["steps"] is not JsonValue stepsValue || !stepsValue.TryGetValue(out long oldSteps))
-            throw new ConfigException($"{run.ConfigPath} has no integer \"steps\" field; it was not written by gensharp train");
+        if (root is not JsonObject config || RunConfigMigration.ToCurrent(config)["training"] is not JsonObject obj
+            || obj["steps"] is not JsonValue stepsValue || !stepsValue.TryGetValue(out long oldSteps) || oldSteps < 1)
+            throw new ConfigException($"{run.ConfigPath} has no integer \"steps\" of at least 1 in \"training\"; only step-based runs " +
+                "written by gensharp train can be extended");
         if (newSteps == oldSteps) return oldSteps;
         if (newSteps < oldSteps)
             throw new ConfigException($"--steps {newSteps} is below the run's configured {oldSteps} steps; a resumed run can only be extended");
@@ -32,7 +34,7 @@ internal static class RunExtension
             throw new ConfigException($"{run.ConfigPath} uses lr_decay '{decay}', whose rate depends on the final step; only constant-rate " +
                 $"runs can be extended (start a new run with --steps {newSteps})");
         obj["steps"] = newSteps;
-        AtomicFile.Write(run.ConfigPath, f => f.Write(Encoding.UTF8.GetBytes(obj.ToJsonString(JsonDefaults.Options) + "\n")));
+        AtomicFile.Write(run.ConfigPath, f => f.Write(Encoding.UTF8.GetBytes(config.ToJsonString(JsonDefaults.Options) + "\n")));
         return oldSteps;
     }
 }

@@ -128,7 +128,13 @@ public sealed class Trainer
         return Step;
     }
 
-    /// <summary>Trains from <see cref="Step"/> to the configured total.</summary>
+    /// <summary>True when the run has used its wall-time budget (<see cref="TrainerConfig.TimeBudgetSeconds"/>).</summary>
+    public bool OverBudget => _config.TimeBudgetSeconds > 0 && WallSeconds >= _config.TimeBudgetSeconds;
+
+    /// <summary>True when <see cref="Run"/> stopped before the configured total because the time budget ran out.</summary>
+    public bool StoppedByTimeBudget { get; private set; }
+
+    /// <summary>Trains from <see cref="Step"/> to the configured total, or until the time budget is used.</summary>
     public void Run(string description = "training", bool quiet = false)
     {
         _model.train();
@@ -140,7 +146,8 @@ public sealed class Trainer
         using var progress = ProgressReporter.Start(description, _config.TotalSteps, quiet);
         var tensorBoard = _tensorBoard = _config.TensorBoard ? torch.utils.tensorboard.SummaryWriter(_run.TensorBoardDir) : null;
         progress.Report(Step);
-        while (Step < _config.TotalSteps)
+        StoppedByTimeBudget = OverBudget && Step < _config.TotalSteps;
+        while (Step < _config.TotalSteps && !OverBudget)
         {
             double? lr = _schedule?.At(Step);
             if (lr is double rate)
@@ -157,7 +164,8 @@ public sealed class Trainer
             Step++;
             WallSeconds = wallAtStart + clock.Elapsed.TotalSeconds;
 
-            bool last = Step == _config.TotalSteps;
+            bool last = Step == _config.TotalSteps || OverBudget;
+            if (last && Step < _config.TotalSteps) StoppedByTimeBudget = true;
             bool aligned = Step % _config.LogEvery == 0;
             if (aligned || last)
             {

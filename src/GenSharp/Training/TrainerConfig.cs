@@ -8,6 +8,7 @@ namespace GenSharp.Training;
 /// <param name="CheckpointEvery">Steps between checkpoints (the last step is always saved).</param>
 /// <param name="KeepCheckpoints">How many most recent checkpoints to keep.</param>
 /// <param name="TensorBoard">Also write TensorBoard event files (run/tensorboard/) with the logged scalars.</param>
+/// <param name="TimeBudgetSeconds">Stop at the first step whose cumulative wall time (over every session) reaches this (0 = none).</param>
 public sealed record TrainerConfig(
     long TotalSteps,
     int BatchSize,
@@ -15,7 +16,8 @@ public sealed record TrainerConfig(
     int LogEvery = 50,
     int CheckpointEvery = 1000,
     int KeepCheckpoints = 3,
-    bool TensorBoard = false)
+    bool TensorBoard = false,
+    double TimeBudgetSeconds = 0)
 {
     public TrainerConfig Validate()
     {
@@ -25,6 +27,8 @@ public sealed record TrainerConfig(
         if (GradClip < 0 || double.IsNaN(GradClip)) throw new ConfigException($"--grad-clip {GradClip}: must be >= 0 (0 disables)");
         if (LogEvery < 1) throw new ConfigException($"--log-every {LogEvery}: must be at least 1");
         if (CheckpointEvery < 1) throw new ConfigException($"--checkpoint-every {CheckpointEvery}: must be at least 1");
+        if (!(TimeBudgetSeconds >= 0) || !double.IsFinite(TimeBudgetSeconds))
+            throw new ConfigException($"--time-budget {TimeBudgetSeconds} s: must be >= 0 (0 = none)");
         if (KeepCheckpoints < 1) throw new ConfigException($"keep checkpoints {KeepCheckpoints}: must be at least 1");
         return this;
     }

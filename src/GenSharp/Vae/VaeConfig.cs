@@ -1,3 +1,5 @@
+using GenSharp.Training;
+
 namespace GenSharp.Vae;
 
 /// <summary>
@@ -10,7 +12,16 @@ public sealed record VaeConfig
     public const string Kind = "vae-fmnist";
 
     public string Model { get; init; } = Kind;
-    public string? DataDir { get; init; }
+
+    /// <summary>
+    /// The shared settings: data <c>fashion-mnist[:DIR]</c>, 10 epochs of batch 128, Adam(W) 1e-3 with 100 warm-up steps and
+    /// cosine decay, no gradient clipping, no EMA; 2,000 prior samples scored after each epoch and 10,000 at the end.
+    /// </summary>
+    public TrainingSettings Training { get; init; } =
+        TrainingSettings.ForEpochs(10) with { Batch = 128, Lr = 1e-3, WarmupSteps = 100, LrDecay = "cosine" };
+
+    /// <summary>The Fashion-MNIST folder of the training data (null: the Debian package's).</summary>
+    public string? DataDir() => Training.FashionMnistDirectory();
 
     /// <summary>Keep only the first N training images (0 = all 60,000).</summary>
     public int TrainLimit { get; init; }
@@ -18,46 +29,23 @@ public sealed record VaeConfig
     /// <summary>Score the ELBO on only the first N test images (0 = all 10,000); for quick checks.</summary>
     public int TestLimit { get; init; }
 
-    public long Seed { get; init; }
-    public int Epochs { get; init; } = 10;
-    public int Batch { get; init; } = 128;
-    public double Lr { get; init; } = 1e-3;
-    public long WarmupSteps { get; init; } = 100;
-    public string LrDecay { get; init; } = "cosine";
-
-    /// <summary>Gradient-norm clip (0 = off).</summary>
-    public double GradClip { get; init; }
-
     /// <summary>Weight of the KL term (1 = the ELBO; other values give a beta-VAE, whose logged ELBO still uses weight 1).</summary>
     public double KlWeight { get; init; } = 1.0;
 
     public VaeNetworkConfig Network { get; init; } = new();
-    public int LogEvery { get; init; } = 50;
-    public int CheckpointEvery { get; init; } = 1000;
-
-    /// <summary>
-    /// Prior samples scored after every epoch (FD beside its floor at the same n, KID, precision/recall, class histogram)
-    /// when the feature network is present; 0 = off. Same option and default as the GAN's.
-    /// </summary>
-    public int EpochEvalSamples { get; init; } = 2000;
-
-    /// <summary>Prior samples scored by the final evaluation (FD etc. when the feature network is present).</summary>
-    public int EvalSamples { get; init; } = 10_000;
-
     public string DataHash { get; init; } = "";
     public Dictionary<string, string> Environment { get; init; } = [];
 
     public VaeConfig Validate()
     {
-        if (Epochs < 1) throw new ConfigException($"--epochs {Epochs}: must be at least 1");
-        if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
-        Limits.Check("--batch", Batch, 2, Limits.MaxBatch);
-        Limits.Check("--epochs", Epochs, 1, Limits.MaxEpochs);
+        Training.Validate();
+        if (Training.Epochs < 1) throw new ConfigException($"--epochs {Training.Epochs}: must be at least 1 (a VAE run counts epochs)");
+        if (Training.EmaDecay != 0) throw new ConfigException($"--ema-decay {Training.EmaDecay}: the VAE keeps no EMA; leave it at 0");
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all)");
         if (TestLimit < 0) throw new ConfigException($"--test-limit {TestLimit}: must be >= 0 (0 = all)");
         if (!(KlWeight >= 0)) throw new ConfigException($"--kl-weight {KlWeight}: must be >= 0");
-        if (EpochEvalSamples < 0) throw new ConfigException($"--epoch-eval-samples {EpochEvalSamples}: must be >= 0 (0 = off)");
-        if (EvalSamples is < 100 or > 10_000) throw new ConfigException($"--eval-samples {EvalSamples}: must be between 100 and 10000");
+        if (Training.FinalEvalSamples is < 100 or > 10_000)
+            throw new ConfigException($"--final-eval-n {Training.FinalEvalSamples}: must be between 100 and 10000 (the test set's size)");
         Network.Validate();
         return this;
     }

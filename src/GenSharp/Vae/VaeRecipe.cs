@@ -37,7 +37,8 @@ public sealed class VaeRecipe : IRunRecipe
     {
         config.Validate();
         using var train = LoadTrain(config, null);
-        if (config.Batch > train.Count) throw new ConfigException($"--batch {config.Batch}: larger than the {train.Count} training images");
+        if (config.Training.Batch > train.Count)
+            throw new ConfigException($"--batch {config.Training.Batch}: larger than the {train.Count} training images");
         return config with { DataHash = train.ContentHash, Environment = Runtime.RunEnvironment.Capture(device) };
     }
 
@@ -45,14 +46,14 @@ public sealed class VaeRecipe : IRunRecipe
     {
         using var train = LoadTrain(config, device);
         using var test = LoadTest(config, device);
-        manual_seed(config.Seed);
-        using var rng = new Generator((ulong)config.Seed, device);
+        manual_seed(config.Training.Seed);
+        using var rng = new Generator((ulong)config.Training.Seed, device);
         using var vae = new VariationalAutoencoder(config.Network);
         vae.to(device);
-        using var optimizer = new FusedAdamW(vae.parameters().Where(p => p.requires_grad), config.Lr, weight_decay: 0);
-        using var sampler = new BatchSampler(train.Count, config.Batch, config.Seed);
-        long total = (long)config.Epochs * sampler.BatchesPerEpoch;
-        var schedule = new LearningRateSchedule(config.Lr, total, Math.Min(config.WarmupSteps, total / 10), config.LrDecay);
+        using var optimizer = new FusedAdamW(vae.parameters().Where(p => p.requires_grad), config.Training.Lr, weight_decay: 0);
+        using var sampler = new BatchSampler(train.Count, config.Training.Batch, config.Training.Seed);
+        long total = (long)config.Training.Epochs * sampler.BatchesPerEpoch;
+        var schedule = config.Training.Schedule(total) with { WarmupSteps = Math.Min(config.Training.WarmupSteps, total / 10) };
         Trainer? trainer = null;
         Tensor Loss(long step)
         {
@@ -64,26 +65,27 @@ public sealed class VaeRecipe : IRunRecipe
             trainer.Observe("elbo_nats", recon - kl);
             return -terms.Elbo.mean();
         }
-        trainer = new Trainer(new TrainerConfig(total, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery), vae, optimizer,
+        trainer = new Trainer(config.Training.LoopConfig(total), vae, optimizer,
             schedule,
             null, rng, run, Loss, new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
-        using var epochEval = EpochImageEvaluation.TryCreate(config.EpochEvalSamples, config.EvalSamples, config.DataDir, device, config.Seed, log);
+        using var epochEval = EpochImageEvaluation.TryCreate(config.Training.EvalSamples, config.Training.FinalEvalSamples, config.DataDir(),
+            device, config.Training.Seed, log);
         trainer.Every(sampler.BatchesPerEpoch, step =>
         {
             int epoch = (int)Math.Ceiling((double)step / sampler.BatchesPerEpoch);
-            var (elbo, recon, kl) = TestElbo(vae, test, config.Seed);
+            var (elbo, recon, kl) = TestElbo(vae, test, config.Training.Seed);
             var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["test_elbo_nats"] = elbo, ["test_recon_nats"] = recon,
                 ["test_kl_nats"] = kl };
             vae.eval();
-            using (var g = new Generator((ulong)config.Seed + 1, device))
+            using (var g = new Generator((ulong)config.Training.Seed + 1, device))
             using (var samples = vae.Sample(64, g, device))
                 ImageGrid.Save(samples, Path.Combine(run.SamplesDir, $"epoch-{epoch:D3}.png"), columns: 8, scale: 2);
             string line = $"epoch {epoch}: test ELBO {elbo:F2} nats/image (reconstruction {recon:F2}, KL {kl:F2})";
             if (epochEval is not null)
             {
-                using var gEval = new Generator((ulong)config.Seed + 2, device);
+                using var gEval = new Generator((ulong)config.Training.Seed + 2, device);
                 using var samples = vae.Sample(epochEval.N, gEval, device).cpu();
-                line += "; " + epochEval.Summary(epochEval.AddTo(record, samples, run, epoch, config.Seed));
+                line += "; " + epochEval.Summary(epochEval.AddTo(record, samples, run, epoch, config.Training.Seed));
             }
             run.EvalCurve.Append(record);
             if (!quiet) log.WriteLine(line);
@@ -95,7 +97,7 @@ public sealed class VaeRecipe : IRunRecipe
                 : $"no checkpoint in {run.Name}; starting from step 0");
         }
         trainer.Run($"train {run.Name}", quiet);
-        return new VaeRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
+        return new VaeRecipe().Evaluate(run, new EvalRequest(config.Training.FinalEvalSamples, config.Training.Seed + 7, quiet), device);
     }
 
     /// <summary>Mean one-sample ELBO, reconstruction and KL (nats per image) over a data set, in eval mode with a fixed seed.</summary>
@@ -141,7 +143,7 @@ public sealed class VaeRecipe : IRunRecipe
             ["test_bits_per_dim"] = -elbo / (784 * Math.Log(2)),
         };
         using var sampler = new VaeImageSampler(vae, device);
-        using var result = GeneratorEvaluation.Run(run, config.DataDir, request, sampler, metrics,
+        using var result = GeneratorEvaluation.Run(run, config.DataDir(), request, sampler, metrics,
             Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng), device,
             batch: request.N);
         VaeFigures.Write(run, vae, test, result.Samples, request.Seed, device);
@@ -151,9 +153,9 @@ public sealed class VaeRecipe : IRunRecipe
     }
 
     private static ImageDataset LoadTest(VaeConfig config, Device device) =>
-        FashionMnist.Load(FashionMnistSplit.Test, config.DataDir, PixelRange.MinusOneToOne, config.TestLimit > 0 ? config.TestLimit : null, device);
+        FashionMnist.Load(FashionMnistSplit.Test, config.DataDir(), PixelRange.MinusOneToOne, config.TestLimit > 0 ? config.TestLimit : null, device);
 
     private static ImageDataset LoadTrain(VaeConfig config, Device? device) =>
-        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir, PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null,
+        FashionMnist.Load(FashionMnistSplit.Train, config.DataDir(), PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null,
             device);
 }

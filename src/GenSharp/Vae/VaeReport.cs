@@ -19,8 +19,8 @@ public static class VaeReport
         var report = new HtmlReport($"VAE on Fashion-MNIST — {run.Name}");
         report.AddParagraph($"{(n.Spatial ? $"Spatial latent {n.LatentChannels}x7x7" : $"Flat latent of dimension {n.FlatDim}")}, {n.Likelihood} " +
             $"likelihood on pixels in [0, 1], " +
-            $"width {n.Width}, {config.Epochs} epochs, batch {config.Batch}, lr " +
-            $"{config.Lr}{(config.KlWeight != 1 ? $", KL weight {config.KlWeight}" : "")}. " +
+            $"width {n.Width}, {config.Training.Epochs} epochs, batch {config.Training.Batch}, lr " +
+            $"{config.Training.Lr}{(config.KlWeight != 1 ? $", KL weight {config.KlWeight}" : "")}. " +
             "ELBO = E_q[log p(x|z)] - KL(q(z|x) || N(0, I)), in nats per image (one reparameterised sample per image); higher is better.");
         report.AddHeading("Test-set metrics");
         if (metricsSkipped is not null) report.AddParagraph($"FD, KID, precision/recall of prior samples were not computed: {metricsSkipped}.");

@@ -74,7 +74,7 @@ public sealed class PackagesTests(ITestOutputHelper output)
         output.WriteLine($"gensharp info: {info.Seconds:F1} s");
 
         var train = RepositoryTool.Run(gensharp, ["train", "ddpm", "--data", "toy:mog2", "--steps", "300", "--timesteps", "100", "--eval-every", "0",
-            "--sample-every", "300", "--checkpoint-every", "300", "--runs", Path.Combine(root, "runs"), "--name", "toy", "--threads", "1", "--quiet"],
+            "--sample-every", "300", "--checkpoint-every", "300", "--final-eval-n", "2000", "--runs", Path.Combine(root, "runs"), "--name", "toy", "--threads", "1", "--quiet"],
             workingDirectory: root);
         Assert.True(train.ExitCode == 0, train.Out + train.Err);
         output.WriteLine($"gensharp train ddpm (300 steps, T = 100): {train.Seconds:F1} s");

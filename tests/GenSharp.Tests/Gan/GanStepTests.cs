@@ -20,7 +20,8 @@ public sealed class GanStepTests
     public void EachUpdateChangesOnlyItsOwnNetworkAndMemoryStaysFlat(string loss)
     {
         manual_seed(0);
-        var config = new GanConfig { Loss = loss, Batch = 16, Epochs = 1, Network = Tiny }.WithLossDefaults().Validate();
+        var forLoss = GanConfig.ForLoss(loss);
+        var config = (forLoss with { Training = forLoss.Training with { Batch = 16, Epochs = 1 }, Network = Tiny }).WithLossDefaults().Validate();
         using var data = new ImageDataset("random", rand(64, 1, 28, 28) * 2 - 1, null, [], PixelRange.MinusOneToOne, "");
         using var pair = new GanPair(Tiny);
         using var gOpt = GanRecipe.MakeOptimizer(config, pair.Generator.parameters());

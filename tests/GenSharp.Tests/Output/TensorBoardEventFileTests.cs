@@ -50,7 +50,7 @@ public sealed class TensorBoardEventFileTests
     {
         string runs = Directory.CreateTempSubdirectory("gensharp-tb-toy").FullName;
         var train = CliRunner.Run("train", "ddpm", "--data", "toy:mog2", "--steps", "100", "--timesteps", "50", "--batch", "128",
-            "--log-every", "10", "--sample-every", "50", "--eval-every", "0", "--checkpoint-every", "100", "--tensorboard",
+            "--log-every", "10", "--sample-every", "50", "--eval-every", "0", "--checkpoint-every", "100", "--final-eval-n", "1000", "--tensorboard",
             "--runs", runs, "--name", "tb", "--threads", "2", "--quiet");
         Assert.True(train.ExitCode == 0, train.Err + train.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "tb"));

@@ -50,8 +50,8 @@ public sealed class HeldOutFloorTests
         Assert.True(m.GetProperty("fd").GetDouble() > m.GetProperty("fd_floor").GetDouble(), "a model trained one step is far from its data");
 
         // the floor is computed from the folder's own split, in the one place that computes floors
-        using var train = RunImages.Train(RunConfigFile.Read<GenSharp.Score.Images.ImageNcsnConfig>(run).Data, ReadSplit(run));
-        using var held = RunImages.HeldOut(RunConfigFile.Read<GenSharp.Score.Images.ImageNcsnConfig>(run).Data, ReadSplit(run));
+        using var train = RunImages.Train(RunConfigFile.Read<GenSharp.Score.Images.ImageNcsnConfig>(run).Training.Data, ReadSplit(run));
+        using var held = RunImages.HeldOut(RunConfigFile.Read<GenSharp.Score.Images.ImageNcsnConfig>(run).Training.Data, ReadSplit(run));
         Assert.Equal((270, 30), (train.Count, held.Count));
         using var extractor = FeatureExtractor.Load();
         var floor = ReferenceBaselines.Compute(extractor, train.Images, held.Images, 20, eval.GetProperty("seed").GetInt64());

@@ -82,8 +82,12 @@ public sealed class TrainerExactResumeTests
         var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-exact").FullName, "r"));
         long stoppedAt = -1;
         var networks = new GanNetworksConfig(ZDim: 8, GeneratorHidden: 16, GeneratorChannels: 8, DiscriminatorChannels: 4, DiscriminatorHidden: 16);
-        var config = new GanConfig { Loss = "wgan-gp", Batch = 8, Epochs = 4, Network = networks, LogEvery = 2, CheckpointEvery = 100 }
-            .WithLossDefaults() with { NCritic = 2 };
+        var forLoss = GanConfig.ForLoss("wgan-gp");
+        var config = (forLoss with
+        {
+            Training = forLoss.Training with { Batch = 8, Epochs = 4, LogEvery = 2, CheckpointEvery = 100 },
+            Network = networks,
+        }).WithLossDefaults() with { NCritic = 2 };
         for (int session = 0; session < 2; session++)
         {
             manual_seed(5);

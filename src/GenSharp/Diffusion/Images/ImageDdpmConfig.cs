@@ -21,9 +21,9 @@ public sealed record ImageDdpmConfig : ImageRunConfig
     /// <summary>
     /// Training arithmetic: <c>fp32</c>, or <c>bf16</c> mixed precision (forward and backward on a bfloat16
     /// copy of the U-Net, fp32 master weights for the optimiser, EMA and checkpoints; see
-    /// <see cref="Training.MixedPrecision"/>). Sampling and evaluation always run in fp32.
+    /// <see cref="GenSharp.Training.MixedPrecision"/>). Sampling and evaluation always run in fp32.
     /// </summary>
-    public string Precision { get; init; } = Training.TrainingPrecision.Fp32;
+    public string Precision { get; init; } = GenSharp.Training.TrainingPrecision.Fp32;
 
     /// <summary>Noise schedule (docs/ddpm.md#noise-schedules): linear 1e-4..0.02 over T = 1000 by default.</summary>
     public NoiseScheduleConfig Schedule { get; init; } = new();
@@ -36,10 +36,10 @@ public sealed record ImageDdpmConfig : ImageRunConfig
 
     public override ImageDdpmConfig Validate()
     {
-        if (DataSpec.Parse(Data) is DataSpec.Toy)
-            throw new ConfigException($"--data {Data}: image DDPM needs images; use fashion-mnist or png:DIR (toy data trains the 2D DDPM)");
+        if (DataSpec.Parse(Training.Data) is DataSpec.Toy)
+            throw new ConfigException($"--data {Training.Data}: image DDPM needs images; use fashion-mnist or png:DIR (toy data trains the 2D DDPM)");
         ValidateShared();
-        Training.TrainingPrecision.Validate(Precision);
+        GenSharp.Training.TrainingPrecision.Validate(Precision);
         Schedule.Validate();
         Network.Validate();
         Sampler.Validate(Schedule.Timesteps);

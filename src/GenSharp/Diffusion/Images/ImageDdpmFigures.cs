@@ -57,11 +57,11 @@ public static class ImageDdpmFigures
     public static string WriteForwardNoising(RunDirectory run, ImageDdpmConfig config, GaussianDiffusion diffusion)
     {
         using var scope = NewDisposeScope();
-        using var reference = ImageDdpmData.Reference(config.Data);
+        using var reference = ImageDdpmData.Reference(config.Training.Data);
         var device = diffusion.Schedule.Device;
         var x0 = reference.Images.narrow(0, 0, Math.Min(3, reference.Count)).to(device);
         var columns = ForwardSteps.Where(t => t <= diffusion.Timesteps).ToArray();
-        using var g = new Generator((ulong)config.Seed + 5, device);
+        using var g = new Generator((ulong)config.Training.Seed + 5, device);
         var closed = new List<Tensor>();
         var stepped = new List<Tensor>();
         var x = x0.clone();
@@ -94,7 +94,7 @@ public static class ImageDdpmFigures
         int T = diffusion.Timesteps;
         var recordAt = Enumerable.Range(0, 10).Select(k => T - 1 - k * T / 10).ToArray();
         var spec = SamplerRegistry.Find("ddpm").Defaults(T, clipX0: true);
-        var result = ImageDdpmRecipe.Draw(model, diffusion, spec, 6, config.Seed + 11, device, quiet, new SamplingObserver(recordAt));
+        var result = ImageDdpmRecipe.Draw(model, diffusion, spec, 6, config.Training.Seed + 11, device, quiet, new SamplingObserver(recordAt));
         using var scope = NewDisposeScope();
         var frames = result.Trajectory.OrderByDescending(kv => kv.Key).Select(kv => kv.Value).Append(result.Samples).ToList();
         var captions = result.Trajectory.Keys.OrderDescending().Select(t => $"t={t + 1}").Append("t=0").ToArray();
@@ -112,7 +112,7 @@ public static class ImageDdpmFigures
         var entries = new List<SamplerComparisonEntry>();
         foreach (var spec in ComparedSamplers(diffusion.Timesteps))
         {
-            var result = ImageDdpmRecipe.Draw(model, diffusion, spec, images, config.Seed + 13, device, quiet);
+            var result = ImageDdpmRecipe.Draw(model, diffusion, spec, images, config.Training.Seed + 13, device, quiet);
             using var samples = result.Samples;
             string grid = Path.Combine(run.PlotsDir, $"sampler-{spec.Label}.png");
             ImageGrid.Save(samples, grid, columns: 4, scale: 2);
@@ -131,7 +131,7 @@ public static class ImageDdpmFigures
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var g = new Generator((ulong)config.Seed + 17, device);
+        using var g = new Generator((ulong)config.Training.Seed + 17, device);
         long[] shape = [1, model.Config.InChannels, model.Config.Resolution, model.Config.Resolution];
         var sampler = SamplerRegistry.Find("ddim").Defaults(diffusion.Timesteps, clipX0: true).Create(diffusion);
         var rows = new List<(string, Tensor)>();

@@ -36,7 +36,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public static EvalOutcome? Train(ImageDdpmConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter? log = null) =>
         ImageRunPipeline<ImageDdpmConfig, UNet>.Train(new ImageDdpmRecipe(), config, run, device, resume, quiet, log);
 
-    public ImageDataset LoadTrain(ImageDdpmConfig config, Device? device) => RunImages.Train(config.Data, config.HeldOut, device: device);
+    public ImageDataset LoadTrain(ImageDdpmConfig config, Device? device) => RunImages.Train(config.Training.Data, config.HeldOut, device: device);
 
     public ImageDdpmConfig Complete(ImageDdpmConfig config, ImageDataset train) =>
         config with { Network = config.Network with { InChannels = train.Channels, Resolution = train.Height } };
@@ -63,7 +63,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     {
         if (request.BitsPerDimImages <= 0) return;
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
-        using var reference = RunImages.HeldOut(config.Data, config.HeldOut, device: device);
+        using var reference = RunImages.HeldOut(config.Training.Data, config.HeldOut, device: device);
         int m = Math.Min(request.BitsPerDimImages, reference.Count);
         using var scope = NewDisposeScope();
         var bound = ImageDdpmBitsPerDim.Compute(network, diffusion, reference.Images.narrow(0, 0, m), request.Seed, request.Quiet,

@@ -1,4 +1,5 @@
 using GenSharp.Nn;
+using GenSharp.Training;
 
 namespace GenSharp.Diffusion.Toy;
 
@@ -13,40 +14,31 @@ public sealed record ToyDdpmConfig
 
     public string Model { get; init; } = Kind;
 
-    /// <summary><c>toy:NAME</c> or <c>toy:FILE.json</c> (the path as given, for information: see <see cref="MixtureFile"/>).</summary>
-    public string Data { get; init; } = "toy:mog2";
-
     /// <summary>
     /// For <c>toy:FILE.json</c> data, the copy of the mixture inside the run directory (relative to it, <c>mixture.json</c>),
     /// which sample and eval read, so that a run does not depend on the working folder or on the original file.
     /// </summary>
     public string? MixtureFile { get; init; }
 
-    public long Seed { get; init; } = 0;
-    public long Steps { get; init; } = 6000;
-    public int Batch { get; init; } = 512;
-    public double Lr { get; init; } = 2e-3;
-    public long WarmupSteps { get; init; } = 200;
-    public string LrDecay { get; init; } = "cosine";
-    public double WeightDecay { get; init; } = 0.0;
-    public double GradClip { get; init; } = 1.0;
-    public double EmaDecay { get; init; } = 0.995;
-    public int LogEvery { get; init; } = 50;
-    public int CheckpointEvery { get; init; } = 1000;
-    public int SampleEvery { get; init; } = 2000;
-
     /// <summary>
-    /// Steps between exact-metric evaluations of EMA samples during training (the metric-over-training curve,
-    /// <c>--eval-every</c>); 0 = never. Null in configurations written before the option existed: every
-    /// <see cref="SampleEvery"/> steps, as then.
+    /// The shared settings (data <c>toy:NAME</c> or <c>toy:FILE.json</c>, the path as given, for information: see
+    /// <see cref="MixtureFile"/>) at the demo's budget: 6,000 steps of batch 512, AdamW 2e-3 with 200 warm-up steps and cosine
+    /// decay, EMA 0.995; the exact-metric curve every 2,000 steps on 2,000 EMA samples; 5,000 samples in the final evaluation.
     /// </summary>
-    public int? EvalEvery { get; init; }
-
-    /// <summary>EMA samples (and as many true samples) per evaluation of the metric-over-training curve (<c>--eval-n</c>).</summary>
-    public int CurveSamples { get; init; } = 2000;
-
-    /// <summary>Also write TensorBoard event files under tensorboard/.</summary>
-    public bool TensorBoard { get; init; }
+    public TrainingSettings Training { get; init; } = new()
+    {
+        Data = "toy:mog2",
+        Steps = 6000,
+        Batch = 512,
+        Lr = 2e-3,
+        WarmupSteps = 200,
+        LrDecay = "cosine",
+        EmaDecay = 0.995,
+        SampleEvery = 2000,
+        EvalEvery = 2000,
+        EvalSamples = 2000,
+        FinalEvalSamples = 5000,
+    };
 
     /// <summary>Noise schedule (docs/ddpm.md#noise-schedules): linear 1e-4..0.02 over T = 1000 by default.</summary>
     public NoiseScheduleConfig Schedule { get; init; } = new();
@@ -56,9 +48,6 @@ public sealed record ToyDdpmConfig
 
     /// <summary>Ancestral sampling variance: "beta" or "beta_tilde" (docs/samplers.md#ancestral).</summary>
     public string SamplerVariance { get; init; } = "beta";
-
-    /// <summary>Samples drawn for the evaluation written at the end of training.</summary>
-    public int EvalSamples { get; init; } = 5000;
 
     /// <summary>Per-dimension mean and std used to standardise the data (measured on a seeded sample; stored for reproducibility).</summary>
     public double[] DataMean { get; init; } = [];
@@ -70,19 +59,15 @@ public sealed record ToyDdpmConfig
     /// <summary>Environment recorded at creation: versions, device, threads.</summary>
     public Dictionary<string, string> Environment { get; init; } = [];
 
-    /// <summary>Steps between evaluations of the metric-over-training curve (0 = never).</summary>
-    public int CurveEvery() => EvalEvery ?? SampleEvery;
-
     public ToyDdpmConfig Validate()
     {
-        if (!Data.StartsWith("toy:", StringComparison.Ordinal))
-            throw new ConfigException($"--data {Data}: the 2D DDPM trains on toy data; use toy:NAME (e.g. toy:mog2) or toy:FILE.json");
-        if (Batch < 2) throw new ConfigException($"--batch {Batch}: must be at least 2");
-        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ConfigException($"--ema-decay {EmaDecay}: must be in [0, 1)");
-        if (SampleEvery < 1) throw new ConfigException($"--sample-every {SampleEvery}: must be at least 1");
-        if (EvalEvery < 0) throw new ConfigException($"--eval-every {EvalEvery}: must be >= 0 (0 = never)");
-        if (CurveSamples < 100) throw new ConfigException($"--eval-n {CurveSamples}: must be at least 100 for stable metrics");
-        if (EvalSamples < 100) throw new ConfigException($"eval samples {EvalSamples}: must be at least 100");
+        if (!Training.Data.StartsWith("toy:", StringComparison.Ordinal))
+            throw new ConfigException($"--data {Training.Data}: the 2D DDPM trains on toy data; use toy:NAME (e.g. toy:mog2) or toy:FILE.json");
+        Training.Validate();
+        if (Training.Epochs > 0) throw new ConfigException($"--epochs {Training.Epochs}: the 2D DDPM counts optimiser steps; use --steps");
+        if (Training.EvalSamples < 100) throw new ConfigException($"--eval-n {Training.EvalSamples}: must be at least 100 for stable metrics");
+        if (Training.FinalEvalSamples < 100)
+            throw new ConfigException($"--final-eval-n {Training.FinalEvalSamples}: must be at least 100 for stable metrics");
         if (SamplerVariance is not ("beta" or "beta_tilde"))
             throw new ConfigException($"--sampler-variance {SamplerVariance}: use beta or beta_tilde");
         Schedule.Validate();

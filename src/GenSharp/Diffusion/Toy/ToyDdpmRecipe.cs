@@ -36,7 +36,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
     /// </summary>
     public static ToyDdpmConfig CopyMixtureInto(ToyDdpmConfig config, RunDirectory run)
     {
-        string spec = config.Data["toy:".Length..];
+        string spec = config.Training.Data["toy:".Length..];
         if (!ToyRegistry.IsMixtureFile(spec)) return config;
         File.Copy(spec, Path.Combine(run.Root, MixtureFileName), overwrite: true);
         return config with { MixtureFile = MixtureFileName };
@@ -44,13 +44,15 @@ public sealed class ToyDdpmRecipe : IRunRecipe
 
     /// <summary>The run's data distribution: its copied mixture if it has one, otherwise <c>--data</c> resolved as given.</summary>
     public static IToyDistribution Distribution(ToyDdpmConfig config, RunDirectory run) =>
-        config.MixtureFile is { } file ? ToyMixtureFile.Load(Path.Combine(run.Root, file)) : ToyRegistry.Resolve(config.Data["toy:".Length..]);
+        config.MixtureFile is { } file
+            ? ToyMixtureFile.Load(Path.Combine(run.Root, file))
+            : ToyRegistry.Resolve(config.Training.Data["toy:".Length..]);
 
     /// <summary>Fills in what a fresh run measures once: data standardisation, data hash, environment.</summary>
     public static ToyDdpmConfig Resolve(ToyDdpmConfig config, torch.Device device)
     {
         config.Validate();
-        var distribution = ToyRegistry.Resolve(config.Data["toy:".Length..]);
+        var distribution = ToyRegistry.Resolve(config.Training.Data["toy:".Length..]);
         using var scope = NewDisposeScope();
         using var g = new Generator(12345, torch.CPU);
         var x = distribution.Sample(200_000, g).to_type(ScalarType.Float64);
@@ -60,7 +62,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         {
             DataMean = mean,
             DataStd = std,
-            DataHash = DataHash(config.Data, distribution),
+            DataHash = DataHash(config.Training.Data, distribution),
             Environment = RunEnvironment.Capture(device),
         };
     }
@@ -69,24 +71,23 @@ public sealed class ToyDdpmRecipe : IRunRecipe
     public static EvalOutcome Train(ToyDdpmConfig config, RunDirectory run, torch.Device device, bool resume, bool quiet)
     {
         var distribution = Distribution(config, run);
-        torch.manual_seed(config.Seed);
-        using var rng = new Generator((ulong)config.Seed, device);
+        torch.manual_seed(config.Training.Seed);
+        using var rng = new Generator((ulong)config.Training.Seed, device);
         using var model = new MlpNoisePredictor(config.Network);
         model.to(device);
         using var shadowModel = new MlpNoisePredictor(config.Network);
         shadowModel.to(device);
-        using var ema = new Ema(model, shadowModel, config.EmaDecay);
+        using var ema = new Ema(model, shadowModel, config.Training.EmaDecay);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
-        using var optimizer = new FusedAdamW(model.parameters(), config.Lr, weight_decay: config.WeightDecay);
+        using var optimizer = new FusedAdamW(model.parameters(), config.Training.Lr, weight_decay: config.Training.WeightDecay);
         using var mean = tensor(config.DataMean, device: device).to_type(ScalarType.Float32);
         using var std = tensor(config.DataStd, device: device).to_type(ScalarType.Float32);
 
-        var schedule = new LearningRateSchedule(config.Lr, config.Steps, config.WarmupSteps, config.LrDecay);
-        var trainerConfig = new TrainerConfig(config.Steps, config.Batch, config.GradClip, config.LogEvery, config.CheckpointEvery,
-            TensorBoard: config.TensorBoard);
+        var schedule = config.Training.Schedule();
+        var trainerConfig = config.Training.LoopConfig();
         Tensor Loss(long step)
         {
-            var x0 = (distribution.Sample(config.Batch, rng, device) - mean) / std;
+            var x0 = (distribution.Sample(config.Training.Batch, rng, device) - mean) / std;
             return diffusion.LossSimple((x, t) => model.call(x, t), x0, rng);
         }
         var trainer = new Trainer(trainerConfig, model, optimizer, schedule, ema, rng, run, Loss,
@@ -99,25 +100,25 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         {
             if (last is { } l && l.Step == step && l.Samples.shape[0] == n) return l.Samples;
             last?.Samples.Dispose();
-            using var g = new Generator((ulong)(config.Seed + 1), device);
+            using var g = new Generator((ulong)(config.Training.Seed + 1), device);
             var samples = DrawSamples(config, shadowModel, diffusion, n, g, device, quiet: true).Samples;
             last = (step, samples);
             return samples;
         }
-        trainer.Every(config.SampleEvery, step =>
+        trainer.Every(config.Training.SampleEvery, step =>
         {
             string figure = Path.Combine(run.SamplesDir, $"step-{step:D8}.png");
             ToyDdpmReport.WriteSampleScatter(EmaSamples(step, ScatterSamples), distribution, figure, $"EMA samples at step {step}");
             trainer.AddImage("samples", figure);
         });
-        using var gReference = new Generator((ulong)(config.Seed + 2), CPU);
-        using var reference = distribution.Sample(config.CurveSamples, gReference);
-        if (config.CurveEvery() > 0)
+        using var gReference = new Generator((ulong)(config.Training.Seed + 2), CPU);
+        using var reference = distribution.Sample(config.Training.EvalSamples, gReference);
+        if (config.Training.EvalEvery > 0)
         {
-            trainer.Every(config.CurveEvery(), step =>
+            trainer.Every(config.Training.EvalEvery, step =>
             {
-                var m = Toy2DMetrics.Evaluate(EmaSamples(step, config.CurveSamples).cpu(), distribution, reference, config.Seed);
-                var record = new Dictionary<string, object?> { ["step"] = step, ["n"] = config.CurveSamples };
+                var m = Toy2DMetrics.Evaluate(EmaSamples(step, config.Training.EvalSamples).cpu(), distribution, reference, config.Training.Seed);
+                var record = new Dictionary<string, object?> { ["step"] = step, ["n"] = config.Training.EvalSamples };
                 foreach (var (k, v) in m.ToDictionary()) record[k] = v;
                 run.EvalCurve.Append(record);
             });
@@ -127,7 +128,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             if (resume)
             {
                 long from = trainer.Resume();
-                if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Steps}"
+                if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Training.Steps}"
                     : $"no checkpoint in {run.Name}; starting from step 0");
             }
             trainer.Run($"train {run.Name}", quiet);
@@ -136,7 +137,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         {
             last?.Samples.Dispose();
         }
-        return new ToyDdpmRecipe().Evaluate(run, new EvalRequest(config.EvalSamples, config.Seed + 7, quiet), device);
+        return new ToyDdpmRecipe().Evaluate(run, new EvalRequest(config.Training.FinalEvalSamples, config.Training.Seed + 7, quiet), device);
     }
 
     public SampleOutcome Sample(RunDirectory run, SampleRequest request, torch.Device device)
@@ -183,7 +184,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         {
             ["run"] = run.Name,
             ["model"] = config.Model,
-            ["data"] = config.Data,
+            ["data"] = config.Training.Data,
             ["n"] = request.N,
             ["seed"] = request.Seed,
             ["sampler"] = spec.Label,

@@ -76,7 +76,7 @@ public static class ToyDdpmReport
             plot.Save(curve);
         }
 
-        var html = new HtmlReport($"GenSharp run {run.Name}: DDPM on {config.Data}");
+        var html = new HtmlReport($"GenSharp run {run.Name}: DDPM on {config.Training.Data}");
         html.AddParagraph("A denoising diffusion model (docs/ddpm.md) on 2D toy data: an MLP noise predictor with a sinusoidal time embedding, " +
             "trained with L_simple and EMA weights, sampled with ancestral DDPM (no noise at the last step), and scored with exact metrics " +
             "against the true density.");
@@ -107,7 +107,8 @@ public static class ToyDdpmReport
         html.AddImageRow(reverse);
         html.AddHeading("Training");
         html.AddImage(loss, "Loss per step (log scale), smoothed");
-        if (evalSteps.Length > 0) html.AddImage(curve, $"Metrics over training (every {config.CurveEvery()} steps, {curveSamples} EMA samples)");
+        if (evalSteps.Length > 0)
+            html.AddImage(curve, $"Metrics over training (every {config.Training.EvalEvery} steps, {curveSamples} EMA samples)");
         var during = Directory.Exists(run.SamplesDir)
             ? Directory.GetFiles(run.SamplesDir, "step-*.png").Order(StringComparer.Ordinal).ToList()
             : [];

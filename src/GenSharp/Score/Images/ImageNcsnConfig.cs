@@ -25,13 +25,16 @@ public sealed record ImageNcsnConfig : ImageRunConfig
     public ImageNcsnConfig()
     {
         Model = Kind;
-        Lr = 1e-4;
-        WarmupSteps = 0;
-        EmaDecay = Ncsnv2Techniques.EmaDecay;
-        SampleEvery = 2000;
-        EvalEvery = 2500;
-        EvalSamples = 250;
-        FinalEvalSamples = 1000;
+        Training = Training with
+        {
+            Lr = 1e-4,
+            WarmupSteps = 0,
+            EmaDecay = Ncsnv2Techniques.EmaDecay,
+            SampleEvery = 2000,
+            EvalEvery = 2500,
+            EvalSamples = 250,
+            FinalEvalSamples = 1000,
+        };
     }
 
     /// <summary>Train on only the first N training images (0 = all).</summary>
@@ -51,9 +54,9 @@ public sealed record ImageNcsnConfig : ImageRunConfig
 
     public override ImageNcsnConfig Validate()
     {
-        if (DataSpec.Parse(Data) is DataSpec.Toy)
-            throw new ConfigException($"--data {Data}: train ncsn needs images; use fashion-mnist or png:DIR (2D score models: gensharp lab " +
-                $"score-toy)");
+        if (DataSpec.Parse(Training.Data) is DataSpec.Toy)
+            throw new ConfigException($"--data {Training.Data}: train ncsn needs images; use fashion-mnist or png:DIR (2D score models: " +
+                "gensharp lab score-toy)");
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all images)");
         ValidateShared();
         Noise.Validate();

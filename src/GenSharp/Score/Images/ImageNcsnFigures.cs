@@ -57,7 +57,7 @@ public static class ImageNcsnFigures
         var levels = Enumerable.Range(0, Math.Min(columns, m)).Select(j => (int)Math.Round(j * (m - 1) / (double)(Math.Min(columns, m) - 1)))
             .Distinct().ToArray();
         var recordAt = levels.Select(i => (i + 1) * T).Prepend(0).ToArray();   // state entering step k: k = (i+1) T is the end of level i
-        var result = ImageNcsnRecipe.Draw(model, langevin, chains, config.Seed + 11, device, quiet, new SamplingObserver(recordAt));
+        var result = ImageNcsnRecipe.Draw(model, langevin, chains, config.Training.Seed + 11, device, quiet, new SamplingObserver(recordAt));
         using var scope = NewDisposeScope();
         var frames = recordAt.Select(k => ImageNcsnData.ToImageRange(result.Trajectory[k])).Append(result.Samples).ToList();
         var captions = levels.Select(i => "σ=" + langevin.Sigmas[i].ToString("G3", CultureInfo.InvariantCulture)).Prepend("start")
@@ -77,11 +77,11 @@ public static class ImageNcsnFigures
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var reference = ImageDdpmData.Reference(config.Data);
+        using var reference = ImageDdpmData.Reference(config.Training.Data);
         var x = ((reference.Images.narrow(0, 0, Math.Min(images, reference.Count)) + 1) / 2).to(device);   // [0, 1], the model's space
         var sigmas = config.Noise.Sigmas();
         var picked = Enumerable.Range(0, columns).Select(j => sigmas[(int)Math.Round(j * (sigmas.Length - 1) / (double)(columns - 1))]).ToArray();
-        using var g = new Generator((ulong)config.Seed + 19, device);
+        using var g = new Generator((ulong)config.Training.Seed + 19, device);
         var noisy = new List<Tensor>();
         var denoised = new List<Tensor>();
         foreach (double sigma in picked)

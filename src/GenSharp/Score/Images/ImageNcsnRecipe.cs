@@ -47,7 +47,7 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
         ImageRunPipeline<ImageNcsnConfig, UNetScoreNetwork>.Train(new ImageNcsnRecipe(), config, run, device, resume, quiet, log);
 
     public ImageDataset LoadTrain(ImageNcsnConfig config, Device? device) =>
-        RunImages.Train(config.Data, config.HeldOut, PixelRange.ZeroToOne, config.TrainLimit, device);
+        RunImages.Train(config.Training.Data, config.HeldOut, PixelRange.ZeroToOne, config.TrainLimit, device);
 
     public ImageNcsnConfig Complete(ImageNcsnConfig config, ImageDataset data)
     {
@@ -63,9 +63,9 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
         {
             int m = Math.Min(noise.Sigma1Images, data.Count);
             using var scope = NewDisposeScope();
-            using var g = new Generator((ulong)config.Seed + 29, CPU);
+            using var g = new Generator((ulong)config.Training.Seed + 29, CPU);
             var subset = m == data.Count ? data.Images : data.Images.index_select(0, randperm(data.Count, generator: g).narrow(0, 0, m));
-            var estimate = Ncsnv2Techniques.MaxPairwiseDistance(subset, config.Seed);
+            var estimate = Ncsnv2Techniques.MaxPairwiseDistance(subset, config.Training.Seed);
             sigma1 = estimate.Value;
             source = estimate.Exact
                 ? $"technique 1: the largest pairwise distance of {m} training images (exact)"

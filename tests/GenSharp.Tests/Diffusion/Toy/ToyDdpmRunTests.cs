@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GenSharp.Diffusion.Toy;
 using GenSharp.Tests.Cli;
 using GenSharp.Training;
@@ -26,8 +27,8 @@ public sealed class ToyDdpmRunTests
         Assert.All(run.EvalCurve.Series("n").Values, n => Assert.Equal(300, n));
         Assert.Single(Directory.GetFiles(run.SamplesDir, "step-*.png"));
         var config = RunConfigFile.Read<ToyDdpmConfig>(run);
-        Assert.Equal(25, config.EvalEvery);
-        Assert.Equal(300, config.CurveSamples);
+        Assert.Equal(25, config.Training.EvalEvery);
+        Assert.Equal(300, config.Training.EvalSamples);
         Assert.Contains("every 25 steps, 300 EMA samples", File.ReadAllText(run.ReportPath));
 
         // without the options: the curve follows --sample-every with 2,000 samples (the behaviour before the options existed)
@@ -50,11 +51,12 @@ public sealed class ToyDdpmRunTests
     [Fact]
     public void ConfigurationsWrittenBeforeEvalEveryKeepTheCurveAtSampleEvery()
     {
-        var old = JsonSerializer.Deserialize<ToyDdpmConfig>("{\"model\": \"ddpm-toy2d\", \"sample_every\": 300}", JsonDefaults.Options)!;
-        Assert.Null(old.EvalEvery);
-        Assert.Equal(300, old.CurveEvery());
-        Assert.Equal(2000, old.CurveSamples);
-        Assert.Equal(0, (old with { EvalEvery = 0 }).CurveEvery());
+        var flat = (JsonObject)JsonNode.Parse("{\"model\": \"ddpm-toy2d\", \"sample_every\": 300, \"eval_samples\": 4000}")!;
+        var old = RunConfigMigration.ToCurrent(flat).Deserialize<ToyDdpmConfig>(JsonDefaults.Options)!;
+        Assert.Equal(300, old.Training.SampleEvery);
+        Assert.Equal(300, old.Training.EvalEvery);
+        Assert.Equal(2000, old.Training.EvalSamples);      // the curve's sample count before --eval-n existed
+        Assert.Equal(4000, old.Training.FinalEvalSamples); // the final evaluation's, then called eval_samples
     }
 
     /// <summary>A run on a user-defined mixture holds a copy of it, so eval and sample work after the original is gone and from any folder.</summary>
@@ -73,7 +75,7 @@ public sealed class ToyDdpmRunTests
         Assert.True(r.ExitCode == 0, r.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "m"));
         var config = RunConfigFile.Read<ToyDdpmConfig>(run);
-        Assert.Equal("toy:" + mixture, config.Data);
+        Assert.Equal("toy:" + mixture, config.Training.Data);
         Assert.Equal(ToyDdpmRecipe.MixtureFileName, config.MixtureFile);
         Assert.Equal(File.ReadAllText(mixture), File.ReadAllText(Path.Combine(run.Root, ToyDdpmRecipe.MixtureFileName)));
 
