@@ -118,7 +118,9 @@ public sealed class FeatureExtractor : IDisposable
         return new FeatureExtractor(model, device, path, tensors.Metadata);
     }
 
-    /// <summary>Features (N, D) and logits (N, C) in float32 on the CPU, computed in batches (each one reported to <paramref name="progress"/>).</summary>
+    /// <summary>
+    /// Features (N, D) and logits (N, C) in float32 on the CPU, computed in batches (each one reported to <paramref name="progress"/>).
+    /// </summary>
     public (Tensor Features, Tensor Logits) Extract(Tensor images, int batch = 500, ScoringProgress? progress = null)
     {
         if (images.dim() != 4 || images.shape[1] != 1 || images.shape[2] != 28 || images.shape[3] != 28)

@@ -31,7 +31,8 @@ public static class ImageMetrics
     /// Scores <paramref name="generated"/> (N, 1, 28, 28) against <paramref name="real"/> with the given extractor, reporting
     /// <see cref="ScoringProgress.Work"/>(real, generated) units to <paramref name="progress"/>.
     /// </summary>
-    public static ImageMetricsReport Compute(FeatureExtractor extractor, Tensor real, Tensor generated, long seed = 0, ScoringProgress? progress = null)
+    public static ImageMetricsReport Compute(FeatureExtractor extractor, Tensor real, Tensor generated, long seed = 0,
+        ScoringProgress? progress = null)
     {
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();

@@ -33,7 +33,8 @@ public sealed class PackagesTests(ITestOutputHelper output)
         using (var zip = ZipFile.OpenRead(library))
         {
             var names = zip.Entries.Select(e => e.FullName).ToHashSet();
-            foreach (string expected in new[] { "lib/net10.0/GenSharp.dll", "lib/net10.0/GenSharp.xml", "README.md", "buildTransitive/GenSharp.targets",
+            foreach (string expected in new[] { "lib/net10.0/GenSharp.dll", "lib/net10.0/GenSharp.xml", "README.md",
+                         "buildTransitive/GenSharp.targets",
                          "contentFiles/any/any/models/fmnist-features-v1.safetensors" })
                 Assert.True(names.Contains(expected), $"{Path.GetFileName(library)} lacks {expected}");
         }
@@ -74,7 +75,8 @@ public sealed class PackagesTests(ITestOutputHelper output)
         output.WriteLine($"gensharp info: {info.Seconds:F1} s");
 
         var train = RepositoryTool.Run(gensharp, ["train", "ddpm", "--data", "toy:mog2", "--steps", "300", "--timesteps", "100", "--eval-every", "0",
-            "--sample-every", "300", "--checkpoint-every", "300", "--final-eval-n", "2000", "--runs", Path.Combine(root, "runs"), "--name", "toy", "--threads", "1", "--quiet"],
+            "--sample-every", "300", "--checkpoint-every", "300", "--final-eval-n", "2000", "--runs", Path.Combine(root, "runs"), "--name", "toy",
+            "--threads", "1", "--quiet"],
             workingDirectory: root);
         Assert.True(train.ExitCode == 0, train.Out + train.Err);
         output.WriteLine($"gensharp train ddpm (300 steps, T = 100): {train.Seconds:F1} s");

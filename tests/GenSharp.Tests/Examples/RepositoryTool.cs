@@ -12,8 +12,8 @@ internal static class RepositoryTool
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Split(Path.DirectorySeparatorChar).Contains("Debug") ? "Debug" : "Release";
 
-    public static (int ExitCode, string Out, string Err, double Seconds) Run(string program, IEnumerable<string> args, string? workingDirectory = null,
-        TimeSpan? timeout = null)
+    public static (int ExitCode, string Out, string Err, double Seconds) Run(string program, IEnumerable<string> args,
+        string? workingDirectory = null, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(program)
         {

@@ -107,7 +107,9 @@ internal static class TfEventReader
         return new ImageValue(h, w, c, encoded);
     }
 
-    /// <summary>The fields of one protobuf message: number, wire type, the value of varint/fixed fields, the bytes of length-delimited ones.</summary>
+    /// <summary>
+    /// The fields of one protobuf message: number, wire type, the value of varint and fixed fields, the bytes of length-delimited ones.
+    /// </summary>
     private static IEnumerable<(int Field, int Wire, ulong Value, byte[]? Bytes)> Fields(byte[] data)
     {
         int i = 0;
