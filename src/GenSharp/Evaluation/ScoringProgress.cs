@@ -22,6 +22,9 @@ public sealed class ScoringProgress : IDisposable
     public static ScoringProgress Start(string description, long work, bool quiet = false) =>
         new(ProgressReporter.Start(description, work, quiet));
 
+    /// <summary>Units done so far.</summary>
+    public long Done => _done;
+
     /// <summary>Records <paramref name="units"/> more units done.</summary>
     public void Advance(long units)
     {

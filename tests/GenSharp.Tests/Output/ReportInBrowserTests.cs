@@ -17,8 +17,8 @@ public sealed class ReportInBrowserTests
     {
         Skip.If(HeadlessChromium.Executable is null, "chromium is not installed (build/setup-debian.sh installs Debian's chromium)");
         string runs = Directory.CreateTempSubdirectory("gensharp-browser-toy").FullName;
-        var train = CliRunner.Run("train", "ddpm", "--data", "toy:mog2", "--steps", "200", "--timesteps", "100", "--batch", "256",
-            "--sample-every", "100", "--checkpoint-every", "200", "--final-eval-n", "1000", "--runs", runs, "--name", "demo", "--threads", "2",
+        var train = CliRunner.Run("train", "ddpm", "--data", "toy:mog2", "--steps", "100", "--timesteps", "50", "--batch", "256",
+            "--sample-every", "50", "--checkpoint-every", "100", "--final-eval-n", "1000", "--runs", runs, "--name", "demo", "--threads", "2",
             "--quiet");
         Assert.True(train.ExitCode == 0, train.Err + train.Out);
         CheckInBrowser(Path.Combine(runs, "demo", "report.html"), "report-toy.png", minImages: 4);
