@@ -47,7 +47,8 @@ public static class EvalFdCommand
                 using var da = PngFolder.Load(pa, channels: 1);
                 using var db = PngFolder.Load(pb, channels: 1);
                 ImageMetricsReport report;
-                using (var progress = ScoringProgress.Start($"scoring {pb} against {pa}", ScoringProgress.Work(da.Count, db.Count),
+                using (var progress = ScoringProgress.Start($"scoring {FolderName(pb)} against {FolderName(pa)}",
+                           ScoringProgress.Work(da.Count, db.Count),
                            quiet: parse.GetValue(json)))
                     report = ImageMetrics.Compute(extractor, da.Images, db.Images, progress: progress);
                 result["features"] = extractor.Version;
@@ -67,4 +68,8 @@ public static class EvalFdCommand
         });
         return command;
     }
+
+    /// <summary>The last part of a folder path, for a progress line that fits a terminal.</summary>
+    private static string FolderName(string path) =>
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) is { Length: > 0 } name ? name : path;
 }
