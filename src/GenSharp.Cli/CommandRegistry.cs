@@ -12,7 +12,10 @@ public static class CommandRegistry
         yield return DemoCommand.Build();
         yield return TrainCommand.Build();
         yield return SampleCommand.Build();
+        yield return InterpolateCommand.Build();
+        yield return InvertCommand.Build();
         yield return EvalCommand.Build();
+        yield return ExportCommand.Build();
         yield return BenchCommand.Build();
         yield return LabCommand.Build();
     }

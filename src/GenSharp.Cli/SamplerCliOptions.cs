@@ -70,6 +70,8 @@ public sealed class SamplerCliOptions
                 Spacing = parse.GetValue(Spacing) ?? start.Spacing,
                 Variance = parse.GetValue(Variance) ?? start.Variance,
             };
+            // a steps_offset from a diffusers config belongs to its "leading" table (docs/interop.md); another spacing drops it
+            if (spec.Spacing != "leading") spec = spec with { StepsOffset = 0 };
             return timesteps is int t ? spec.Validate(t) : spec;
         });
     }

@@ -46,6 +46,7 @@ public static class EvalCommand
             string kind = RunConfigFile.ReadKind(run);
             var langevin = langevinOptions.Read(parse);
             LangevinCliOptions.RefuseFor(kind, langevin);
+            EvalOptionRefusals.Check(kind, parse.GetValue(bpd), parse.GetValue(noFigures));
             Limits.Check(
                 "--n",
                 parse.GetValue(n),

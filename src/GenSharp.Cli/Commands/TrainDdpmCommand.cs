@@ -54,6 +54,7 @@ public static class TrainDdpmCommand
         var dropout = new Option<double?>("--dropout") { Description = $"[images] dropout in residual blocks (default {img.Network.Dropout})" };
         var flip = new Option<bool>("--flip") { Description = "[images] random horizontal flips of training images" };
         var sampler = new SamplerCliOptions(SamplerFlags.Training, tag: "[images] ");
+        var schedulerConfig = new SchedulerConfigOption();
         sampler.Name.Description = $"[images] sampler for grids and evaluations (default {img.Sampler.Name}): "
             + string.Join(", ", SamplerRegistry.All.Select(d => $"{d.Name} ({d.Summary})"));
         sampler.Variance.Description = $"Ancestral DDPM variance: beta or beta_tilde (default {toy.SamplerVariance}; images: with --sampler ddpm)";
@@ -73,8 +74,9 @@ public static class TrainDdpmCommand
             "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n" +
             "  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
+        var evalSamplers = new EvalSamplersCliOption();
         var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, sampler.Name, sampler.Steps, sampler.Eta,
-            sampler.Spacing };
+            sampler.Spacing, schedulerConfig.File, evalSamplers.EvalSamplers };
         runOptions.AddTo(command);
         training.AddTo(command);
         foreach (var o in new Option[] { schedule, timesteps, sampler.Variance }.Concat(toyOnly).Concat(imageOnly))
@@ -91,8 +93,11 @@ public static class TrainDdpmCommand
             string kind;
             RunDirectory run;
             if (resume)
+            {
+                schedulerConfig.Read(parse, output, runOptions.Resume); // refused: a resumed run keeps its schedule
                 (run, kind) = RunCliOptions.OpenForResume(root, "a DDPM", parse.GetValue(training.Steps), output, ToyDdpmConfig.Kind,
                     ImageDdpmConfig.Kind);
+            }
             else
             {
                 bool isToy = dataSpec.StartsWith("toy:", StringComparison.Ordinal);
@@ -100,7 +105,9 @@ public static class TrainDdpmCommand
                 var wrong = (isToy ? imageOnly : toyOnly).FirstOrDefault(o => TrainingCliOptions.Typed(parse, o));
                 if (wrong is not null)
                     throw new ConfigException($"{wrong.Name} applies to {(isToy ? "image" : "toy")} data only, and --data is {dataSpec}");
-                var scheduleConfig = (toy.Schedule with { Kind = parse.GetValue(schedule)!, Timesteps = parse.GetValue(timesteps) }).Validate();
+                var imported = schedulerConfig.Read(parse, output, schedule, timesteps); // a diffusers scheduler_config.json, if given
+                var scheduleConfig = imported?.Schedule
+                    ?? (toy.Schedule with { Kind = parse.GetValue(schedule)!, Timesteps = parse.GetValue(timesteps) }).Validate();
                 object config;
                 if (isToy)
                 {
@@ -136,7 +143,9 @@ public static class TrainDdpmCommand
                             Dropout = parse.GetValue(dropout) ?? img.Network.Dropout,
                         },
                         // the typed sampler options on the default sampler, checked against T with the flags as typed
-                        Sampler = sampler.Check(parse, sampler.Read(parse, img.Sampler, scheduleConfig.Timesteps)!, scheduleConfig),
+                        Sampler = sampler.Check(parse, sampler.Read(parse, imported?.Sampler ?? img.Sampler, scheduleConfig.Timesteps)!,
+                            scheduleConfig),
+                        EvalSamplers = evalSamplers.Read(parse, scheduleConfig.Timesteps),
                     }, device);
                 }
                 run = RunDirectory.Create(root);

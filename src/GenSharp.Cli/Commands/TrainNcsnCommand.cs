@@ -15,6 +15,7 @@ public static class TrainNcsnCommand
     {
         var d = new ImageNcsnConfig();
         var common = new CommonOptions();
+        var objective = new ScoreObjectiveCliOptions();
         var runOptions = new RunCliOptions("ncsn-<data>");
         var training = new TrainingCliOptions(TrainingFields.StepBased, d.Training);
         training.Data.Description = "Training images: fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST IDX files) or png:DIR (pixels " +
@@ -90,6 +91,7 @@ public static class TrainNcsnCommand
                      noDenoise
                  })
             command.Options.Add(o);
+        objective.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -108,6 +110,7 @@ public static class TrainNcsnCommand
                     Training = training.Read(parse, d.Training with { Data = dataSpec }),
                     TrainLimit = parse.GetValue(trainLimit),
                     Flip = parse.GetValue(flip),
+                    Objective = objective.Read(parse),
                     Noise = d.Noise with
                     {
                         Sigma1 = parse.GetValue(sigma1),

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Data;
 
 /// <summary>
-/// A folder of PNG images (searched recursively, ordinal order). If the images sit in sub-folders,
+/// A folder of PNG images (searched recursively, ordinal order), or one PNG file. If the images sit in sub-folders,
 /// each immediate sub-folder is a class (the ImageFolder convention). All images must share one size.
 /// Channels: 1 if every image is grey (R = G = B), else 3 (alpha dropped), unless given.
 /// </summary>
@@ -20,14 +20,17 @@ public static class PngFolder
 
     public static ImageDataset Load(string directory, int? channels = null, PixelRange range = PixelRange.MinusOneToOne, Device? device = null)
     {
-        if (!Directory.Exists(directory)) throw new DataFileException($"{directory}: folder not found; give a folder of .png images");
+        bool single = !Directory.Exists(directory) && File.Exists(directory);
+        if (!single && !Directory.Exists(directory)) throw new DataFileException($"{directory}: folder not found; give a folder of .png images");
         if (channels is not null and not (1 or 3)) throw new ConfigException($"channels {channels}: must be 1 or 3");
-        var files = Directory.GetFiles(directory, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        string[] files = single
+            ? [directory]
+            : Directory.GetFiles(directory, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw new DataFileException($"{directory}: no .png images found (searched sub-folders too)");
 
-        string root = Path.GetFullPath(directory);
+        string root = single ? Path.GetDirectoryName(Path.GetFullPath(directory))! : Path.GetFullPath(directory);
         var classOf = files.Select(f => Path.GetRelativePath(root, Path.GetFullPath(f)).Split(Path.DirectorySeparatorChar)).ToArray();
-        bool labelled = classOf.All(parts => parts.Length >= 2);
+        bool labelled = !single && classOf.All(parts => parts.Length >= 2);
         var classNames = labelled ? classOf.Select(p => p[0]).Distinct().Order(StringComparer.Ordinal).ToList() : [];
 
         int width = 0, height = 0;

@@ -43,6 +43,12 @@ public interface IImageFamily<TConfig, TNet> : IRunRecipe
     /// </summary>
     IImageSampler CreateSampler(TConfig config, TNet network, Device device, SamplingChoice? choice = null);
 
+    /// <summary>
+    /// Further samplers whose FD the evaluation curve during training measures beside the run's own (none for most families; the image
+    /// DDPM's <c>--eval-samplers</c>). The caller disposes them.
+    /// </summary>
+    IReadOnlyList<IImageSampler> CurveSamplers(TConfig config, TNet network, Device device) => [];
+
     /// <summary>The label of the run's own sampler (grids and the FD curve during training), e.g. <c>ddim-50-eta0</c>.</summary>
     string SamplerLabel(TConfig config);
 

@@ -83,7 +83,8 @@ public static class ImageRunPipeline<TConfig, TNet>
             trainer.AddImage("samples", grid);
         });
         using var curve = new ImageTrainingCurve(config, run, quiet, log);
-        if (config.Training.EvalEvery > 0) trainer.Every(config.Training.EvalEvery, step => curve.Record(step, sampler, device));
+        using var others = new OwnedSamplers(family.CurveSamplers(config, shadow, device));
+        if (config.Training.EvalEvery > 0) trainer.Every(config.Training.EvalEvery, step => curve.Record(step, sampler, device, others.All));
         if (resume)
         {
             long from = trainer.Resume();

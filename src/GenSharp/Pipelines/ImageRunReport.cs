@@ -28,7 +28,7 @@ public static class ImageRunReport
         var (steps, losses) = run.Metrics.Series("loss");
         if (steps.Length > 0)
         {
-            new LinePlot { Title = text.LossTitle, XLabel = "step", YLabel = "loss", LogY = true, Smooth = 9 }
+            new LinePlot { Title = text.LossTitle, XLabel = "step", YLabel = "loss", LogY = losses.All(v => v > 0), Smooth = 9 }
                 .Add(steps, losses, text.LossLegend).Save(loss);
             html.AddImage(loss, text.LossCaption);
         }

@@ -8,7 +8,9 @@ namespace GenSharp.Pipelines;
 /// <summary>
 /// The metric-over-training curve of an image run: FD (and KID, precision, recall) of <see cref="Training.TrainingSettings.EvalSamples"/> EMA
 /// samples against as many held-out images, beside the floor at the same n (<see cref="ReferenceBaselines.FdFloor"/>), one
-/// eval_curve.jsonl record per point. The feature network is looked for at every point until found (a missing file skips that
+/// eval_curve.jsonl record per point. Further samplers (the image DDPM's <c>--eval-samplers</c>) are scored in the same record from the
+/// same start noises against the same held-out features, as <c>fd@LABEL</c> and <c>sampling_s@LABEL</c>. The feature network is looked
+/// for at every point until found (a missing file skips that
 /// point with a notice); data it cannot score (not 28x28 grey) switch the curve off.
 /// </summary>
 public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, bool quiet, TextWriter log) : IDisposable
@@ -19,7 +21,7 @@ public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, 
     private bool _unusable;
 
     /// <summary>Scores samples of <paramref name="sampler"/> at <paramref name="step"/> and appends the record.</summary>
-    public void Record(long step, IImageSampler sampler, Device device)
+    public void Record(long step, IImageSampler sampler, Device device, IReadOnlyList<IImageSampler>? others = null)
     {
         if (_unusable) return;
         if (_extractor is null)
@@ -46,6 +48,16 @@ public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, 
         if (_floor is double floor) record["fd_floor"] = floor;
         record["sampling_s"] = Math.Round(drawn.Seconds, 2);
         foreach (var (k, v) in report.ToDictionary()) record[k] = v;
+        foreach (var other in others ?? [])
+        {
+            var extra = BatchedSampling.Draw(other, config.Training.EvalSamples, config.Training.Seed + 3, device, quiet: true);
+            var (otherFeatures, _) = _extractor.Extract(extra.Samples);
+            double fd = FrechetDistance.Compute(_reference, otherFeatures);
+            record[$"fd@{other.Label}"] = fd;
+            record[$"sampling_s@{other.Label}"] = Math.Round(extra.Seconds, 2);
+            extra.Samples.Dispose();
+            if (!quiet) log.WriteLine($"step {step}: FD {fd:F3} with {other.Label} ({extra.Seconds:F0} s)");
+        }
         run.EvalCurve.Append(record);
         drawn.Samples.Dispose();
         string floorText = _floor is double f ? $"floor {f:F3}" : "no floor";

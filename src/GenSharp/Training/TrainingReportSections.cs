@@ -27,6 +27,15 @@ public static class TrainingReportSections
         if (xs.Length == 0) return false;
         var (floorXs, floor) = curve.Series(x, "fd_floor");
         var plot = new LinePlot { Title = title, XLabel = x, YLabel = "FD", LogY = true }.Add(xs, fd, samplesLabel);
+        // further samplers scored in the same records (train ddpm --eval-samplers): fd@LABEL
+        var others = curve.ReadAll().SelectMany(r => r.EnumerateObject().Select(p => p.Name))
+            .Where(n => n.StartsWith("fd@", StringComparison.Ordinal))
+            .Distinct().Order(StringComparer.Ordinal);
+        foreach (string field in others)
+        {
+            var (otherXs, values) = curve.Series(x, field);
+            if (otherXs.Length > 0) plot.Add(otherXs, values, field[3..]);
+        }
         if (floorXs.Length > 0) plot.Add(floorXs, floor, "floor: train vs test at the same n");
         plot.Save(png);
         return true;

@@ -34,6 +34,12 @@ public sealed record ImageDdpmConfig : ImageRunConfig
     /// <summary>The sampler used for grids and evaluations during training and by default afterwards.</summary>
     public SamplerSpec Sampler { get; init; } = new();
 
+    /// <summary>
+    /// Samplers whose FD is measured beside <see cref="Sampler"/>'s at every evaluation during training (<c>--eval-samplers</c>), in the
+    /// same eval_curve.jsonl record as <c>fd@LABEL</c>; empty (the default): the run's own sampler only.
+    /// </summary>
+    public SamplerSpec[] EvalSamplers { get; init; } = [];
+
     public override ImageDdpmConfig Validate()
     {
         if (DataSpec.Parse(Training.Data) is DataSpec.Toy)
@@ -43,6 +49,7 @@ public sealed record ImageDdpmConfig : ImageRunConfig
         Schedule.Validate();
         Network.Validate();
         Sampler.Validate(Schedule.Timesteps);
+        foreach (var spec in EvalSamplers) spec.Validate(Schedule.Timesteps);
         return this;
     }
 }

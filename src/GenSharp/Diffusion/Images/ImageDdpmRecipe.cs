@@ -55,6 +55,12 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
 
     public string SamplerLabel(ImageDdpmConfig config) => config.Sampler.Label;
 
+    public IReadOnlyList<IImageSampler> CurveSamplers(ImageDdpmConfig config, UNet network, Device device) =>
+        config.EvalSamplers.Where(s => s.Label != config.Sampler.Label)
+            .Select(s => (IImageSampler)new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)),
+                s.Validate(config.Schedule.Timesteps), device, ownsDiffusion: true))
+            .ToList();
+
     public void CheckEvaluation(EvalRequest request) { }
 
     /// <summary>With <c>--bpd N</c>: the variational bound in bits/dim on N held-out images.</summary>

@@ -18,7 +18,7 @@ public static class SamplerRegistry
         SamplerDefinition.Of("ddim", "DDIM, K steps, eta 0 deterministic to 1 DDPM-like", 1, [Steps, Eta, Spacing], t => Math.Min(50, t),
             (spec, t) =>
             {
-                var c = new DdimSamplerConfig(spec.Steps ?? 0, spec.Eta, spec.Spacing, spec.ClipX0).Validate();
+                var c = new DdimSamplerConfig(spec.Steps ?? 0, spec.Eta, spec.Spacing, spec.ClipX0, spec.StepsOffset).Validate();
                 TimestepTable.Create(t, c.Steps, c.Spacing, c.StepsOffset); // checks K against T before any sampling
                 return c;
             },
@@ -26,7 +26,7 @@ public static class SamplerRegistry
         SamplerDefinition.Of("dpmpp", "DPM-Solver++(2M), K steps, 10-25 typical", 1, [Steps, Spacing], t => Math.Min(20, t),
             (spec, t) =>
             {
-                var c = new DpmSolverPlusPlusSamplerConfig(spec.Steps ?? 0, spec.Spacing, spec.ClipX0).Validate();
+                var c = new DpmSolverPlusPlusSamplerConfig(spec.Steps ?? 0, spec.Spacing, spec.ClipX0, spec.StepsOffset).Validate();
                 TimestepTable.Create(t, c.Steps, c.Spacing, c.StepsOffset, multistep: true);
                 return c;
             },

@@ -46,6 +46,9 @@ public sealed record ImageNcsnConfig : ImageRunConfig
     /// <summary>Annealed Langevin dynamics for grids and evaluations (techniques 4; NCSN Algorithm 1).</summary>
     public NcsnSamplingConfig Sampling { get; init; } = new();
 
+    /// <summary>The training objective: denoising (default) or sliced score matching.</summary>
+    public NcsnObjectiveConfig Objective { get; init; } = new();
+
     /// <summary>The U-Net inside s_theta(x, sigma) = u(x, 250 ln sigma) / sigma (1,112,801 parameters at ch = 32 on 28x28x1).</summary>
     public UNetConfig Network { get; init; } = new();
 
@@ -60,6 +63,7 @@ public sealed record ImageNcsnConfig : ImageRunConfig
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all images)");
         ValidateShared();
         Noise.Validate();
+        Objective.Validate();
         Network.Validate();
         // checks T, eps (eps / sigma_L^2 < 2) and the levels used
         if (Noise.Sigma1 is not null && Noise.Levels is not null) Sampling.Build(Noise.Sigmas());

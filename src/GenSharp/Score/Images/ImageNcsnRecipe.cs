@@ -28,12 +28,14 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
     public ImageRunText Text => new("NCSNv2",
         "A noise-conditional score network (NCSNv2, docs/score-models.md#ncsn-images) on images: the reference U-Net \"ddpm-unet\" (docs/unet.md) " +
         "with the noise level fed to its time embedding as 250 ln(sigma) and its output divided by sigma, s(x, sigma) = u(x, sigma) / sigma, " +
-        "trained by denoising score matching with weight sigma^2 at one random level per example, AdamW and EMA weights; pixels in [0, 1] as in " +
+        "trained by denoising score matching (or sliced score matching, --loss ssm|ssm-vr) with weight sigma^2 at one random level per " +
+        "example, AdamW and EMA weights; pixels in [0, 1] as in " +
         "NCSNv2. Samples come from the EMA weights by annealed Langevin dynamics (NCSN Algorithm 1) with the final denoising step. Image metrics " +
         "are computed in the feature space of GenSharp's own Fashion-MNIST classifier on samples mapped to [-1, 1], always beside the real-vs-real " +
         "floor and a noise ceiling of the run's own data.",
-        "Denoising score matching loss (weight sigma^2)", "DSM",
-        "Loss per step (log scale), smoothed; it cannot reach 0: its minimum is the conditional variance of the noise given x~");
+        "Score matching loss (weight sigma^2; the run's objective is in its configuration)", "loss",
+        "Loss per step, smoothed. DSM cannot reach 0 (its minimum is the conditional variance of the noise given x~); sliced score " +
+        "matching equals the explicit objective minus an unknown constant, so it is negative at a good fit");
 
     /// <summary>
     /// Fills in what a fresh run measures once: image shape, data hash, held-out split, environment, and the noise levels by
@@ -87,7 +89,8 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
         var langevin = config.Sampling.Build(sigmas);
         return $"NCSNv2 plan: sigma_1 {sigmas[0]:G4} -> sigma_L {sigmas[^1]:G4}, L = {sigmas.Length}, gamma {NoiseLevels.Ratio(sigmas):F4}; " +
                $"annealed Langevin over {langevin.Sigmas.Length} levels x T = {langevin.StepsPerLevel}, eps {langevin.Eps:G4}, " +
-               $"{langevin.FunctionEvaluations} network evaluations per sample";
+               $"{langevin.FunctionEvaluations} network evaluations per sample; objective {config.Objective.Loss}" +
+               (config.Objective.Loss == Losses.DenoisingScoreMatching.RegistryName ? "" : $" ({config.Objective.Projections} projection(s))");
     }
 
     string? IImageFamily<ImageNcsnConfig, UNetScoreNetwork>.Describe(ImageNcsnConfig config) => Describe(config);

@@ -21,6 +21,9 @@ public sealed class SlicedScoreMatching(bool varianceReduced = true, int project
 
     public string Name => varianceReduced ? VarianceReducedName : RegistryName;
 
+    /// <summary>M, the projections per example.</summary>
+    public int Projections => projections;
+
     public Tensor Loss(NoiseConditionalScore score, Tensor x, Tensor sigma, Generator generator)
     {
         using var scope = NewDisposeScope();
