@@ -16,6 +16,7 @@ public static class CommandRegistry
         yield return InvertCommand.Build();
         yield return EvalCommand.Build();
         yield return ExportCommand.Build();
+        yield return CompareCommand.Build();
         yield return BenchCommand.Build();
         yield return LabCommand.Build();
     }

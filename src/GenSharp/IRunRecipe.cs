@@ -20,9 +20,12 @@ public interface IRunRecipe
     EvalOutcome Evaluate(RunDirectory run, EvalRequest request, torch.Device device);
 }
 
-/// <summary>Options of <c>gensharp sample</c>.</summary>
+/// <summary>
+/// Options of <c>gensharp sample</c>; <paramref name="Shard"/> draws one shard of the N, <paramref name="Batch"/> &gt; 0 sets the block
+/// size of image draws (docs/scale-out.md#noise).
+/// </summary>
 public sealed record SampleRequest(int N, long Seed, string? Output = null, bool Quiet = false, Diffusion.Samplers.SamplerSpec? Sampler = null,
-    Score.Samplers.AnnealedLangevinOverrides? Langevin = null);
+    Score.Samplers.AnnealedLangevinOverrides? Langevin = null, Pipelines.SampleShard? Shard = null, int Batch = 0);
 
 /// <summary>What a sampling call produced.</summary>
 public sealed record SampleOutcome(IReadOnlyList<string> Files, int N, double Seconds, int FunctionEvaluations)

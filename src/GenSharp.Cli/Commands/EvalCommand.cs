@@ -12,6 +12,7 @@ public static class EvalCommand
         var common = new CommonOptions();
         var samplerOptions = new SamplerCliOptions();
         var langevinOptions = new LangevinCliOptions();
+        var shardOptions = new ShardCliOptions(forEval: true);
         var bpd = new Option<int>("--bpd")
         {
             Description = "[images] also compute the variational bound (bits/dim) on this many held-out images (1,000 network evaluations each)",
@@ -30,14 +31,17 @@ public static class EvalCommand
             "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3\n" +
             "  gensharp eval runs/ddpm-fashion-mnist --n 10000 --sampler ddim --steps 50\n" +
             "  gensharp eval runs/ddpm-fashion-mnist --n 1000 --sampler ddpm --bpd 100\n  gensharp eval runs/ncsn-fashion-mnist --n 1000 --T 5\n" +
+            "  gensharp eval runs/gan-ns --n 10000 --shard 0/4 --features\n  gensharp eval merge runs/gan-ns/shards/eval-n10000-seed0/*\n" +
             "  gensharp eval real\n  gensharp eval fd A_DIR B_DIR\n  gensharp eval train-classifier");
         command.Arguments.Add(runDir);
         command.Subcommands.Add(EvalTrainClassifierCommand.Build());
         command.Subcommands.Add(EvalFdCommand.Build());
         command.Subcommands.Add(EvalRealCommand.Build());
+        command.Subcommands.Add(EvalMergeCommand.Build());
         foreach (var o in new Option[] { n, seed, quiet, bpd, noFigures }) command.Options.Add(o);
         samplerOptions.AddTo(command);
         langevinOptions.AddTo(command);
+        shardOptions.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -54,6 +58,9 @@ public static class EvalCommand
                 kind == Diffusion.Toy.ToyDdpmConfig.Kind ? Limits.MaxSamples : SampleOutputGuard.MaxImageSamples);
             var recipe = Registry.Recipe(kind);
             var sampler = samplerOptions.ReadFor(parse, run, kind);
+            if (shardOptions.Read(parse) is ({ } shard, int batch))
+                return EvalMergeCommand.RunShard(parse, shardOptions, ShardCliOptions.RequireImages(recipe, kind), run, kind, shard, batch,
+                    new Pipelines.SamplingChoice(sampler, langevin), device);
             var request = new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), sampler, parse.GetValue(bpd),
                 !parse.GetValue(noFigures), langevin);
             var outcome = recipe.Evaluate(run, request, device);

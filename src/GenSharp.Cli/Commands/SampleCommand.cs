@@ -12,6 +12,7 @@ public static class SampleCommand
         var common = new CommonOptions();
         var samplerOptions = new SamplerCliOptions();
         var langevinOptions = new LangevinCliOptions();
+        var shardOptions = new ShardCliOptions(forEval: false);
         var runDir = new Argument<string>("RUN_DIR") { Description = "A run directory written by gensharp train" };
         var n = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ => 1000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the start noise and sampling noise", DefaultValueFactory = _ => 0 };
@@ -25,11 +26,13 @@ public static class SampleCommand
             "Examples:\n  gensharp sample runs/demo --n 2000 --seed 1\n" +
             "  gensharp sample runs/ddpm-fashion-mnist --sampler ddim --steps 50 --eta 0 --n 64\n" +
             "  gensharp sample runs/ddpm-fashion-mnist --sampler dpmpp --steps 20 --n 1000 -o fm-dpmpp\n" +
+            "  gensharp sample runs/ddpm-fashion-mnist --n 10000 --shard 2/8\n" +
             "  gensharp sample runs/ddpm-rings --n 500 -o rings.csv\n  gensharp sample runs/ncsn-fashion-mnist --n 64 --T 3 --levels-used 50");
         command.Arguments.Add(runDir);
         foreach (var o in new Option[] { n, seed, output, quiet }) command.Options.Add(o);
         samplerOptions.AddTo(command);
         langevinOptions.AddTo(command);
+        shardOptions.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -40,6 +43,8 @@ public static class SampleCommand
             LangevinCliOptions.RefuseFor(kind, langevin);
             SampleOutputGuard.Check(run, kind, parse.GetValue(n), parse.GetValue(output));
             var recipe = Registry.Recipe(kind);
+            var (shard, batch) = shardOptions.Read(parse);
+            if (shard is not null || batch > 0) ShardCliOptions.RequireImages(recipe, kind);
             var sampler = samplerOptions.ReadFor(parse, run, kind);
             var request = new SampleRequest(
                 parse.GetValue(n),
@@ -47,7 +52,9 @@ public static class SampleCommand
                 parse.GetValue(output),
                 parse.GetValue(quiet),
                 sampler,
-                langevin);
+                langevin,
+                shard,
+                batch);
             var outcome = recipe.Sample(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             foreach (string f in outcome.Files) w.WriteLine($"wrote {f}");

@@ -84,7 +84,7 @@ public static class PngFolder
     /// Writes (N, C, H, W) images in [-1, 1] as <c>000000.png</c>, <c>000001.png</c>, ... into a new folder
     /// (written beside it and renamed into place, so an interrupted write leaves no partial folder).
     /// </summary>
-    public static void Write(Tensor images, string directory)
+    public static void Write(Tensor images, string directory, int firstIndex = 0)
     {
         string full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         Files.OutputTarget.RequireNewFolder(full);
@@ -96,7 +96,7 @@ public static class PngFolder
             for (long i = 0; i < images.shape[0]; i++)
             {
                 using var one = images.narrow(0, i, 1);
-                File.WriteAllBytes(Path.Combine(temp, $"{i:D6}.png"), Output.ImageGrid.EncodePng(one, columns: 1, padding: 0));
+                File.WriteAllBytes(Path.Combine(temp, $"{firstIndex + i:D6}.png"), Output.ImageGrid.EncodePng(one, columns: 1, padding: 0));
             }
             Files.OutputTarget.RequireNewFolder(full);
             if (Directory.Exists(full)) Directory.Delete(full);

@@ -16,7 +16,7 @@ namespace GenSharp.Gan;
 /// feature network is present) per-epoch FD, KID, precision/recall and the predicted-class histogram,
 /// so that mode collapse shows up as a number and a picture; the final evaluation and report.
 /// </summary>
-public sealed class GanRecipe : IRunRecipe
+public sealed class GanRecipe : IRunRecipe, IImageRunSource
 {
     public string Kind => GanConfig.Kind;
 
@@ -87,6 +87,16 @@ public sealed class GanRecipe : IRunRecipe
         using var loaded = LoadGenerator(run, config, device);
         using var sampler = new GanImageSampler(loaded.Generator, device);
         return SampleFolder.Draw(run, request, sampler, device, prefix: "samples", batch: GanImageSampler.Batch);
+    }
+
+    public ImageRunHandle Open(RunDirectory run, SamplingChoice? choice, Device device)
+    {
+        var config = RunConfigFile.Read<GanConfig>(run).Validate();
+        var loaded = LoadGenerator(run, config, device);
+        var generator = loaded.Generator;
+        string data = new DataSpec.FashionMnistFiles(config.DataDir()).Canonical;
+        return new ImageRunHandle(new GanImageSampler(generator, device), data, null, GanImageSampler.Batch,
+            ImageRunHandle.CountParameters(generator), loaded);
     }
 
     public EvalOutcome Evaluate(RunDirectory run, EvalRequest request, Device device)

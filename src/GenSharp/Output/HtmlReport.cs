@@ -51,6 +51,23 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>A table whose rows sort by a column when its header is clicked (numerically where the cells are numbers).</summary>
+    public HtmlReport AddSortableTable(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        _body.Append("<p>Click a column's header to sort by it.</p>\n");
+        int start = _body.Length;
+        AddTable(headers, rows);
+        _body.Replace("<table>", "<table class=\"sortable\">", start, 7);
+        _body.Append(SortScript);
+        return this;
+    }
+
+    private const string SortScript =
+        "<script>document.querySelectorAll('table.sortable th').forEach((th,i)=>th.onclick=()=>{const t=th.closest('table');" +
+        "const rows=[...t.rows].slice(1);const asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';" +
+        "const v=r=>{const s=r.cells[i].textContent;const n=parseFloat(s);return isNaN(n)?s:n;};" +
+        "rows.sort((a,b)=>{const x=v(a),y=v(b);return (x>y?1:x<y?-1:0)*(asc?1:-1);});rows.forEach(r=>t.appendChild(r));});</script>\n";
+
     /// <summary>Embeds a PNG file (skipped with a note if it does not exist).</summary>
     public HtmlReport AddImage(string pngPath, string caption) =>
         File.Exists(pngPath) ? AddImage(File.ReadAllBytes(pngPath), caption) : AddParagraph($"(missing figure: {Path.GetFileName(pngPath)})");
@@ -97,7 +114,7 @@ public sealed class HtmlReport
     private const string Css =
         "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}" +
         "h1{border-bottom:2px solid #ccc}h2{margin-top:2em;border-bottom:1px solid #eee}" +
-        "table{border-collapse:collapse;margin:1em 0}" +
+        "table{border-collapse:collapse;margin:1em 0}table.sortable th{cursor:pointer}" +
         "th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;font-variant-numeric:tabular-nums}" +
         "th{background:#f4f4f4}figure{display:inline-block;margin:0.5em;vertical-align:top}img{max-width:100%;border:1px solid #ddd}" +
         "figcaption{font-size:0.9em;color:#555;text-align:center}.row{display:flex;flex-wrap:wrap}.row figure{flex:1 1 180px;max-width:260px}" +

@@ -5,34 +5,57 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Pipelines;
 
-/// <summary>Draws any number of images in batches from one seeded generator (so a seed fixes every start noise), with one progress bar.</summary>
+/// <summary>
+/// Draws any number of images in blocks of a fixed size, each block from its own generator seeded by (seed, block index), with one
+/// progress bar: sample i's start and sampling noise depend only on the seed, the block size and i (and, in a last partial block, on
+/// that block's size), so a shard of the blocks (<see cref="SampleShard"/>) draws exactly the images the whole draw has there
+/// (docs/scale-out.md#noise).
+/// </summary>
 public static class BatchedSampling
 {
     /// <summary>Images per sampler call (memory stays bounded for any --n).</summary>
     public const int DefaultBatch = 250;
 
     /// <summary>
-    /// <paramref name="n"/> images in [-1, 1] in batches of <paramref name="batch"/>, all from one generator seeded with
-    /// <paramref name="seed"/>; the trajectory <paramref name="observer"/> asks for is recorded on the first batch only.
+    /// The seed of block <paramref name="block"/>: the seed itself for block 0 (so a draw of one block is what one generator seeded
+    /// with <paramref name="seed"/> gives), SplitMix64 of (seed, block) for the others.
+    /// </summary>
+    public static ulong BlockSeed(long seed, int block)
+    {
+        if (block == 0) return (ulong)seed;
+        ulong z = (ulong)seed + (ulong)block * 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>
+    /// The images of <paramref name="shard"/> (default: all) out of <paramref name="n"/> in [-1, 1], drawn in blocks of
+    /// <paramref name="batch"/>; the trajectory <paramref name="observer"/> asks for is recorded on the shard's first block only.
     /// </summary>
     public static SamplerResult Draw(IImageSampler sampler, int n, long seed, Device device, bool quiet,
-        SamplingObserver? observer = null, int batch = DefaultBatch)
+        SamplingObserver? observer = null, int batch = DefaultBatch, SampleShard? shard = null)
     {
-        using var g = new Generator((ulong)seed, device);
+        if (batch < 1) throw new ConfigException($"--batch {batch}: must be at least 1");
+        int blocks = (n + batch - 1) / batch;
+        var (first, end) = (shard ?? SampleShard.Whole).Blocks(blocks);
+        if (first == end)
+            throw new ConfigException($"--shard {shard}: {n} samples in blocks of {batch} make {blocks} block(s), fewer than {shard!.Count} " +
+                                      "shards; use fewer shards or a smaller --batch");
         int perBatch = sampler.FunctionEvaluations;
-        int batches = (n + batch - 1) / batch;
-        using var progress = ProgressReporter.Start($"sampling {n} ({sampler.Label})", (long)batches * perBatch, quiet);
+        using var progress = ProgressReporter.Start($"sampling {n} ({sampler.Label})", (long)(end - first) * perBatch, quiet);
         var parts = new List<Tensor>();
         var trajectory = new Dictionary<int, Tensor>();
         double seconds = 0;
         int evaluations = perBatch;
-        for (int b = 0; b < batches; b++)
+        for (int b = first; b < end; b++)
         {
             int size = Math.Min(batch, n - b * batch);
-            int done = b * perBatch;
+            int done = (b - first) * perBatch;
             var batchObserver = new SamplingObserver(
-                recordAt: b == 0 ? observer?.RecordAt : null,
+                recordAt: b == first ? observer?.RecordAt : null,
                 onStep: (k, _) => { if (k % 10 == 0) progress.Report(done + k); });
+            using var g = new Generator(BlockSeed(seed, b), device);
             var result = sampler.Sample(size, g, batchObserver);
             parts.Add(result.Samples);
             foreach (var (k, v) in result.Trajectory) trajectory[k] = v;

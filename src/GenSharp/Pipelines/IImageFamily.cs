@@ -12,7 +12,7 @@ namespace GenSharp.Pipelines;
 /// its network, its loss, how it samples, its figures and report sections. Implementing this interface makes the family an
 /// <see cref="IRunRecipe"/>; registering it is one line in <see cref="Registry"/>.
 /// </summary>
-public interface IImageFamily<TConfig, TNet> : IRunRecipe
+public interface IImageFamily<TConfig, TNet> : IRunRecipe, IImageRunSource
     where TConfig : ImageRunConfig
     where TNet : nn.Module
 {
@@ -75,6 +75,9 @@ public interface IImageFamily<TConfig, TNet> : IRunRecipe
 
     EvalOutcome IRunRecipe.Evaluate(RunDirectory run, EvalRequest request, Device device) =>
         ImageRunPipeline<TConfig, TNet>.Evaluate(this, run, request, device);
+
+    ImageRunHandle IImageRunSource.Open(RunDirectory run, SamplingChoice? choice, Device device) =>
+        ImageRunPipeline<TConfig, TNet>.Open(this, run, choice, device);
 }
 
 /// <summary>A sampler requested on the command line for <c>sample</c> or <c>eval</c> (null fields: the run's own).</summary>

@@ -114,6 +114,15 @@ public static class ImageRunPipeline<TConfig, TNet>
         using (sampler) return SampleFolder.Draw(run, request, sampler, device);
     }
 
+    /// <summary>The run opened for sampling and scoring by family-independent commands (<see cref="IImageRunSource"/>).</summary>
+    public static ImageRunHandle Open(IImageFamily<TConfig, TNet> family, RunDirectory run, SamplingChoice? choice, Device device)
+    {
+        var config = ReadConfig(run);
+        var network = LoadEma(family, run, config, device, out var sampler, choice);
+        return new ImageRunHandle(sampler, config.Training.Data, config.HeldOut, BatchedSampling.DefaultBatch,
+            ImageRunHandle.CountParameters(network), network);
+    }
+
     /// <summary><c>gensharp eval</c>: the final evaluation, eval.json, the family's figures and report.html.</summary>
     public static EvalOutcome Evaluate(IImageFamily<TConfig, TNet> family, RunDirectory run, EvalRequest request, Device device)
     {

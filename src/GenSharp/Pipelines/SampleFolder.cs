@@ -9,9 +9,9 @@ namespace GenSharp.Pipelines;
 public static class SampleFolder
 {
     /// <summary>Writes (N, C, H, W) images in [-1, 1] to <paramref name="folder"/> and <c>folder.png</c>; returns both paths.</summary>
-    public static IReadOnlyList<string> Write(Tensor samples, string folder)
+    public static IReadOnlyList<string> Write(Tensor samples, string folder, int firstIndex = 0)
     {
-        PngFolder.Write(samples, folder);
+        PngFolder.Write(samples, folder, firstIndex);
         string grid = folder.TrimEnd('/') + ".png";
         using (var first = samples.narrow(0, 0, Math.Min(samples.shape[0], 100))) ImageGrid.Save(first, grid, columns: 10, scale: 2);
         return [folder, grid];
@@ -19,14 +19,18 @@ public static class SampleFolder
 
     /// <summary>
     /// <c>gensharp sample</c> for any image sampler: <paramref name="request"/>.N images from one seed in batches of <paramref name="batch"/>,
-    /// written to <c>--output</c> or <c>samples/PREFIX-nN-seedS</c> (PREFIX: <paramref name="prefix"/>, else the sampler's label).
+    /// written to <c>--output</c> or <c>samples/PREFIX-nN-seedS</c> (PREFIX: <paramref name="prefix"/>, else the sampler's label). A shard
+    /// writes its part, named by the samples' indices in the whole draw, to <c>...-shardK-of-N</c> (docs/scale-out.md).
     /// </summary>
     public static SampleOutcome Draw(RunDirectory run, SampleRequest request, IImageSampler sampler, Device device, string? prefix = null,
         int batch = BatchedSampling.DefaultBatch)
     {
-        var result = BatchedSampling.Draw(sampler, request.N, request.Seed, device, request.Quiet, batch: batch);
+        if (request.Batch > 0) batch = request.Batch;
+        var result = BatchedSampling.Draw(sampler, request.N, request.Seed, device, request.Quiet, batch: batch, shard: request.Shard);
         using var samples = result.Samples;
-        string folder = request.Output ?? Path.Combine(run.SamplesDir, $"{prefix ?? sampler.Label}-n{request.N}-seed{request.Seed}");
-        return new SampleOutcome(Write(samples, folder), request.N, result.Seconds, result.FunctionEvaluations);
+        string shard = request.Shard is { } s ? $"-shard{s.Index}-of-{s.Count}" : "";
+        string folder = request.Output ?? Path.Combine(run.SamplesDir, $"{prefix ?? sampler.Label}-n{request.N}-seed{request.Seed}{shard}");
+        int first = (request.Shard ?? SampleShard.Whole).Samples(request.N, batch).First;
+        return new SampleOutcome(Write(samples, folder, first), (int)samples.shape[0], result.Seconds, result.FunctionEvaluations);
     }
 }

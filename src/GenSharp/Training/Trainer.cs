@@ -74,6 +74,9 @@ public sealed class Trainer
     /// <summary>Wall-clock seconds spent training, summed over resumed sessions.</summary>
     public double WallSeconds { get; private set; }
 
+    /// <summary>Process CPU seconds spent in training steps over every session (logged as <c>cpu_time_s</c>; all threads).</summary>
+    public double CpuSeconds { get; private set; }
+
     /// <summary>Runs <paramref name="action"/> with the completed step count every <paramref name="every"/> steps and at the end.</summary>
     public Trainer Every(int every, Action<long> action)
     {
@@ -119,6 +122,8 @@ public sealed class Trainer
         Step = loaded.Step;
         if (loaded.Metadata.TryGetValue("wall_time_s", out string? w) && double.TryParse(w, CultureInfo.InvariantCulture, out double wall))
             WallSeconds = wall;
+        if (loaded.Metadata.TryGetValue("cpu_time_s", out string? c) && double.TryParse(c, CultureInfo.InvariantCulture, out double cpu))
+            CpuSeconds = cpu;
         _window.Restore(loaded.Metadata.GetValueOrDefault("metrics_window"));
         _observed.Restore(loaded.Metadata.GetValueOrDefault("metrics_observed"));
         bool extending = Step < _config.TotalSteps;
@@ -139,7 +144,8 @@ public sealed class Trainer
     {
         _model.train();
         var clock = Stopwatch.StartNew();
-        double wallAtStart = WallSeconds;
+        double wallAtStart = WallSeconds, cpuAtStart = CpuSeconds;
+        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var windowClock = Stopwatch.StartNew();
         long windowStart = Step;
 
@@ -163,6 +169,7 @@ public sealed class Trainer
             _ema?.Update(Step);
             Step++;
             WallSeconds = wallAtStart + clock.Elapsed.TotalSeconds;
+            CpuSeconds = cpuAtStart + (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
 
             bool last = Step == _config.TotalSteps || OverBudget;
             if (last && Step < _config.TotalSteps) StoppedByTimeBudget = true;
@@ -199,6 +206,7 @@ public sealed class Trainer
         foreach (var (name, mean) in _observed.Means()) record[name] = mean;
         _step.Annotate(Step, record);
         record["wall_time_s"] = Math.Round(WallSeconds, 3);
+        record["cpu_time_s"] = Math.Round(CpuSeconds, 3);
         record["samples_per_s"] = Math.Round((Step - windowStart) * (double)_config.BatchSize / Math.Max(windowSeconds, 1e-9), 1);
         return record;
     }
@@ -234,6 +242,7 @@ public sealed class Trainer
         var metadata = new Dictionary<string, string>(_checkpointMetadata)
         {
             ["wall_time_s"] = WallSeconds.ToString("R", CultureInfo.InvariantCulture),
+            ["cpu_time_s"] = CpuSeconds.ToString("R", CultureInfo.InvariantCulture),
             ["metrics_window"] = _window.ToJson(),
             ["metrics_observed"] = _observed.ToJson(),
         };

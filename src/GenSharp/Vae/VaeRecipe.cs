@@ -16,7 +16,7 @@ namespace GenSharp.Vae;
 /// reconstructions and a latent interpolation. <see cref="Load"/> gives a trained encoder/decoder to
 /// other models (latent diffusion, ES-DDPM).
 /// </summary>
-public sealed class VaeRecipe : IRunRecipe
+public sealed class VaeRecipe : IRunRecipe, IImageRunSource
 {
     /// <summary>The trained VAE of a run (latest checkpoint), in eval mode: for reuse as an autoencoder or fast prior.</summary>
     public static VariationalAutoencoder Load(RunDirectory run, Device device)
@@ -125,7 +125,16 @@ public sealed class VaeRecipe : IRunRecipe
         if (request.N < 1) throw new ConfigException($"--n {request.N}: must be at least 1");
         using var vae = Load(run, device);
         using var sampler = new VaeImageSampler(vae, device);
-        return SampleFolder.Draw(run, request, sampler, device, prefix: "samples", batch: request.N); // one draw, as the VAE always sampled
+        return SampleFolder.Draw(run, request, sampler, device, prefix: "samples");
+    }
+
+    public ImageRunHandle Open(RunDirectory run, SamplingChoice? choice, Device device)
+    {
+        var config = RunConfigFile.Read<VaeConfig>(run).Validate();
+        var vae = Load(run, device);
+        string data = new DataSpec.FashionMnistFiles(config.DataDir()).Canonical;
+        return new ImageRunHandle(new VaeImageSampler(vae, device), data, null, BatchedSampling.DefaultBatch,
+            ImageRunHandle.CountParameters(vae.Decoder), vae);
     }
 
     public EvalOutcome Evaluate(RunDirectory run, EvalRequest request, Device device)
@@ -145,7 +154,7 @@ public sealed class VaeRecipe : IRunRecipe
         using var sampler = new VaeImageSampler(vae, device);
         using var result = GeneratorEvaluation.Run(run, config.DataDir(), request, sampler, metrics,
             Path.Combine(run.PlotsDir, VaeFigures.ClassHistogramPng), device,
-            batch: request.N);
+            batch: BatchedSampling.DefaultBatch);
         VaeFigures.Write(run, vae, test, result.Samples, request.Seed, device);
         GeneratorEvaluation.WriteEvalJson(run, config.Model, request, result, [("likelihood", config.Network.Likelihood)]);
         VaeReport.Write(run, config, result.Metrics, result.SkippedReason, result.Scores, result.Baselines);

@@ -112,7 +112,7 @@ public sealed class ExactResumeCliTests
         Assert.Equal(Rows(x.EvalCurve), Rows(y.EvalCurve));
     }
 
-    private static readonly string[] Timings = ["wall_time_s", "samples_per_s", "sampling_s"];
+    private static readonly string[] Timings = ["wall_time_s", "cpu_time_s", "samples_per_s", "sampling_s"];
 
     private static string[] Rows(MetricsLog log) =>
         log.ReadAll().Select(r => string.Join(",", r.EnumerateObject().Where(p => !Timings.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}")))

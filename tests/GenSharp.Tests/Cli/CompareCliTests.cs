@@ -1,0 +1,51 @@
+using System.Text.Json;
+using GenSharp.Pipelines;
+
+namespace GenSharp.Tests.Cli;
+
+/// <summary><c>gensharp compare</c> on two tiny runs (a one-epoch GAN and a one-epoch VAE) writes every column, the grids and the report.</summary>
+[Collection("training")]
+[Trait("Category", "Slow")]
+public sealed class CompareCliTests
+{
+    [Fact]
+    public void CompareOnTwoTinyRunsWritesEveryColumn()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-compare").FullName;
+        var gan = CliRunner.Run("train", "gan", "--runs", runs, "--name", "g", "--loss", "ns", "--train-limit", "64", "--batch", "16",
+            "--epochs", "1", "--eval-n", "0", "--final-eval-n", "100", "--threads", "1", "--quiet");
+        Assert.True(gan.ExitCode == 0, gan.Err);
+        var vae = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "64", "--test-limit", "100", "--batch", "16",
+            "--epochs", "1", "--eval-n", "0", "--final-eval-n", "100", "--threads", "1", "--quiet");
+        Assert.True(vae.ExitCode == 0, vae.Err);
+
+        string output = Path.Combine(runs, "cmp");
+        var r = CliRunner.Run("compare", Path.Combine(runs, "g"), Path.Combine(runs, "v"), "--n", "100", "--seed", "3", "--out", output,
+            "--threads", "1", "--quiet");
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "compare.json")));
+        var rows = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(["g", "v"], rows.Select(x => x.GetProperty("run").GetString()));
+        foreach (var row in rows)
+        {
+            foreach (string column in RunComparison.Columns.Where(c => c != "conditional_accuracy"))
+                Assert.True(row.GetProperty(column).ValueKind == JsonValueKind.Number, $"{row.GetProperty("run")}: {column} missing");
+            Assert.Equal(JsonValueKind.Null, row.GetProperty("conditional_accuracy").ValueKind);          // both runs are unconditional
+            Assert.True(row.GetProperty("fd").GetDouble() > row.GetProperty("fd_floor").GetDouble());
+            double c2st = row.GetProperty("c2st_accuracy").GetDouble();
+            Assert.InRange(c2st, 0, 1);
+            Assert.Equal(1, row.GetProperty("function_evaluations").GetDouble());
+            Assert.True(row.GetProperty("parameters").GetInt64() > 1000);
+            Assert.True(File.Exists(Path.Combine(output, row.GetProperty("grid").GetString()!)));
+        }
+        Assert.NotEmpty(json.RootElement.GetProperty("pareto_front").EnumerateArray());
+        Assert.True(File.Exists(Path.Combine(output, "compare.html")) && File.Exists(Path.Combine(output, "trilemma.png")));
+
+        var again = CliRunner.Run("compare", Path.Combine(runs, "g"), "--n", "100", "--out", output);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already holds compare.json", again.Err);
+        var trainWithRuns = CliRunner.Run("compare", "--train", Path.Combine(runs, "g"), "--out", Path.Combine(runs, "cmp2"));
+        Assert.Equal(2, trainWithRuns.ExitCode);
+        Assert.Contains("name no RUN_DIR", trainWithRuns.Err);
+    }
+}
