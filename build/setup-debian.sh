@@ -13,6 +13,8 @@ dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 # The PyTorch interop tests run Debian's PyTorch as a subprocess (docs/interop.md#pytorch); without its recommends
 # (libtorch-dev, build-essential), which the tests do not need.
 dpkg -s python3-torch >/dev/null 2>&1 || need+=(python3-torch)
+# Reports are checked in a real browser (tests/GenSharp.Tests/Output/ReportInBrowserTests.cs): Debian's headless Chromium.
+dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

@@ -46,7 +46,11 @@ public static class EvalFdCommand
                 using var extractor = FeatureExtractor.Load(device: device);
                 using var da = PngFolder.Load(pa, channels: 1);
                 using var db = PngFolder.Load(pb, channels: 1);
-                var report = ImageMetrics.Compute(extractor, da.Images, db.Images);
+                ImageMetricsReport report;
+                using (var progress = ScoringProgress.Start($"scoring {FolderName(pb)} against {FolderName(pa)}",
+                           ScoringProgress.Work(da.Count, db.Count),
+                           quiet: parse.GetValue(json)))
+                    report = ImageMetrics.Compute(extractor, da.Images, db.Images, progress: progress);
                 result["features"] = extractor.Version;
                 result["n_a"] = report.NReal;
                 result["n_b"] = report.NGenerated;
@@ -64,4 +68,8 @@ public static class EvalFdCommand
         });
         return command;
     }
+
+    /// <summary>The last part of a folder path, for a progress line that fits a terminal.</summary>
+    private static string FolderName(string path) =>
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) is { Length: > 0 } name ? name : path;
 }

@@ -26,7 +26,10 @@ public static class EvalRealCommand
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
             using var extractor = FeatureExtractor.Load(device: device);
-            var r = ReferenceBaselines.Compute(extractor, parse.GetValue(n), parse.GetValue(seed), parse.GetValue(data));
+            ReferenceBaselines.Result r;
+            using (var progress = ScoringProgress.Start($"scoring floor and ceiling (n = {parse.GetValue(n)})",
+                       2 * ScoringProgress.Work(parse.GetValue(n), parse.GetValue(n))))
+                r = ReferenceBaselines.Compute(extractor, parse.GetValue(n), parse.GetValue(seed), parse.GetValue(data), progress);
             var w = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {

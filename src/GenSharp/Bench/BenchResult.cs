@@ -1,7 +1,7 @@
 namespace GenSharp.Bench;
 
 /// <summary>Median/min/max of timed repetitions, in seconds.</summary>
-public sealed record TimingSummary(double MedianSeconds, double MinSeconds, double MaxSeconds, int Repetitions)
+internal sealed record TimingSummary(double MedianSeconds, double MinSeconds, double MaxSeconds, int Repetitions)
 {
     public static TimingSummary Of(IReadOnlyList<double> seconds)
     {

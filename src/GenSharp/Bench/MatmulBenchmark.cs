@@ -7,7 +7,7 @@ namespace GenSharp.Bench;
 /// The machine's practical fp32 peak: median time of an n x n by n x n matrix product (2 n^3 FLOPs)
 /// with the current thread count, as GFLOP/s. The yardstick for a network's fraction of peak.
 /// </summary>
-public static class MatmulBenchmark
+internal static class MatmulBenchmark
 {
     public sealed record Result(int N, TimingSummary Time)
     {

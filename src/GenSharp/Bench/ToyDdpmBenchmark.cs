@@ -12,7 +12,7 @@ namespace GenSharp.Bench;
 /// Times the 2D DDPM's training step (sample data, noise, L_simple, backward, AdamW) and its ancestral
 /// sampler (samples/s), with the demo's network and schedule by default.
 /// </summary>
-public static class ToyDdpmBenchmark
+internal static class ToyDdpmBenchmark
 {
     public sealed record Result(long Params, int Batch, TimingSummary Step, int SampleN, double SampleSeconds, int FunctionEvaluations)
     {

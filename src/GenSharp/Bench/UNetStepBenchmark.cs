@@ -10,7 +10,7 @@ namespace GenSharp.Bench;
 /// Times the U-Net's DDPM training step (<see cref="UNetTrainingStep"/>) and reports achieved GFLOP/s
 /// from the analytic FLOP count (<see cref="UNetCost"/>); checks that resident memory stays flat.
 /// </summary>
-public static class UNetStepBenchmark
+internal static class UNetStepBenchmark
 {
     public sealed record Result(long Params, int Batch, TimingSummary Step, double GflopPerStep, string Precision)
     {

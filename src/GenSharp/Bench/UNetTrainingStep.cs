@@ -15,7 +15,7 @@ namespace GenSharp.Bench;
 /// (<see cref="MixedPrecision"/>): weights copied in before, gradients copied out to the fp32 masters after,
 /// the loss in fp32; both copies are inside the timed step.
 /// </summary>
-public sealed class UNetTrainingStep : IDisposable
+internal sealed class UNetTrainingStep : IDisposable
 {
     private readonly GaussianDiffusion _diffusion;
     private readonly optim.Optimizer _optimizer;

@@ -118,8 +118,10 @@ public sealed class FeatureExtractor : IDisposable
         return new FeatureExtractor(model, device, path, tensors.Metadata);
     }
 
-    /// <summary>Features (N, D) and logits (N, C) in float32 on the CPU, computed in batches.</summary>
-    public (Tensor Features, Tensor Logits) Extract(Tensor images, int batch = 500)
+    /// <summary>
+    /// Features (N, D) and logits (N, C) in float32 on the CPU, computed in batches (each one reported to <paramref name="progress"/>).
+    /// </summary>
+    public (Tensor Features, Tensor Logits) Extract(Tensor images, int batch = 500, ScoringProgress? progress = null)
     {
         if (images.dim() != 4 || images.shape[1] != 1 || images.shape[2] != 28 || images.shape[3] != 28)
             throw new ConfigException($"the {Version} feature network takes (N, 1, 28, 28) images; got [{string.Join(", ", images.shape)}]");
@@ -133,6 +135,7 @@ public sealed class FeatureExtractor : IDisposable
             var f = _model.Features(x);
             features.Add(f.cpu());
             logits.Add(_model.LogitsFromFeatures(f).cpu());
+            progress?.Advance(x.shape[0]);
         }
         return (cat(features, 0).MoveToOuterDisposeScope(), cat(logits, 0).MoveToOuterDisposeScope());
     }

@@ -32,9 +32,10 @@ public static class ReferenceBaselines
 
     /// <summary>
     /// Floor and ceiling at <paramref name="n"/>: n random training images (drawn with <paramref name="seed"/>) and n uniform noise images
-    /// against the first n held-out images. Check <see cref="Unavailable"/> first.
+    /// against the first n held-out images. Check <see cref="Unavailable"/> first. Reports 2 <see cref="ScoringProgress.Work"/>(n, n) units.
     /// </summary>
-    public static Result Compute(FeatureExtractor extractor, Tensor trainImages, Tensor heldOutImages, int n, long seed)
+    public static Result Compute(FeatureExtractor extractor, Tensor trainImages, Tensor heldOutImages, int n, long seed,
+        ScoringProgress? progress = null)
     {
         if (n < 10 || n > heldOutImages.shape[0] || n > trainImages.shape[0])
             throw new ConfigException($"--n {n}: must be between 10 and {Math.Min(heldOutImages.shape[0], trainImages.shape[0])}");
@@ -43,19 +44,20 @@ public static class ReferenceBaselines
         var real = heldOutImages.narrow(0, 0, n);
         var trainSubset = trainImages.index_select(0, randperm(trainImages.shape[0], generator: g)[..n].to(trainImages.device));
         var noise = rand([n, .. heldOutImages.shape[1..]], generator: g) * 2 - 1;
-        var realVsReal = ImageMetrics.Compute(extractor, real, trainSubset, seed);
-        var noiseVsReal = ImageMetrics.Compute(extractor, real, noise, seed);
+        var realVsReal = ImageMetrics.Compute(extractor, real, trainSubset, seed, progress);
+        var noiseVsReal = ImageMetrics.Compute(extractor, real, noise, seed, progress);
         return new Result(realVsReal, noiseVsReal);
     }
 
     /// <summary>The same on Fashion-MNIST (optionally from <paramref name="dataDir"/>): n training images against the first n test images.</summary>
-    public static Result Compute(FeatureExtractor extractor, int n = 10_000, long seed = 0, string? dataDir = null)
+    public static Result Compute(FeatureExtractor extractor, int n = 10_000, long seed = 0, string? dataDir = null,
+        ScoringProgress? progress = null)
     {
         string data = dataDir is null ? "fashion-mnist" : "fashion-mnist:" + dataDir;
         using var train = RunImages.Train(data, null);
         using var test = RunImages.HeldOut(data, null);
         if (n < 10 || n > test.Count) throw new ConfigException($"--n {n}: must be between 10 and {test.Count}");
-        return Compute(extractor, train.Images, test.Images, n, seed);
+        return Compute(extractor, train.Images, test.Images, n, seed, progress);
     }
 
     /// <summary>

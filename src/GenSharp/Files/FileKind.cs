@@ -4,10 +4,10 @@ namespace GenSharp.Files;
 
 /// <summary>What a path names, read with <c>statx</c> (Linux) before anything opens it: opening a FIFO blocks until a writer
 /// appears, and renaming over a device node replaces it.</summary>
-public enum FileKind { Missing, Regular, Directory, SymbolicLink, Fifo, CharacterDevice, BlockDevice, Socket, SymbolicLinkLoop, Other }
+internal enum FileKind { Missing, Regular, Directory, SymbolicLink, Fifo, CharacterDevice, BlockDevice, Socket, SymbolicLinkLoop, Other }
 
 /// <summary>Reads the <see cref="FileKind"/> of a path without opening it.</summary>
-public static partial class FileKinds
+internal static partial class FileKinds
 {
     private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, StatxType = 1, ENOENT = 2, ENOTDIR = 20, ELOOP = 40;
 

@@ -5,7 +5,7 @@ namespace GenSharp.Files;
 /// are followed, and what they end at must be a regular file. A FIFO, device, socket, folder or link loop is refused at
 /// once with a one-line error (exit 2) instead of blocking on open or reading without end.
 /// </summary>
-public static class InputFile
+internal static class InputFile
 {
     /// <summary>Throws <paramref name="error"/>'s exception unless <paramref name="path"/> is (a link to) a regular file.</summary>
     public static void Require(string path, Func<string, GenSharpException> error)

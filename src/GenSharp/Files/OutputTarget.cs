@@ -6,7 +6,7 @@ namespace GenSharp.Files;
 /// neither writes through a link nor swaps it for a file; give the real path). Links in the parent folders are followed as
 /// usual. A folder output (a folder of PNGs) must be missing or an empty folder.
 /// </summary>
-public static class OutputTarget
+internal static class OutputTarget
 {
     /// <summary>Refuses a file target that exists and is not a regular file (exit 2).</summary>
     public static void RequireReplaceableFile(string path)

@@ -7,7 +7,7 @@ namespace GenSharp.Nn;
 /// activations for one block (65,536 x hidden) instead of for every row. Batches up to one block are passed through
 /// unchanged (so results for them are bit-for-bit what a single call gives).
 /// </summary>
-public static class RowChunks
+internal static class RowChunks
 {
     public const int DefaultRows = 65_536;
 

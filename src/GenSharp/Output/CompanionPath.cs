@@ -4,7 +4,7 @@ namespace GenSharp.Output;
 /// The PNG figure written beside a sample output (<c>x.csv</c> -> <c>x.png</c>, folder <c>x/</c> -> <c>x.png</c>). It never
 /// equals the output itself: <c>-o x.png</c> for CSV samples puts the figure at <c>x.png.png</c>, not over the CSV.
 /// </summary>
-public static class CompanionPath
+internal static class CompanionPath
 {
     public static string Png(string output)
     {

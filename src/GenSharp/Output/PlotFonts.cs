@@ -10,7 +10,7 @@ namespace GenSharp.Output;
 /// comes out without any text and without any error. This check warns once per process instead.
 /// <c>build/setup-debian.sh</c> installs <c>fonts-dejavu-core</c>.
 /// </summary>
-public static class PlotFonts
+internal static class PlotFonts
 {
     private static readonly Lazy<string?> _problem = new(() =>
         Problem(SKFontManager.Default.FontFamilyCount, SKTypeface.Default.GlyphCount));

@@ -67,13 +67,16 @@ public static class ImageRunEvaluation
             }
             else
             {
-                modelReport = ImageMetrics.Compute(extractor, reference.Images.narrow(0, 0, n), samples, request.Seed);
-                foreach (var (k, v) in modelReport.ToDictionary()) metrics[k] = v;
                 using var train = RunImages.Train(config.Training.Data, config.HeldOut);
                 unavailable = ReferenceBaselines.Unavailable(config.Training.Data, config.HeldOut, train.Count, reference.Count, request.N);
+                long work = ScoringProgress.Work(n, request.N) + (unavailable is null ? 2 * ScoringProgress.Work(n, n) : 0);
+                using var progress = ScoringProgress.Start($"scoring {request.N} samples" + (unavailable is null ? ", floor and ceiling" : ""),
+                    work, request.Quiet);
+                modelReport = ImageMetrics.Compute(extractor, reference.Images.narrow(0, 0, n), samples, request.Seed, progress);
+                foreach (var (k, v) in modelReport.ToDictionary()) metrics[k] = v;
                 if (unavailable is null)
                 {
-                    var baselines = ReferenceBaselines.Compute(extractor, train.Images, reference.Images, n, request.Seed);
+                    var baselines = ReferenceBaselines.Compute(extractor, train.Images, reference.Images, n, request.Seed, progress);
                     (floor, ceiling) = (baselines.RealVsReal, baselines.NoiseVsReal);
                     BaselineTable.AddBaselineMetrics(metrics, floor, ceiling);
                 }

@@ -79,7 +79,9 @@ public static class ImageRunPipeline<TConfig, TNet>
         trainer.Every(config.Training.SampleEvery, step =>
         {
             using var samples = BatchedSampling.Draw(sampler, 64, config.Training.Seed + 1, device, quiet: true).Samples;
-            Output.ImageGrid.Save(samples, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"), columns: 8, scale: 2);
+            string grid = Path.Combine(run.SamplesDir, $"step-{step:D8}.png");
+            Output.ImageGrid.Save(samples, grid, columns: 8, scale: 2);
+            trainer.AddImage("samples", grid);
         });
         using var curve = new ImageTrainingCurve(config, run, quiet, log);
         using var others = new OwnedSamplers(family.CurveSamplers(config, shadow, device));

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Pipelines;
 
 /// <summary>
-/// The metric-over-training curve of an image run: FD (and KID, precision, recall) of <see cref="ImageRunConfig.EvalSamples"/> EMA
+/// The metric-over-training curve of an image run: FD (and KID, precision, recall) of <see cref="Training.TrainingSettings.EvalSamples"/> EMA
 /// samples against as many held-out images, beside the floor at the same n (<see cref="ReferenceBaselines.FdFloor"/>), one
 /// eval_curve.jsonl record per point. Further samplers (the image DDPM's <c>--eval-samplers</c>) are scored in the same record from the
 /// same start noises against the same held-out features, as <c>fd@LABEL</c> and <c>sampling_s@LABEL</c>. The feature network is looked

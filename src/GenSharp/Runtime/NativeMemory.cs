@@ -9,7 +9,7 @@ namespace GenSharp.Runtime;
 /// mmap and trim thresholds keeps freed memory in the heap for reuse. Equivalent to the
 /// MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_ and MALLOC_TOP_PAD_ environment variables.
 /// </summary>
-public static class NativeMemory
+internal static class NativeMemory
 {
     private const int M_TRIM_THRESHOLD = -1;
     private const int M_TOP_PAD = -2;

@@ -17,7 +17,7 @@ namespace GenSharp.Runtime;
 /// cores are measured from <c>/proc/stat</c> over 100 ms. The user's own <c>OMP_WAIT_POLICY</c> or
 /// <c>GOMP_SPINCOUNT</c> always wins; <c>GENSHARP_OMP_WAIT=spin|passive|auto</c> forces GenSharp's choice.
 /// </summary>
-public static class OpenMpWaitPolicy
+internal static class OpenMpWaitPolicy
 {
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int SetEnv(

@@ -1,7 +1,7 @@
 namespace GenSharp.Runtime;
 
 /// <summary>The process's resident memory, for checks that native (libtorch) memory stays flat.</summary>
-public static class ProcessMemory
+internal static class ProcessMemory
 {
     /// <summary>Resident set size in bytes (VmRSS of /proc/self/status), or null where that file does not exist.</summary>
     public static long? ResidentBytes()

@@ -6,7 +6,7 @@ namespace GenSharp.Training;
 /// fsync the folder (best effort). The temp file is removed if writing fails. Only a missing or regular file is replaced
 /// (<see cref="Files.OutputTarget"/>): never a device, FIFO, socket, folder or symbolic link.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {

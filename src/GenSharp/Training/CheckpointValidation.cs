@@ -10,7 +10,7 @@ namespace GenSharp.Training;
 /// negative step count, AdamW betas outside [0, 1), a negative learning rate, eps or weight decay, non-finite numbers).
 /// Each is refused with a <see cref="CheckpointException"/> naming the tensor or field.
 /// </summary>
-public static class CheckpointValidation
+internal static class CheckpointValidation
 {
     /// <summary>Checks every floating-point tensor is finite and every optimiser scalar is in range.</summary>
     public static void Check(string path, SafetensorsContent content)

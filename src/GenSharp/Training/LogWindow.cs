@@ -7,7 +7,7 @@ namespace GenSharp.Training;
 /// was reported, so a record holds their means. A name reported as null (not measured) logs null. Saved in every
 /// checkpoint, so that a resumed run logs the same means at the same steps as one never interrupted.
 /// </summary>
-public sealed class LogWindow
+internal sealed class LogWindow
 {
     private readonly List<Entry> _entries = [];
 

@@ -8,7 +8,7 @@ namespace GenSharp.Training;
 /// further without starting over. Only a constant learning rate after warm-up can be extended: with a decaying schedule the
 /// steps already taken would have seen a different rate than a run trained to N from the start.
 /// </summary>
-public static class RunExtension
+internal static class RunExtension
 {
     /// <summary>Rewrites <c>steps</c> in config.json (atomically) to <paramref name="newSteps"/>; returns the old value.</summary>
     public static long ExtendSteps(RunDirectory run, long newSteps)

@@ -5,7 +5,7 @@ namespace GenSharp.Training;
 /// whole command (.NET takes it for <see cref="FileShare.None"/>; the kernel drops it when the process dies, so a killed run
 /// never leaves a stale lock). The holder's PID is written to <c>RUN/.lock.pid</c> for the message a second writer gets.
 /// </summary>
-public sealed class RunLock : IDisposable
+internal sealed class RunLock : IDisposable
 {
     public const string FileName = ".lock";
     public const string PidFileName = ".lock.pid";

@@ -7,7 +7,7 @@ namespace GenSharp.Training;
 /// removed again if training never started in it (no checkpoint, no metrics), so a refused option or data check never
 /// leaves a folder behind that blocks the name on retry. Without a session (library use) no lock is taken.
 /// </summary>
-public sealed class RunSession : IDisposable
+internal sealed class RunSession : IDisposable
 {
     private static readonly AsyncLocal<RunSession?> Ambient = new();
 

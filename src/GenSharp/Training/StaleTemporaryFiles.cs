@@ -8,7 +8,7 @@ namespace GenSharp.Training;
 /// (<c>.NAME.tmp-PID-GUID</c>, e.g. a checkpoint that was being written) and partial sample folders (<c>NAME.partial-PID</c>).
 /// Entries of a process that is still alive (other than this one) are left alone.
 /// </summary>
-public static partial class StaleTemporaryFiles
+internal static partial class StaleTemporaryFiles
 {
     /// <summary>Deletes the stale entries under the run's folder; returns how many were removed.</summary>
     public static int Remove(RunDirectory run)

@@ -38,6 +38,7 @@ public sealed class Trainer
     private readonly IReadOnlyDictionary<string, string> _checkpointMetadata;
     private readonly LogWindow _window = new();
     private readonly LogWindow _observed = new();
+    private TorchSharp.Modules.SummaryWriter? _tensorBoard;
 
     /// <summary>A single-optimiser run: the step is a <see cref="LossStep"/> of <paramref name="loss"/>.</summary>
     /// <param name="loss">Computes the scalar loss for a (0-based) step; called inside the step's dispose scope.</param>
@@ -92,6 +93,13 @@ public sealed class Trainer
         return this;
     }
 
+    /// <summary>
+    /// Adds a PNG file (e.g. a sample grid a callback just wrote) to the TensorBoard event file as an image summary under
+    /// <paramref name="tag"/> at the current step; nothing when TensorBoard is off or outside <see cref="Run"/>.
+    /// </summary>
+    public void AddImage(string tag, string pngPath) =>
+        _tensorBoard?.add_img(tag, pngPath, (int)Math.Min(Step, int.MaxValue));
+
     /// <summary>Records a named value (e.g. one term of the loss) from inside the step; metrics.jsonl gets its mean over each log window.</summary>
     public void Observe(string name, double value) => _observed.Add(name, value);
 
@@ -142,7 +150,7 @@ public sealed class Trainer
         long windowStart = Step;
 
         using var progress = ProgressReporter.Start(description, _config.TotalSteps, quiet);
-        var tensorBoard = _config.TensorBoard ? torch.utils.tensorboard.SummaryWriter(_run.TensorBoardDir) : null;
+        var tensorBoard = _tensorBoard = _config.TensorBoard ? torch.utils.tensorboard.SummaryWriter(_run.TensorBoardDir) : null;
         progress.Report(Step);
         StoppedByTimeBudget = OverBudget && Step < _config.TotalSteps;
         while (Step < _config.TotalSteps && !OverBudget)

@@ -39,7 +39,7 @@ public sealed class LibTorchSharpPatchTests
     }
 
     /// <summary>(library, version name, vna_flags) of every Vernaux entry in the SHT_GNU_verneed sections of a little-endian ELF64 file.</summary>
-    private static List<(string File, string Name, ushort Flags)> VersionNeeds(byte[] b)
+    internal static List<(string File, string Name, ushort Flags)> VersionNeeds(byte[] b)
     {
         var span = b.AsSpan();
         Assert.True(b.Length > 64 && span[..4].SequenceEqual("\u007fELF"u8) && b[4] == 2 && b[5] == 1, "not a little-endian ELF64 file");

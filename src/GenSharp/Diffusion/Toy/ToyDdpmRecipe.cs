@@ -110,8 +110,11 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             return samples;
         }
         trainer.Every(config.Training.SampleEvery, step =>
-            ToyDdpmReport.WriteSampleScatter(EmaSamples(step, ScatterSamples), distribution, Path.Combine(run.SamplesDir, $"step-{step:D8}.png"),
-                $"EMA samples at step {step}"));
+        {
+            string figure = Path.Combine(run.SamplesDir, $"step-{step:D8}.png");
+            ToyDdpmReport.WriteSampleScatter(EmaSamples(step, ScatterSamples), distribution, figure, $"EMA samples at step {step}");
+            trainer.AddImage("samples", figure);
+        });
         using var gReference = new Generator((ulong)(config.Training.Seed + 2), CPU);
         using var reference = distribution.Sample(config.Training.EvalSamples, gReference);
         if (config.Training.EvalEvery > 0)
