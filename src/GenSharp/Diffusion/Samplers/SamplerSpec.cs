@@ -7,7 +7,8 @@ namespace GenSharp.Diffusion.Samplers;
 /// (DPM-Solver++(2M)) reads <see cref="Steps"/> and <see cref="Spacing"/>; all read <see cref="ClipX0"/> (clip the predicted
 /// x_0 to the data range [-1, 1], for images); ddim and dpmpp read <see cref="StepsOffset"/> (diffusers' <c>steps_offset</c>,
 /// added to the "leading" table; set from a diffusers scheduler config, docs/interop.md#diffusers-scheduler-configs). A null
-/// <see cref="Steps"/> means the sampler's default for T (see <see cref="SamplerRegistry"/>, which validates, creates and counts); settings a sampler does not read are ignored.
+/// <see cref="Steps"/> means the sampler's default for T (see <see cref="SamplerRegistry"/>, which validates, creates and counts);
+/// settings a sampler does not read are ignored.
 /// </summary>
 public sealed record SamplerSpec(
     string Name = "ddim",
