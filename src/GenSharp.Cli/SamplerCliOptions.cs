@@ -92,6 +92,11 @@ public sealed class SamplerCliOptions
             case ToyDdpmConfig.Kind: // toy runs sample by ancestral DDPM with their variance, never clipped
                 var toy = RunConfigFile.Read<ToyDdpmConfig>(run);
                 return Read(parse, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false), toy.Schedule.Timesteps);
+            case Vdm.VdmConfig.Kind: // ancestral steps in SNR form; only --steps applies (docs/vdm.md#sampling)
+                var other = typed.FirstOrDefault(t => t.Setting != SamplerSetting.Steps);
+                if (other.Flag is not null)
+                    throw new ConfigException($"{other.Flag}: a VDM run samples by ancestral steps in SNR form; only --steps applies (docs/vdm.md#sampling)");
+                return new SamplerSpec("ddpm", Steps: parse.GetValue(Steps));
             default:
                 string langevin = kind == Score.Images.ImageNcsnConfig.Kind
                     ? "; an NCSN run samples by annealed Langevin dynamics (--T, --eps, --levels-used, --no-denoise)" : "";

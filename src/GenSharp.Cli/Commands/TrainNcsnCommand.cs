@@ -28,21 +28,7 @@ public static class TrainNcsnCommand
             Description = "Use only the first N training images (0 = all)",
             DefaultValueFactory = _ => 0
         };
-        var ch = new Option<int>("--ch") { Description = "U-Net base channels", DefaultValueFactory = _ => d.Network.Channels };
-        var mults = new Option<string?>("--mults")
-        {
-            Description = $"U-Net channel multipliers per level, comma-separated (default {string.Join(",", d.Network.Multipliers)})"
-        };
-        var resBlocks = new Option<int>("--res-blocks")
-        {
-            Description = "U-Net residual blocks per level",
-            DefaultValueFactory = _ => d.Network.ResBlocksPerLevel
-        };
-        var attn = new Option<string?>("--attn")
-        {
-            Description = $"Resolutions with self-attention, comma-separated, or none (default {string.Join(",", d.Network.AttentionResolutions)})"
-        };
-        var dropout = new Option<double>("--dropout") { Description = "Dropout in residual blocks", DefaultValueFactory = _ => d.Network.Dropout };
+        var unet = new UNetCliOptions(d.Network);
         var flip = new Option<bool>("--flip") { Description = "Random horizontal flips of training images" };
         var sigma1 = new Option<double?>("--sigma1")
         {
@@ -85,12 +71,8 @@ public static class TrainNcsnCommand
             "  gensharp train ncsn --name small --resume\n  gensharp sample runs/small --n 64 --T 5 --levels-used 50");
         runOptions.AddTo(command);
         training.AddTo(command);
-        foreach (var o in new Option[]
-                 {
-                     trainLimit, ch, mults, resBlocks, attn, dropout, flip, sigma1, sigma1Images, sigmaL, levels, stepsPerLevel, eps, levelsUsed,
-                     noDenoise
-                 })
-            command.Options.Add(o);
+        Option[] own = [trainLimit, .. unet.All, flip, sigma1, sigma1Images, sigmaL, levels, stepsPerLevel, eps, levelsUsed, noDenoise];
+        foreach (var o in own) command.Options.Add(o);
         objective.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -125,14 +107,7 @@ public static class TrainNcsnCommand
                         LevelsUsed = parse.GetValue(levelsUsed),
                         FinalDenoise = !parse.GetValue(noDenoise),
                     },
-                    Network = d.Network with
-                    {
-                        Channels = parse.GetValue(ch),
-                        Multipliers = TrainDdpmCommand.ParseInts(parse.GetValue(mults), "--mults") ?? d.Network.Multipliers,
-                        ResBlocksPerLevel = parse.GetValue(resBlocks),
-                        AttentionResolutions = TrainDdpmCommand.ParseInts(parse.GetValue(attn), "--attn") ?? d.Network.AttentionResolutions,
-                        Dropout = parse.GetValue(dropout),
-                    },
+                    Network = unet.Read(parse, d.Network),
                 };
                 // everything that can be checked without data is checked before the data are read
                 config.Validate();
