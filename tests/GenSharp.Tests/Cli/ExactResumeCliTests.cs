@@ -45,6 +45,23 @@ public sealed class ExactResumeCliTests
         AssertSameRun(Path.Combine(runs, "full"), Path.Combine(runs, "short"));
     }
 
+    private static readonly string[] Vdm =
+        ["--data", "fashion-mnist", "--train-limit", "128", "--batch", "8", "--ch", "8", "--mults", "1,2", "--attn", "none", "--dropout", "0.2",
+         "--schedule", "learned", "--learn-endpoints", "--schedule-width", "16", "--sample-steps", "3", "--lr-decay", "constant", "--warmup", "4",
+         "--sample-every", "6", "--eval-every", "6", "--eval-n", "20", "--final-eval-n", "0", "--checkpoint-every", "4", "--log-every", "3",
+         "--threads", "2", "--quiet"];
+
+    [Fact]
+    public void AVdmWithALearnedScheduleResumesExactlyAfterAKillAndWhenExtended()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-exact").FullName;
+        Train(runs, "vdm", "full", [.. Vdm, "--steps", "12"]);
+        AssertKilledRunResumesExactly(runs, "vdm", killedAfter: 4);
+        Train(runs, "vdm", "short", [.. Vdm, "--steps", "8"]);
+        Train(runs, "vdm", "short", "--resume", "--steps", "12", "--threads", "2", "--quiet");
+        AssertSameRun(Path.Combine(runs, "full"), Path.Combine(runs, "short"));
+    }
+
     [Fact]
     public void AGanResumesExactlyAfterAKillInsideAnEpoch()
     {
