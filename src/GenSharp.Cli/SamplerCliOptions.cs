@@ -95,7 +95,8 @@ public sealed class SamplerCliOptions
             case Vdm.VdmConfig.Kind: // ancestral steps in SNR form; only --steps applies (docs/vdm.md#sampling)
                 var other = typed.FirstOrDefault(t => t.Setting != SamplerSetting.Steps);
                 if (other.Flag is not null)
-                    throw new ConfigException($"{other.Flag}: a VDM run samples by ancestral steps in SNR form; only --steps applies (docs/vdm.md#sampling)");
+                    throw new ConfigException($"{other.Flag}: a VDM run samples by ancestral steps in SNR form; only --steps applies " +
+                        "(docs/vdm.md#sampling)");
                 return new SamplerSpec("ddpm", Steps: parse.GetValue(Steps));
             default:
                 string langevin = kind == Score.Images.ImageNcsnConfig.Kind

@@ -19,7 +19,11 @@ public static class TrainVdmCommand
         var training = new TrainingCliOptions(TrainingFields.StepBased, d.Training);
         training.Data.Description = "Training images: fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST IDX files) or png:DIR (8-bit " +
             "pixels scaled to [-1, 1]) (default fashion-mnist)";
-        var trainLimit = new Option<int>("--train-limit") { Description = "Use only the first N training images (0 = all)", DefaultValueFactory = _ => 0 };
+        var trainLimit = new Option<int>("--train-limit")
+        {
+            Description = "Use only the first N training images (0 = all)",
+            DefaultValueFactory = _ => 0
+        };
         var unet = new UNetCliOptions(d.Network);
         var flip = new Option<bool>("--flip") { Description = "Random horizontal flips of training images" };
         var schedule = new Option<string>("--schedule")
@@ -68,7 +72,8 @@ public static class TrainVdmCommand
             bool resume = parse.GetValue(runOptions.Resume);
             RunDirectory run;
             if (resume)
-                run = RunCliOptions.OpenForResume(root, "a VDM", parse.GetValue(training.Steps), parse.InvocationConfiguration.Output, VdmConfig.Kind).Run;
+                run = RunCliOptions.OpenForResume(root, "a VDM", parse.GetValue(training.Steps), parse.InvocationConfiguration.Output,
+                    VdmConfig.Kind).Run;
             else
             {
                 var config = d with

@@ -2,7 +2,9 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Vdm;
 
-/// <summary>The fixed linear log-SNR schedule gamma(t) = gamma_0 + (gamma_1 - gamma_0) t (Kingma et al. 2021, sec. 3.5; docs/vdm.md#schedules).</summary>
+/// <summary>
+/// The fixed linear log-SNR schedule gamma(t) = gamma_0 + (gamma_1 - gamma_0) t (Kingma et al. 2021, sec. 3.5; docs/vdm.md#schedules).
+/// </summary>
 public sealed class LinearLogSnr : LogSnrSchedule
 {
     private readonly double _gamma0, _gamma1;

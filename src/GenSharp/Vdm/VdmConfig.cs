@@ -7,7 +7,7 @@ namespace GenSharp.Vdm;
 /// <summary>
 /// Everything that defines a variational diffusion model run on images (docs/vdm.md); saved (resolved) as config.json. Defaults:
 /// the reference U-Net "ddpm-unet" on Fashion-MNIST in [-1, 1] on the 256-level pixel grid, the linear log-SNR schedule from
-/// gamma_0 = -13.3 to gamma_1 = 5, the full bound (diffusion L_inf + prior + reconstruction, in bits/dim) as the loss, and T = 1000
+/// gamma_0 = -13.3 to gamma_1 = 5, the full bound (diffusion L_inf + prior + reconstruction, in bits/dim) as the loss, and T = 100
 /// ancestral steps in SNR form for samples (the shared settings and their defaults are <see cref="ImageRunConfig"/>'s).
 /// </summary>
 public sealed record VdmConfig : ImageRunConfig
@@ -29,8 +29,8 @@ public sealed record VdmConfig : ImageRunConfig
     /// <summary>The noise predictor's U-Net (1,112,801 parameters at ch = 32 on 28x28x1).</summary>
     public UNetConfig Network { get; init; } = new();
 
-    /// <summary>T, the steps of the ancestral sampler in SNR form used for grids and evaluations.</summary>
-    public int SamplingSteps { get; init; } = 1000;
+    /// <summary>T, the steps of the ancestral sampler in SNR form used for grids and evaluations (100: CPU-affordable grids; eval --steps).</summary>
+    public int SamplingSteps { get; init; } = 100;
 
     public override VdmConfig Validate()
     {

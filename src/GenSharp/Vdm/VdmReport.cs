@@ -33,7 +33,8 @@ public static class VdmReport
         var m = evaluation.Metrics;
         yield return ("variational bound", $"{m["bits_per_dim"]:F4} bits/dim on {evaluation.Json["bits_per_dim_images"]} held-out images " +
             $"= diffusion {m["bpd_diffusion"]:F4} + prior {m["bpd_prior"]:F5} + reconstruction {m["bpd_reconstruction"]:F4}");
-        yield return ("diffusion term, L_T vs L_inf", string.Join(", ", VdmBitsPerDim.DiscreteSteps.Select(T => $"L_{T} {m[$"bpd_diffusion_L{T}"]:F4}")) +
+        var discrete = VdmBitsPerDim.DiscreteSteps.Select(T => $"L_{T} {m[$"bpd_diffusion_L{T}"]:F4}");
+        yield return ("diffusion term, L_T vs L_inf", string.Join(", ", discrete) +
             $", L_inf {m["bpd_diffusion"]:F4} (bits/dim, same images and noise)");
         yield return ("variance of the L_inf estimate", $"{m["loss_variance"]:G4} under the run's schedule, {m["loss_variance_linear"]:G4} under " +
             "the linear one (same network, images, noise and times)");
