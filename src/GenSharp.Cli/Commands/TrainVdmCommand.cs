@@ -48,6 +48,11 @@ public static class TrainVdmCommand
             DefaultValueFactory = _ => d.Schedule.Hidden
         };
         var learnEndpoints = new Option<bool>("--learn-endpoints") { Description = "Learn gamma_0 and gamma_1 too (with --schedule learned)" };
+        var varianceGradient = new Option<bool>("--variance-gradient")
+        {
+            Description = "Train the learned schedule on the variance of the diffusion loss (Kingma et al. 2021 appendix I.2; one more " +
+                "backward pass per step)"
+        };
         var sampleSteps = new Option<int>("--sample-steps")
         {
             Description = "T, the ancestral steps in SNR form of grids and evaluations (sample/eval: --steps)",
@@ -61,7 +66,7 @@ public static class TrainVdmCommand
             "  gensharp eval runs/vdm-fashion-mnist --n 1000 --bpd 1000 --steps 100");
         runOptions.AddTo(command);
         training.AddTo(command);
-        Option[] own = [trainLimit, .. unet.All, flip, schedule, gammaMin, gammaMax, width, learnEndpoints, sampleSteps];
+        Option[] own = [trainLimit, .. unet.All, flip, schedule, gammaMin, gammaMax, width, learnEndpoints, varianceGradient, sampleSteps];
         foreach (var o in own) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -89,6 +94,7 @@ public static class TrainVdmCommand
                         Gamma1 = parse.GetValue(gammaMax),
                         Hidden = parse.GetValue(width),
                         LearnEndpoints = parse.GetValue(learnEndpoints),
+                        VarianceGradient = parse.GetValue(varianceGradient),
                     },
                     SamplingSteps = parse.GetValue(sampleSteps),
                 };

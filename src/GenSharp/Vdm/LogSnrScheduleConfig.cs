@@ -3,7 +3,8 @@ namespace GenSharp.Vdm;
 /// <summary>
 /// The log-SNR schedule of a VDM run (docs/vdm.md#schedules): <c>linear</c>, <c>cosine</c> or <c>learned</c> between gamma_0 = -13.3
 /// and gamma_1 = 5 (Kingma et al. 2021's values for 8-bit images); the learned one has <see cref="Hidden"/> monotone units and, with
-/// <see cref="LearnEndpoints"/>, learns gamma_0 and gamma_1 too (starting from the given values).
+/// <see cref="LearnEndpoints"/>, learns gamma_0 and gamma_1 too (starting from the given values); with <see cref="VarianceGradient"/> its
+/// interior is trained to lower the variance of the loss estimate.
 /// </summary>
 public sealed record LogSnrScheduleConfig
 {
@@ -15,6 +16,9 @@ public sealed record LogSnrScheduleConfig
     public int Hidden { get; init; } = 1024;
     public bool LearnEndpoints { get; init; }
 
+    /// <summary>Train a learned schedule's parameters on the variance of the diffusion loss (appendix I.2) instead of the bound alone.</summary>
+    public bool VarianceGradient { get; init; }
+
     public LogSnrScheduleConfig Validate()
     {
         if (!Kinds.Contains(Kind)) throw new ConfigException($"--schedule {Kind}: unknown; use one of {string.Join(", ", Kinds)}");
@@ -22,6 +26,7 @@ public sealed record LogSnrScheduleConfig
             throw new ConfigException($"--gamma-min {Gamma0} --gamma-max {Gamma1}: need finite values with gamma-min < gamma-max");
         if (Hidden < 1 || Hidden > 65_536) throw new ConfigException($"--schedule-width {Hidden}: must be in [1, 65536]");
         if (LearnEndpoints && Kind != "learned") throw new ConfigException("--learn-endpoints: needs --schedule learned");
+        if (VarianceGradient && Kind != "learned") throw new ConfigException("--variance-gradient: needs --schedule learned");
         return this;
     }
 

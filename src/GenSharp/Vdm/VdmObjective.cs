@@ -79,5 +79,35 @@ public sealed class VdmObjective(LogSnrSchedule schedule, Func<Tensor, Tensor, T
         return (total.mean() / (dims * Math.Log(2))).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The training loss of a learned schedule with the variance-minimising gradient (Kingma et al. 2021, appendix I.2;
+    /// docs/vdm.md#invariance). Its value is <see cref="BitsPerDim"/>'s; the network's parameters get the gradient of the bound, the
+    /// schedule's the gradient of the bound's endpoint terms plus that of E[l^2] for the one-sample diffusion term l (bits/dim), which
+    /// (E[l] not depending on the schedule's interior) is the gradient of its variance:
+    ///   d E[l^2] / d eta = E[2 l (dl/dgamma_t dgamma_t/d eta + l / gamma'_t dgamma'_t/d eta)],
+    /// with dl/dgamma_t per example by one extra backward pass through the network (autograd.grad at a detached copy of gamma_t).
+    /// </summary>
+    public Tensor BitsPerDimWithVarianceGradient(Tensor x, Generator rng)
+    {
+        using var scope = NewDisposeScope();
+        var t = LowDiscrepancyTimes.Draw(x.shape[0], rng, x.device);
+        var eps = Noise(x, rng);
+        var eps0 = Noise(x, rng);
+        double toBits = 1 / (x.numel() / (double)x.shape[0] * Math.Log(2));
+        var gamma = schedule.Gamma(t);
+        var slope = schedule.Derivative(t);
+        var leaf = gamma.detach().requires_grad_(true);
+        var l = VdmTerms.ContinuousDiffusion(eps, epsModel(LogSnr.Noised(x, leaf, eps), leaf), slope.detach()) * toBits;   // (B)
+        var dl = autograd.grad([l.sum()], [leaf], retain_graph: true)[0].detach();                                      // dl_i/dgamma_i
+        var value = l.detach();
+        var squared = (2 * value * (dl * gamma + value / slope.detach() * slope)).mean();   // its gradient is d E[l^2] / d eta
+        var ends = schedule.Gamma(tensor(new float[] { 0f, 1f }, device: x.device));
+        var z0 = LogSnr.Alpha(ends[0]) * x + LogSnr.Sigma(ends[0]) * eps0;
+        var endpoints = VdmTerms.Prior(x, ends[1]) + (discretised
+            ? VdmTerms.DiscretisedReconstruction(x, z0, ends[0]).to_type(x.dtype)
+            : VdmTerms.GaussianReconstruction(x, z0, ends[0]));
+        return (l.mean() + endpoints.mean() * toBits + squared - squared.detach()).MoveToOuterDisposeScope();
+    }
+
     private static Tensor Noise(Tensor x, Generator rng) => randn(x.shape, dtype: x.dtype, device: x.device, generator: rng);
 }

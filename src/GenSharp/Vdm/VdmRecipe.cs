@@ -46,7 +46,7 @@ public sealed class VdmRecipe : IImageFamily<VdmConfig, VdmNetwork>
 
     public VdmNetwork CreateNetwork(VdmConfig config) => new(config.Network, config.Schedule);
 
-    public IImageLoss CreateLoss(VdmConfig config, VdmNetwork model, Device device) => new VdmImageLoss(model);
+    public IImageLoss CreateLoss(VdmConfig config, VdmNetwork model, Device device) => new VdmImageLoss(model, config.Schedule.VarianceGradient);
 
     public IImageSampler CreateSampler(VdmConfig config, VdmNetwork network, Device device, SamplingChoice? choice = null)
     {
