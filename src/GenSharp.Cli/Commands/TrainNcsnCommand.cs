@@ -1,7 +1,5 @@
 using System.CommandLine;
-using GenSharp.Runtime;
 using GenSharp.Score.Images;
-using GenSharp.Training;
 
 namespace GenSharp.Cli.Commands;
 
@@ -75,50 +73,28 @@ public static class TrainNcsnCommand
         foreach (var o in own) command.Options.Add(o);
         objective.AddTo(command);
         common.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(parse => ImageTrainAction.Run(parse, new ImageNcsnRecipe(), "an NCSN", common, runOptions, training, d, dataSpec => d with
         {
-            var device = TorchRuntime.Initialize(common.Read(parse));
-            string dataSpec = parse.GetValue(training.Data) ?? d.Training.Data;
-            string root = runOptions.Root(parse, "ncsn-" + RunNames.FromData(dataSpec));
-            bool resume = parse.GetValue(runOptions.Resume);
-            RunDirectory run;
-            if (resume)
-                run = RunCliOptions.OpenForResume(root, "an NCSN", parse.GetValue(training.Steps), parse.InvocationConfiguration.Output,
-                    ImageNcsnConfig.Kind).Run;
-            else
+            Training = training.Read(parse, d.Training with { Data = dataSpec }),
+            TrainLimit = parse.GetValue(trainLimit),
+            Flip = parse.GetValue(flip),
+            Objective = objective.Read(parse),
+            Noise = d.Noise with
             {
-                var config = d with
-                {
-                    Training = training.Read(parse, d.Training with { Data = dataSpec }),
-                    TrainLimit = parse.GetValue(trainLimit),
-                    Flip = parse.GetValue(flip),
-                    Objective = objective.Read(parse),
-                    Noise = d.Noise with
-                    {
-                        Sigma1 = parse.GetValue(sigma1),
-                        Sigma1Images = parse.GetValue(sigma1Images),
-                        SigmaL = parse.GetValue(sigmaL),
-                        Levels = parse.GetValue(levels),
-                    },
-                    Sampling = d.Sampling with
-                    {
-                        StepsPerLevel = parse.GetValue(stepsPerLevel),
-                        Eps = parse.GetValue(eps),
-                        LevelsUsed = parse.GetValue(levelsUsed),
-                        FinalDenoise = !parse.GetValue(noDenoise),
-                    },
-                    Network = unet.Read(parse, d.Network),
-                };
-                // everything that can be checked without data is checked before the data are read
-                config.Validate();
-                config = ImageNcsnRecipe.Resolve(config, device);
-                run = RunDirectory.Create(root);
-                RunConfigFile.Write(run, config);
-            }
-            var outcome = ImageNcsnRecipe.Train(RunConfigFile.Read<ImageNcsnConfig>(run).Validate(), run, device, resume,
-                parse.GetValue(runOptions.Quiet), parse.InvocationConfiguration.Error);
-            return RunCliOptions.Finish(parse, run, outcome);
-        });
+                Sigma1 = parse.GetValue(sigma1),
+                Sigma1Images = parse.GetValue(sigma1Images),
+                SigmaL = parse.GetValue(sigmaL),
+                Levels = parse.GetValue(levels),
+            },
+            Sampling = d.Sampling with
+            {
+                StepsPerLevel = parse.GetValue(stepsPerLevel),
+                Eps = parse.GetValue(eps),
+                LevelsUsed = parse.GetValue(levelsUsed),
+                FinalDenoise = !parse.GetValue(noDenoise),
+            },
+            Network = unet.Read(parse, d.Network),
+        }));
         return command;
     }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using GenSharp.Runtime;
-using GenSharp.Training;
 using GenSharp.Vdm;
 
 namespace GenSharp.Cli.Commands;
@@ -69,44 +67,23 @@ public static class TrainVdmCommand
         Option[] own = [trainLimit, .. unet.All, flip, schedule, gammaMin, gammaMax, width, learnEndpoints, varianceGradient, sampleSteps];
         foreach (var o in own) command.Options.Add(o);
         common.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(parse => ImageTrainAction.Run(parse, new VdmRecipe(), "a VDM", common, runOptions, training, d, dataSpec => d with
         {
-            var device = TorchRuntime.Initialize(common.Read(parse));
-            string dataSpec = parse.GetValue(training.Data) ?? d.Training.Data;
-            string root = runOptions.Root(parse, "vdm-" + RunNames.FromData(dataSpec));
-            bool resume = parse.GetValue(runOptions.Resume);
-            RunDirectory run;
-            if (resume)
-                run = RunCliOptions.OpenForResume(root, "a VDM", parse.GetValue(training.Steps), parse.InvocationConfiguration.Output,
-                    VdmConfig.Kind).Run;
-            else
+            Training = training.Read(parse, d.Training with { Data = dataSpec }),
+            TrainLimit = parse.GetValue(trainLimit),
+            Flip = parse.GetValue(flip),
+            Network = unet.Read(parse, d.Network),
+            Schedule = new LogSnrScheduleConfig
             {
-                var config = d with
-                {
-                    Training = training.Read(parse, d.Training with { Data = dataSpec }),
-                    TrainLimit = parse.GetValue(trainLimit),
-                    Flip = parse.GetValue(flip),
-                    Network = unet.Read(parse, d.Network),
-                    Schedule = new LogSnrScheduleConfig
-                    {
-                        Kind = parse.GetValue(schedule)!,
-                        Gamma0 = parse.GetValue(gammaMin),
-                        Gamma1 = parse.GetValue(gammaMax),
-                        Hidden = parse.GetValue(width),
-                        LearnEndpoints = parse.GetValue(learnEndpoints),
-                        VarianceGradient = parse.GetValue(varianceGradient),
-                    },
-                    SamplingSteps = parse.GetValue(sampleSteps),
-                };
-                config.Validate(); // everything that can be checked without data is checked before the data are read
-                config = VdmRecipe.Resolve(config, device);
-                run = RunDirectory.Create(root);
-                RunConfigFile.Write(run, config);
-            }
-            var outcome = VdmRecipe.Train(RunConfigFile.Read<VdmConfig>(run).Validate(), run, device, resume, parse.GetValue(runOptions.Quiet),
-                parse.InvocationConfiguration.Error);
-            return RunCliOptions.Finish(parse, run, outcome);
-        });
+                Kind = parse.GetValue(schedule)!,
+                Gamma0 = parse.GetValue(gammaMin),
+                Gamma1 = parse.GetValue(gammaMax),
+                Hidden = parse.GetValue(width),
+                LearnEndpoints = parse.GetValue(learnEndpoints),
+                VarianceGradient = parse.GetValue(varianceGradient),
+            },
+            SamplingSteps = parse.GetValue(sampleSteps),
+        }));
         return command;
     }
 }

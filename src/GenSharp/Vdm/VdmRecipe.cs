@@ -26,14 +26,6 @@ public sealed class VdmRecipe : IImageFamily<VdmConfig, VdmNetwork>
         "GenSharp's own Fashion-MNIST classifier, beside the real-vs-real floor and a noise ceiling of the run's own data.",
         "Training loss: the variational bound (bits/dim, one-sample estimate)", "bound (bits/dim)", "Loss per step, smoothed");
 
-    /// <summary>Fills in what a fresh run measures once: image shape, data hash, held-out split, environment.</summary>
-    public static VdmConfig Resolve(VdmConfig config, Device device) =>
-        ImageRunPipeline<VdmConfig, VdmNetwork>.Resolve(new VdmRecipe(), config, device);
-
-    /// <summary>Trains (or resumes) the run, then evaluates it and writes the report.</summary>
-    public static EvalOutcome? Train(VdmConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter? log = null) =>
-        ImageRunPipeline<VdmConfig, VdmNetwork>.Train(new VdmRecipe(), config, run, device, resume, quiet, log);
-
     public ImageDataset LoadTrain(VdmConfig config, Device? device) =>
         RunImages.Train(config.Training.Data, config.HeldOut, PixelRange.MinusOneToOne, config.TrainLimit, device);
 
