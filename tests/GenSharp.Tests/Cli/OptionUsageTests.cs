@@ -101,6 +101,7 @@ public sealed class OptionUsageTests
     [Theory]
     [InlineData("ddpm-image", 10, true)]
     [InlineData("ncsn-image", 0, true)]
+    [InlineData("vdm-image", 10, true)]
     [InlineData("ddpm-toy2d", 0, false)]
     public void EvalOptionsARunHonoursPass(string kind, int bpd, bool noFigures) => EvalOptionRefusals.Check(kind, bpd, noFigures);
 }

@@ -18,7 +18,7 @@ public sealed class SharedTrainingOptionsTests
         var train = CommandRegistry.All().Single(c => c.Name == "train");
         string[] everywhere = ["--data", "--seed", "--batch", "--lr", "--log-every", "--checkpoint-every", "--eval-n", "--final-eval-n",
             "--time-budget", "--tensorboard", "--name", "--runs", "--resume", "--quiet"];
-        foreach (var command in train.Subcommands.Where(c => c.Name is "ddpm" or "ncsn" or "gan" or "vae"))
+        foreach (var command in train.Subcommands.Where(c => c.Name is "ddpm" or "ncsn" or "vdm" or "gan" or "vae"))
         {
             var names = command.Options.Select(o => o.Name).ToHashSet();
             Assert.All(everywhere, n => Assert.True(names.Contains(n), $"train {command.Name} lacks {n}"));

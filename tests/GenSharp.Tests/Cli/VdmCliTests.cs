@@ -1,0 +1,69 @@
+using System.Text.Json;
+using GenSharp.Data;
+using GenSharp.Training;
+
+namespace GenSharp.Tests.Cli;
+
+/// <summary>
+/// <c>gensharp train vdm</c> (docs/vdm.md) end to end on real Fashion-MNIST with a tiny U-Net and 64 images: the run, <c>sample --steps</c>,
+/// <c>eval --bpd</c> with every term of the bound, and clear one-line errors for options a VDM cannot honour.
+/// </summary>
+[Collection("training")]
+public sealed class VdmCliTests
+{
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void TrainsSamplesAndReportsTheBoundTermByTerm()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-vdm").FullName;
+        var train = CliRunner.Run(["train", "vdm", "--runs", runs, "--name", "tiny", "--data", "fashion-mnist", "--train-limit", "64",
+            "--steps", "4", "--batch", "8", "--ch", "8", "--mults", "1,2", "--attn", "none", "--schedule", "learned", "--schedule-width", "8",
+            "--variance-gradient", "--sample-steps", "2", "--sample-every", "4", "--eval-every", "0", "--final-eval-n", "0",
+            "--checkpoint-every", "4", "--log-every", "2", "--threads", "1", "--quiet"]);
+        Assert.True(train.ExitCode == 0, train.Err + train.Out);
+        var run = RunDirectory.Open(Path.Combine(runs, "tiny"));
+        Assert.True(File.Exists(Path.Combine(run.PlotsDir, "log-snr-schedule.png")));
+        Assert.All(run.Metrics.Series("loss").Values, v => Assert.InRange(v, 1, 20));   // a bound in bits/dim of 8-bit data
+
+        string output = Path.Combine(runs, "out");
+        var sample = CliRunner.Run("sample", run.Root, "--n", "3", "--steps", "3", "-o", output, "--threads", "1", "--quiet");
+        Assert.True(sample.ExitCode == 0, sample.Err);
+        Assert.Contains("3 network evaluations", sample.Out);
+        using (var images = PngFolder.Load(output))
+            Assert.Equal(new long[] { 3, 1, 28, 28 }, images.Images.shape);
+        var ddim = CliRunner.Run("sample", run.Root, "--n", "3", "--eta", "1", "--quiet");
+        Assert.Equal(2, ddim.ExitCode);
+        Assert.Contains("only --steps applies", ddim.Err);
+
+        var eval = CliRunner.Run("eval", run.Root, "--n", "10", "--bpd", "20", "--steps", "2", "--no-figures", "--threads", "1", "--quiet");
+        Assert.True(eval.ExitCode == 0, eval.Err);
+        using var json = JsonDocument.Parse(File.ReadAllText(run.EvalPath));
+        var m = json.RootElement.GetProperty("metrics");
+        double total = m.GetProperty("bits_per_dim").GetDouble();
+        double sum = m.GetProperty("bpd_diffusion").GetDouble() + m.GetProperty("bpd_prior").GetDouble()
+            + m.GetProperty("bpd_reconstruction").GetDouble();
+        Assert.Equal(sum, total, 1e-9);
+        Assert.True(m.GetProperty("bpd_diffusion_L10").GetDouble() > m.GetProperty("bpd_diffusion_L1000").GetDouble());
+        Assert.True(m.GetProperty("loss_variance").GetDouble() > 0);
+        Assert.Equal(2, m.GetProperty("function_evaluations").GetDouble());
+        Assert.Equal(20, json.RootElement.GetProperty("bits_per_dim").GetProperty("images").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("--data toy:mog2", "train vdm needs images")]
+    [InlineData("--schedule wavy", "--schedule wavy: unknown")]
+    [InlineData("--schedule cosine --learn-endpoints", "--learn-endpoints: needs --schedule learned")]
+    [InlineData("--variance-gradient", "--variance-gradient: needs --schedule learned")]
+    [InlineData("--gamma-min 5 --gamma-max 5", "gamma-min < gamma-max")]
+    [InlineData("--sample-steps 0", "--sample-steps 0")]
+    public void BadOptionsAreOneLineErrorsWithExitCode2(string options, string expected)
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-vdm-bad").FullName;
+        var (rc, _, err) = CliRunner.Run(["train", "vdm", "--runs", runs, "--quiet", "--threads", "1", .. options.Split(' ')]);
+        Assert.Equal(2, rc);
+        Assert.StartsWith("error: ", err);
+        Assert.Contains(expected, err);
+        Assert.DoesNotContain('\n', err.Trim());
+        Assert.Empty(Directory.GetDirectories(runs));
+    }
+}
