@@ -43,7 +43,8 @@ public sealed class DdpmImageSampler : IImageSampler
     /// <summary>Network evaluations per sample: both halves of a guided step count (w not 0 or 1).</summary>
     public int FunctionEvaluations => _spec.FunctionEvaluations(_diffusion.Timesteps) * (Guidance is { W: not (0 or 1) } ? 2 : 1);
 
-    public object Settings => Guidance is null ? _spec : new { sampler = _spec, guidance = Guidance.W, @class = Guidance.Class };
+    public object Settings => Guidance is null ? _spec
+        : new { sampler = _spec, guidance = Guidance.W, @class = Guidance.Class, guidance_rescale = Guidance.Rescale };
 
     public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
     {
@@ -51,7 +52,7 @@ public sealed class DdpmImageSampler : IImageSampler
         var shape = new long[] { n, _model.Config.InChannels, _model.Config.Resolution, _model.Config.Resolution };
         if (Guidance is not { } g) return _sampler.Sample((x, t) => _model.call(x, t), shape, generator, _device, observer);
         var labels = g.Labels(n, generator, _device);
-        var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), labels, g.NullLabel, g.W);
+        var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), labels, g.NullLabel, g.W, g.Rescale);
         return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations, Labels = labels };
     }
 

@@ -62,7 +62,7 @@ public static class ToyConditional
             int len = Math.Min(Chunk, n - start);
             var labels = guidance.Labels(len, g, device);
             labelParts.Add(labels);
-            var eps = ClassifierFreeGuidance.Guide((x, t, y) => model.Forward(x, t, y), labels, guidance.NullLabel, guidance.W);
+            var eps = ClassifierFreeGuidance.Guide((x, t, y) => model.Forward(x, t, y), labels, guidance.NullLabel, guidance.W, guidance.Rescale);
             var chunkObserver = start == 0 ? observer : new SamplingObserver(onStep: observer.Step);
             var result = sampler.Sample(eps, [len, dim], g, device, chunkObserver);
             parts.Add(result.Samples);
