@@ -12,6 +12,7 @@ namespace GenSharp.Tests.Vdm;
 public sealed class VarianceGradientTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void TrainingTheLearnedScheduleOnItsVarianceLowersTheLossVariance()
     {
         using var scope = NewDisposeScope();

@@ -103,13 +103,13 @@ public sealed class VdmBoundTests(ITestOutputHelper output)
         using var g = new Generator(9);
         int n = 20_000;
         var z1 = randn([n, 2], dtype: ScalarType.Float64, generator: g);
-        var result = VdmAncestralSampler.Run((z, gamma) => ExactEps(z, gamma, m, s), schedule, z1, 500, g);
+        var result = VdmAncestralSampler.Run((z, gamma) => ExactEps(z, gamma, m, s), schedule, z1, 250, g);
         using var samples = result.Samples;
         var mean = samples.mean([0]);
         var std = samples.std(0);
         output.WriteLine($"mean {mean[0].item<double>():F4} {mean[1].item<double>():F4}, std {std[0].item<double>():F4} {std[1].item<double>():F4}");
         Assert.True(mean.allclose(m, atol: 4 * s / Math.Sqrt(n)));
         Assert.True(std.allclose(full([2], s, dtype: ScalarType.Float64), rtol: 0.03));
-        Assert.Equal(500, result.FunctionEvaluations);
+        Assert.Equal(250, result.FunctionEvaluations);
     }
 }
