@@ -15,7 +15,8 @@ public static class EvalCommand
         var shardOptions = new ShardCliOptions(forEval: true);
         var bpd = new Option<int>("--bpd")
         {
-            Description = "[images] also compute the variational bound (bits/dim) on this many held-out images (1,000 network evaluations each)",
+            Description = "[images] also compute the variational bound (bits/dim) on this many held-out images (DDPM: all T terms, T network " +
+                "evaluations each; VDM: each term and L_T for T = 10, 100, 1000, docs/vdm.md#reading-the-bound)",
             DefaultValueFactory = _ => 0
         };
         var noFigures = new Option<bool>("--no-figures")
