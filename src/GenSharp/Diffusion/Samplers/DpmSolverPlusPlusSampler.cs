@@ -28,10 +28,11 @@ public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
     private readonly DpmSolverPlusPlusSamplerConfig _config;
     private readonly StepCoefficients[] _steps;
 
-    public DpmSolverPlusPlusSampler(GaussianDiffusion diffusion, DpmSolverPlusPlusSamplerConfig? config = null)
+    /// <param name="start">T0: a table of the first T0 training steps, walked from x_T0 (early-stopped DDPM); null: all T.</param>
+    public DpmSolverPlusPlusSampler(GaussianDiffusion diffusion, DpmSolverPlusPlusSamplerConfig? config = null, int? start = null)
     {
         _config = (config ?? new DpmSolverPlusPlusSamplerConfig()).Validate();
-        Table = TimestepTable.Create(diffusion.Timesteps, _config.Steps, _config.Spacing, _config.StepsOffset, multistep: true);
+        Table = TimestepTable.Create(TimestepTable.Start(diffusion.Timesteps, start), _config.Steps, _config.Spacing, _config.StepsOffset, multistep: true);
         var abars = diffusion.Schedule.AlphaBars;
         double Lambda(int index) => index < 0 ? double.PositiveInfinity : 0.5 * Math.Log(abars[index] / (1 - abars[index]));
         _steps = new StepCoefficients[Table.Steps];

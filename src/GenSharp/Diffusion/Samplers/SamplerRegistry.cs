@@ -14,7 +14,7 @@ public static class SamplerRegistry
     public static readonly IReadOnlyList<SamplerDefinition> All = Unique(
         SamplerDefinition.Of("ddpm", "ancestral DDPM, all T steps", 1, [Variance], t => t,
             (spec, _) => new AncestralSamplerConfig(spec.Variance, spec.ClipX0).Validate(),
-            (diffusion, config) => new AncestralSampler(diffusion, config)),
+            (diffusion, config, start) => new AncestralSampler(diffusion, config, start)),
         SamplerDefinition.Of("ddim", "DDIM, K steps, eta 0 deterministic to 1 DDPM-like", 1, [Steps, Eta, Spacing], t => Math.Min(50, t),
             (spec, t) =>
             {
@@ -22,7 +22,7 @@ public static class SamplerRegistry
                 TimestepTable.Create(t, c.Steps, c.Spacing, c.StepsOffset); // checks K against T before any sampling
                 return c;
             },
-            (diffusion, config) => new DdimSampler(diffusion, config)),
+            (diffusion, config, start) => new DdimSampler(diffusion, config, start)),
         SamplerDefinition.Of("dpmpp", "DPM-Solver++(2M), K steps, 10-25 typical", 1, [Steps, Spacing], t => Math.Min(20, t),
             (spec, t) =>
             {
@@ -30,7 +30,7 @@ public static class SamplerRegistry
                 TimestepTable.Create(t, c.Steps, c.Spacing, c.StepsOffset, multistep: true);
                 return c;
             },
-            (diffusion, config) => new DpmSolverPlusPlusSampler(diffusion, config)));
+            (diffusion, config, start) => new DpmSolverPlusPlusSampler(diffusion, config, start)));
 
     /// <summary>The registered names, in registration order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(d => d.Name).ToList();
@@ -53,12 +53,16 @@ public static class SamplerRegistry
         return resolved;
     }
 
-    /// <summary>The sampler <paramref name="spec"/> names, configured for <paramref name="diffusion"/>'s schedule.</summary>
-    public static IDiffusionSampler Create(SamplerSpec spec, GaussianDiffusion diffusion)
+    /// <summary>
+    /// The sampler <paramref name="spec"/> names, configured for <paramref name="diffusion"/>'s schedule; with <paramref name="start"/> T0,
+    /// on the table truncated at T0 (its steps checked against T0 and defaulting as for T = T0; docs/latent-diffusion.md#es-ddpm).
+    /// </summary>
+    public static IDiffusionSampler Create(SamplerSpec spec, GaussianDiffusion diffusion, int? start = null)
     {
         var definition = Find(spec.Name);
-        var config = definition.Configure(Resolve(definition, spec, diffusion.Timesteps), diffusion.Timesteps);
-        return definition.Build(diffusion, config);
+        int steps = TimestepTable.Start(diffusion.Timesteps, start);
+        var config = definition.Configure(Resolve(definition, spec, steps), steps);
+        return definition.Build(diffusion, config, start);
     }
 
     /// <summary>Network evaluations one sample costs: steps x evaluations per step.</summary>

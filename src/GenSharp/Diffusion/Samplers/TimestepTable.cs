@@ -114,6 +114,19 @@ public sealed class TimestepTable
         return new TimestepTable(trainSteps, spacing, stepsOffset, multistep, descending);
     }
 
+    /// <summary>
+    /// The number of training steps a table is built over: T, or T0 for a chain started at x_T0 (early-stopped DDPM, Lyu et al. 2022;
+    /// docs/latent-diffusion.md#es-ddpm): its indices T0-1, ..., 0 are the schedule's own, so a table over T0 steps is the T-step table
+    /// truncated at T0. Throws a <see cref="ConfigException"/> naming <c>--t0</c> when T0 is outside 1..T.
+    /// </summary>
+    public static int Start(int trainSteps, int? t0)
+    {
+        if (t0 is not int s) return trainSteps;
+        if (s < 1 || s > trainSteps)
+            throw new ConfigException($"--t0 {s}: must be between 1 and the {trainSteps} training steps of the model");
+        return s;
+    }
+
     /// <summary>The full table T-1, ..., 0 (ancestral DDPM).</summary>
     public static TimestepTable Full(int trainSteps) => Create(trainSteps, trainSteps);
 
