@@ -16,6 +16,7 @@ public static class Registry
         [Gan.GanConfig.Kind] = () => new Gan.GanRecipe(),
         [Vae.VaeConfig.Kind] = () => new Vae.VaeRecipe(),
         [Score.Images.ImageNcsnConfig.Kind] = () => new Score.Images.ImageNcsnRecipe(),
+        [Latent.LatentDiffusionConfig.Kind] = () => new Latent.LatentDiffusionRecipe(),
     };
 
     /// <summary>The registered run kinds.</summary>

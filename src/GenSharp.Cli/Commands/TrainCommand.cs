@@ -21,6 +21,7 @@ public static class TrainCommand
         command.Subcommands.Add(TrainGanCommand.Build());
         command.Subcommands.Add(TrainVaeCommand.Build());
         command.Subcommands.Add(TrainNcsnCommand.Build());
+        command.Subcommands.Add(TrainLdmCommand.Build());
         return command;
     }
 }

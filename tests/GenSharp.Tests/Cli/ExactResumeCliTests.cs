@@ -65,6 +65,19 @@ public sealed class ExactResumeCliTests
         AssertKilledRunResumesExactly(runs, "vae", killedAfter: 8);
     }
 
+    [Fact]
+    public void ALatentDiffusionRunResumesExactlyAfterAKill()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-exact").FullName;
+        Train(runs, "vae", "vae", "--latent-dim", "0", "--latent-channels", "4", "--train-limit", "64", "--test-limit", "100", "--batch", "32",
+            "--epochs", "1", "--width", "8", "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet");
+        // 128 images encoded once by the VAE's posterior mean; the U-Net on 4x7x7 latents
+        Train(runs, "ldm", "full", "--autoencoder", Path.Combine(runs, "vae"), "--train-limit", "128", "--batch", "8", "--ch", "16",
+            "--attn", "none", "--dropout", "0.2", "--lr-decay", "constant", "--warmup", "4", "--steps", "12", "--sample-every", "6",
+            "--eval-every", "6", "--eval-n", "20", "--final-eval-n", "0", "--checkpoint-every", "4", "--log-every", "3", "--threads", "2", "--quiet");
+        AssertKilledRunResumesExactly(runs, "ldm", killedAfter: 8);
+    }
+
     private static void Train(string runs, string family, string name, params string[] args)
     {
         var r = CliRunner.Run(["train", family, "--runs", runs, "--name", name, .. args]);
