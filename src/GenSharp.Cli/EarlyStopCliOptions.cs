@@ -60,7 +60,8 @@ public sealed class EarlyStopCliOptions(bool sweep)
     public int RunSweep(ParseResult parse, RunDirectory run, string start, EvalRequest request, Device device)
     {
         if (request.Sampler is not null)
-            throw new ConfigException("--sampler: the sweep uses ancestral steps for every T0 and its own baselines (DDPM-T, DDIM-50, DPM-Solver++-20)");
+            throw new ConfigException("--sampler: the sweep uses ancestral steps for every T0 and its own baselines (DDPM-T, DDIM-50, " +
+                "DPM-Solver++-20)");
         int[] t0s = TrainDdpmCommand.ParseInts(parse.GetValue(Sweep), "--t0-sweep") ?? [];
         using var es = EarlyStoppedDdpm.Open(run, RunDirectory.Open(start), device);
         var (rows, floor) = EarlyStopSweep.Run(es, run, t0s, request.N, request.Seed, device, request.Quiet, parse.InvocationConfiguration.Error);

@@ -21,7 +21,8 @@ public sealed record AutoencoderReference(string Run, string Checkpoint, string 
         var run = RunDirectory.Open(root);
         string kind = RunConfigFile.ReadKind(run);
         if (kind != VaeConfig.Kind)
-            throw new ConfigException($"--autoencoder {root}: a {kind} run; give a VAE run with a spatial latent (gensharp train vae --latent-dim 0)");
+            throw new ConfigException($"--autoencoder {root}: a {kind} run; give a VAE run with a spatial latent (gensharp train vae " +
+                "--latent-dim 0)");
         var config = RunConfigFile.Read<VaeConfig>(run).Validate();
         if (!config.Network.Spatial)
             throw new ConfigException($"--autoencoder {root}: its latent is flat ({config.Network.FlatDim} dimensions); latent diffusion needs the " +

@@ -37,7 +37,8 @@ public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, 
         ImageRunPipeline<LatentDiffusionConfig, UNet>.Resolve(new LatentDiffusionRecipe(), config, device);
 
     /// <summary>Trains (or resumes) the run, then evaluates it and writes the report.</summary>
-    public static EvalOutcome? Train(LatentDiffusionConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter? log = null) =>
+    public static EvalOutcome? Train(LatentDiffusionConfig config, RunDirectory run, Device device, bool resume, bool quiet,
+        TextWriter? log = null) =>
         ImageRunPipeline<LatentDiffusionConfig, UNet>.Train(new LatentDiffusionRecipe(), config, run, device, resume, quiet, log);
 
     /// <summary>The autoencoder of a run, with its scale factor (1 before the run has measured one).</summary>
@@ -84,7 +85,8 @@ public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, 
     {
         (choice?.Guidance ?? new GuidanceChoice()).RefuseIfUnconditional(null, "this latent-diffusion run");
         var spec = ((choice?.Diffusion ?? config.Sampler) with { ClipX0 = false }).Validate(config.Schedule.Timesteps); // latents are unbounded
-        var latent = new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true);
+        var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
+        var latent = new DdpmImageSampler(network, diffusion, spec, device, ownsDiffusion: true);
         return new DecodedSampler(latent, Autoencoder(config, device));
     }
 

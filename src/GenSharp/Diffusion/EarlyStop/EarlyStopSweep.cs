@@ -106,7 +106,8 @@ public static class EarlyStopSweep
             ["run"] = run.Name, ["start_from"] = start, ["n"] = n, ["seed"] = seed, ["fd_floor"] = floor, ["rows"] = rows,
             ["notes"] = notes.Length > 0 ? notes : null, ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
-        AtomicFile.Write(Path.Combine(run.Root, JsonName), s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(json, JsonDefaults.Options) + "\n")));
+        string text = JsonSerializer.Serialize(json, JsonDefaults.Options) + "\n";
+        AtomicFile.Write(Path.Combine(run.Root, JsonName), s => s.Write(Encoding.UTF8.GetBytes(text)));
         AtomicFile.Write(Path.Combine(run.Root, TableName), s => s.Write(Encoding.UTF8.GetBytes(Table(rows, floor))));
         var sweep = rows.Where(r => r.T0 is not null && r.Fd is not null).ToList();
         if (sweep.Count == 0) return;

@@ -54,7 +54,8 @@ public sealed class EarlyStoppedDdpm : IDisposable
                 "DDPM runs only");
         string startKind = RunConfigFile.ReadKind(startRun);
         if (Registry.Recipe(startKind) is not IImageRunSource source)
-            throw new ConfigException($"--start-from {startRun.Root}: a {startKind} run does not draw images; use an image run (train vae, train gan)");
+            throw new ConfigException($"--start-from {startRun.Root}: a {startKind} run does not draw images; use an image run (train vae, " +
+                "train gan)");
         var network = ImageRunPipeline<ImageDdpmConfig, UNet>.LoadEma(family, run, config, device, out var own);
         own.Dispose();
         try

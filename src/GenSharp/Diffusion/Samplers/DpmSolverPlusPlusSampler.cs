@@ -32,7 +32,8 @@ public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
     public DpmSolverPlusPlusSampler(GaussianDiffusion diffusion, DpmSolverPlusPlusSamplerConfig? config = null, int? start = null)
     {
         _config = (config ?? new DpmSolverPlusPlusSamplerConfig()).Validate();
-        Table = TimestepTable.Create(TimestepTable.Start(diffusion.Timesteps, start), _config.Steps, _config.Spacing, _config.StepsOffset, multistep: true);
+        Table = TimestepTable.Create(TimestepTable.Start(diffusion.Timesteps, start), _config.Steps, _config.Spacing, _config.StepsOffset,
+            multistep: true);
         var abars = diffusion.Schedule.AlphaBars;
         double Lambda(int index) => index < 0 ? double.PositiveInfinity : 0.5 * Math.Log(abars[index] / (1 - abars[index]));
         _steps = new StepCoefficients[Table.Steps];
