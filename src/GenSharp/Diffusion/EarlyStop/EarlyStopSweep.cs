@@ -20,7 +20,7 @@ public sealed record SweepRow(string Label, int? T0, int FunctionEvaluations, do
 /// sampler (ancestral, the last T0 steps), beside the generator alone and the DDPM's full samplers (DDPM-T, DDIM-50, DPM-Solver++-20), all
 /// drawn with the same n and seed and scored against the same n held-out images (FD, precision, recall in the feature network's space),
 /// with the real-vs-real FD floor at that n. Writes <c>eval-t0-sweep.json</c>, a Markdown table <c>eval-t0-sweep.md</c> and
-/// <c>plots/t0-sweep.png</c> (FD against T0); eval.json is left as it is.
+/// <c>plots/t0-sweep.png</c> (FD against T0) after every row (<c>complete</c> is false until the last); eval.json is left as it is.
 /// </summary>
 public static class EarlyStopSweep
 {
@@ -28,9 +28,9 @@ public static class EarlyStopSweep
     public const string TableName = "eval-t0-sweep.md";
     public const string PlotName = "t0-sweep.png";
 
-    /// <summary>The DDPM's full samplers the sweep compares with (ancestral over all T steps, DDIM-50, DPM-Solver++-20).</summary>
+    /// <summary>The full samplers the sweep compares with (DDIM-50, DPM-Solver++-20, ancestral over all T steps: the costliest last).</summary>
     public static SamplerSpec[] Baselines(int timesteps) =>
-        [new("ddpm"), new("ddim", Math.Min(50, timesteps)), new("dpmpp", Math.Min(20, timesteps))];
+        [new("ddim", Math.Min(50, timesteps)), new("dpmpp", Math.Min(20, timesteps)), new("ddpm")];
 
     /// <summary>Runs the sweep and writes its files; returns the rows (generator, each T0, the full samplers) and the FD floor.</summary>
     public static (IReadOnlyList<SweepRow> Rows, double? FdFloor) Run(EarlyStoppedDdpm es, RunDirectory run, int[] t0s, int n, long seed,
@@ -68,6 +68,7 @@ public static class EarlyStopSweep
             var row = new SweepRow(sampler.Label, t0, drawn.FunctionEvaluations, n / Math.Max(drawn.Seconds, 1e-9), fd, precision, recall);
             rows.Add(row);
             if (!quiet) log.WriteLine(Line(row));
+            Write(run, es.StartRun.Name, n, seed, rows, floor, notes.ToString().Trim(), complete: false); // what is done survives a stop
             foreach (var t in drawn.Trajectory.Values) t.Dispose();
         }
 
@@ -77,7 +78,7 @@ public static class EarlyStopSweep
         foreach (var spec in Baselines(es.Diffusion.Timesteps))
             using (var sampler = es.Full(spec, device)) Score(sampler, null);
 
-        Write(run, es.StartRun.Name, n, seed, rows, floor, notes.ToString().Trim());
+        Write(run, es.StartRun.Name, n, seed, rows, floor, notes.ToString().Trim(), complete: true);
         return (rows, floor);
     }
 
@@ -99,11 +100,11 @@ public static class EarlyStopSweep
 
     private static string F(double? v, string format = "F2") => v?.ToString(format, CultureInfo.InvariantCulture) ?? "n/a";
 
-    private static void Write(RunDirectory run, string start, int n, long seed, List<SweepRow> rows, double? floor, string notes)
+    private static void Write(RunDirectory run, string start, int n, long seed, List<SweepRow> rows, double? floor, string notes, bool complete)
     {
         var json = new Dictionary<string, object?>
         {
-            ["run"] = run.Name, ["start_from"] = start, ["n"] = n, ["seed"] = seed, ["fd_floor"] = floor, ["rows"] = rows,
+            ["run"] = run.Name, ["start_from"] = start, ["n"] = n, ["seed"] = seed, ["fd_floor"] = floor, ["complete"] = complete, ["rows"] = rows,
             ["notes"] = notes.Length > 0 ? notes : null, ["evaluated_utc"] = DateTime.UtcNow.ToString("O"),
         };
         string text = JsonSerializer.Serialize(json, JsonDefaults.Options) + "\n";
