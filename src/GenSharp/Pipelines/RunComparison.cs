@@ -69,6 +69,7 @@ public static class RunComparison
         using var handle = source.Open(run, null, device);
         var drawn = BatchedSampling.Draw(handle.Sampler, request.N, request.Seed, device, request.Quiet, batch: handle.Batch);
         var samples = drawn.Samples.cpu();
+        var conditionedOn = drawn.Labels?.cpu();                                                        // the class of each sample, or null
         foreach (var t in drawn.Trajectory.Values) t.Dispose();
         ImageGrid.Save(samples.narrow(0, 0, Math.Min(64, request.N)), Path.Combine(request.Output, $"{name}-grid.png"), columns: 8, scale: 2);
 
@@ -83,7 +84,7 @@ public static class RunComparison
 
         var row = new Dictionary<string, object?> { ["run"] = name, ["path"] = run.Root, ["model"] = kind, ["sampler"] = handle.Sampler.Label };
         foreach (string column in Columns) row[column] = metrics.GetValueOrDefault(column);
-        row["conditional_accuracy"] = handle.ConditionLabels is { } labelsOf ? ConditionalAccuracy(logits, labelsOf(request.N)) : null;
+        row["conditional_accuracy"] = conditionedOn is null ? null : ConditionalAccuracy(logits, conditionedOn);
         row["c2st_accuracy"] = c2st.Accuracy;
         row["c2st_standard_error"] = c2st.StandardError;
         row["samples_per_s"] = request.N / Math.Max(drawn.Seconds, 1e-9);
@@ -97,10 +98,10 @@ public static class RunComparison
     }
 
     /// <summary>The fraction of samples the feature classifier assigns to the class they were conditioned on.</summary>
-    public static double ConditionalAccuracy(Tensor logits, long[] labels)
+    public static double ConditionalAccuracy(Tensor logits, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        return logits.argmax(1).eq(tensor(labels)).to_type(ScalarType.Float64).mean().item<double>();
+        return logits.argmax(1).eq(labels.to(logits.device)).to_type(ScalarType.Float64).mean().item<double>();
     }
 
     private static double? Last(RunDirectory run, string field)
