@@ -27,7 +27,9 @@ public sealed class DdimSampler : IDiffusionSampler
     public DdimSampler(GaussianDiffusion diffusion, DdimSamplerConfig? config = null, int? start = null)
     {
         _config = (config ?? new DdimSamplerConfig()).Validate();
-        Table = TimestepTable.Create(TimestepTable.Start(diffusion.Timesteps, start), _config.Steps, _config.Spacing, _config.StepsOffset);
+        int steps = TimestepTable.Start(diffusion.Timesteps, start);
+        Table = TimestepTable.Create(steps, _config.Steps, _config.Spacing, _config.StepsOffset,
+            alphaBars: TimestepTable.AlphaBarsUpTo(diffusion.Schedule.AlphaBars, steps));
         var abars = diffusion.Schedule.AlphaBars;
         _steps = new StepCoefficients[Table.Steps];
         double etaMax = double.PositiveInfinity; // sigma(eta)^2 must not exceed 1 - abar_prev
