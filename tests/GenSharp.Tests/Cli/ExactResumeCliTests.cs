@@ -74,8 +74,8 @@ public sealed class ExactResumeCliTests
         // 128 images encoded once by the VAE's posterior mean; the U-Net on 4x7x7 latents
         Train(runs, "ldm", "full", "--autoencoder", Path.Combine(runs, "vae"), "--train-limit", "128", "--batch", "8", "--ch", "16",
             "--attn", "none", "--dropout", "0.2", "--lr-decay", "constant", "--warmup", "4", "--steps", "12", "--sample-every", "6",
-            "--eval-every", "6", "--eval-n", "20", "--final-eval-n", "0", "--checkpoint-every", "4", "--log-every", "3", "--threads", "2", "--quiet");
-        AssertKilledRunResumesExactly(runs, "ldm", killedAfter: 8);
+            "--eval-every", "0", "--final-eval-n", "0", "--checkpoint-every", "4", "--log-every", "3", "--threads", "2", "--quiet");
+        AssertKilledRunResumesExactly(runs, "ldm", killedAfter: 8); // the pipeline's evaluation rows are covered by the DDPM and NCSN tests
     }
 
     private static void Train(string runs, string family, string name, params string[] args)
