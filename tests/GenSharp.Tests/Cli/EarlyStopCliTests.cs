@@ -14,7 +14,7 @@ public sealed class EarlyStopCliTests
     [Fact]
     public void EarlyStoppedSamplingAndTheSweepRunFromAGanAndRefuseBadInput()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-es").FullName;
+        string runs = TestTemp.Directory("gensharp-es").FullName;
         Ok(CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "ddpm", "--data", "fashion-mnist", "--batch", "8", "--ch", "8", "--mults",
             "1,2", "--attn", "none", "--timesteps", "40", "--steps", "2", "--sample-every", "100", "--eval-every", "0", "--final-eval-n", "0",
             "--threads", "2", "--quiet"));

@@ -68,7 +68,7 @@ public sealed class ExactResumeCliTests
     [Fact]
     public void ALatentDiffusionRunResumesExactlyAfterAKill()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-exact").FullName;
+        string runs = TestTemp.Directory("gensharp-exact").FullName;
         Train(runs, "vae", "vae", "--latent-dim", "0", "--latent-channels", "4", "--train-limit", "64", "--test-limit", "100", "--batch", "32",
             "--epochs", "1", "--width", "8", "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet");
         // 128 images encoded once by the VAE's posterior mean; the U-Net on 4x7x7 latents
