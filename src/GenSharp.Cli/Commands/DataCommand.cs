@@ -19,7 +19,10 @@ public static class DataCommand
     {
         var common = new CommonOptions();
         var n = new Option<int>("--n") { Description = "Number of CAPTCHAs", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<long>("--seed") { Description = "Seed: the same seed writes the same images and strings", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed: the same seed writes the same images and strings", DefaultValueFactory = _ => 0
+        };
         var output = new Option<string>("--out", "-o", "--output") { Description = "New or empty folder to write", Required = true };
         var split = new Option<string>("--split")
         {

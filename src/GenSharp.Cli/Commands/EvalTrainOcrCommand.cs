@@ -20,7 +20,10 @@ public static class EvalTrainOcrCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs over the rendered training CAPTCHAs", DefaultValueFactory = _ => d.Epochs };
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => d.Batch };
         var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate", DefaultValueFactory = _ => d.Lr };
-        var seed = new Option<long>("--seed") { Description = "Seed (training CAPTCHAs from S, test CAPTCHAs from S + 1)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed (training CAPTCHAs from S, test CAPTCHAs from S + 1)", DefaultValueFactory = _ => 0
+        };
         var trainN = new Option<int>("--train-n") { Description = "Rendered training CAPTCHAs", DefaultValueFactory = _ => d.TrainCount };
         var testN = new Option<int>("--test-n") { Description = "Rendered test CAPTCHAs (unseen strings)", DefaultValueFactory = _ => d.TestCount };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar" };
@@ -34,7 +37,8 @@ public static class EvalTrainOcrCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(output)!;
-            EvalTrainClassifierCommand.RefuseToReplaceCommittedWeights(path, parse.GetValue(force), CaptchaOcrConfig.FileName, CaptchaOcrConfig.Version);
+            EvalTrainClassifierCommand.RefuseToReplaceCommittedWeights(path, parse.GetValue(force), CaptchaOcrConfig.FileName,
+                CaptchaOcrConfig.Version);
             Files.OutputTarget.RequireReplaceableFile(Path.GetFullPath(path)); // before training, not after
             Limits.Check("--train-n", parse.GetValue(trainN), parse.GetValue(batch), 200_000);
             Limits.Check("--test-n", parse.GetValue(testN), 1, 200_000);

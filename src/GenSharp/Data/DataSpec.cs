@@ -11,7 +11,8 @@ namespace GenSharp.Data;
 public abstract record DataSpec
 {
     /// <summary>What <c>--data</c> accepts, for error messages.</summary>
-    public const string Forms = "toy:NAME, toy:FILE.json, fashion-mnist, fashion-mnist:DIR, captcha[:OPTIONS], png:DIR, or a folder holding the Fashion-MNIST IDX files";
+    public const string Forms =
+        "toy:NAME, toy:FILE.json, fashion-mnist, fashion-mnist:DIR, captcha[:OPTIONS], png:DIR, or a folder holding the Fashion-MNIST IDX files";
 
     private const string ToyPrefix = "toy:", FashionMnistName = "fashion-mnist", FashionMnistPrefix = "fashion-mnist:", PngPrefix = "png:",
         CaptchaName = "captcha", CaptchaPrefix = "captcha:";
@@ -54,7 +55,8 @@ public abstract record DataSpec
         if (spec.StartsWith(FashionMnistPrefix, StringComparison.Ordinal))
             return new FashionMnistFiles(NonEmpty(spec, FashionMnistPrefix, "the folder that holds the IDX files"));
         if (spec == CaptchaName) return new Captcha(new Data.Captcha.CaptchaOptions());
-        if (spec.StartsWith(CaptchaPrefix, StringComparison.Ordinal)) return new Captcha(Data.Captcha.CaptchaOptions.Parse(spec[CaptchaPrefix.Length..]));
+        if (spec.StartsWith(CaptchaPrefix, StringComparison.Ordinal))
+            return new Captcha(Data.Captcha.CaptchaOptions.Parse(spec[CaptchaPrefix.Length..]));
         if (spec.StartsWith(PngPrefix, StringComparison.Ordinal))
             return new PngImages(NonEmpty(spec, PngPrefix, "a folder of .png images"));
         if (Directory.Exists(spec)) return PlainFolder(spec);

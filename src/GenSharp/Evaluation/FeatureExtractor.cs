@@ -126,18 +126,18 @@ public sealed class FeatureExtractor : IDisposable
     /// </summary>
     public static FeatureExtractor LoadCaptchaOcr(string? path = null, Device? device = null)
     {
-        path ??= DefaultPath(CaptchaOcrConfig.FileName);
-        var model = new CaptchaOcr(new CaptchaOcrConfig());
-        var metadata = LoadChecked(model, path, CaptchaOcrConfig.Version, CaptchaOcrConfig.Sha256, CaptchaOcrConfig.FileName);
         device ??= CPU;
-        model.to(device);
-        model.eval();
-        return new FeatureExtractor(model, model.Features, f => model.LogitsFromFeatures(f).select(1, 0), [1, CaptchaOptions.Height, CaptchaOptions.Width],
-            CaptchaOcrConfig.Version, device, path, metadata);
+        var (model, metadata, file) = CaptchaOcrWeights.Load(path, device);
+        long[] shape = [1, CaptchaOptions.Height, CaptchaOptions.Width];
+        return new FeatureExtractor(model, model.Features, f => model.LogitsFromFeatures(f).select(1, 0), shape, CaptchaOcrConfig.Version, device, file,
+            metadata);
     }
 
-    /// <summary>Copies the weights at <paramref name="path"/> into <paramref name="model"/> and checks the file's SHA-256 (disposing the model on error).</summary>
-    private static IReadOnlyDictionary<string, string> LoadChecked(nn.Module model, string path, string version, string expectedSha256, string fileName)
+    /// <summary>
+    /// Copies the weights at <paramref name="path"/> into <paramref name="model"/> and checks the file's SHA-256 (disposing the model on error).
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> LoadChecked(nn.Module model, string path, string version, string expectedSha256,
+        string fileName)
     {
         try
         {
@@ -173,7 +173,8 @@ public sealed class FeatureExtractor : IDisposable
     public (Tensor Features, Tensor Logits) Extract(Tensor images, int batch = 500, ScoringProgress? progress = null)
     {
         if (images.dim() != 4 || !images.shape[1..].SequenceEqual(_shape))
-            throw new ConfigException($"the {Version} feature network takes (N, {string.Join(", ", _shape)}) images; got [{string.Join(", ", images.shape)}]");
+            throw new ConfigException(
+                $"the {Version} feature network takes (N, {string.Join(", ", _shape)}) images; got [{string.Join(", ", images.shape)}]");
         using var noGrad = no_grad();
         var features = new List<Tensor>();
         var logits = new List<Tensor>();

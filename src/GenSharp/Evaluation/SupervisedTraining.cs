@@ -16,7 +16,8 @@ namespace GenSharp.Evaluation;
 /// </summary>
 public static class SupervisedTraining
 {
-    /// <summary>Epochs over <paramref name="Count"/> examples in batches of <paramref name="Batch"/>, peak learning rate <paramref name="Lr"/>.</summary>
+    /// <summary>Epochs over <paramref name="Count"/> examples in batches of <paramref name="Batch"/>, peak learning rate
+    /// <paramref name="Lr"/>.</summary>
     public sealed record Plan(int Epochs, int Batch, double Lr, long Seed, int Count);
 
     /// <summary>

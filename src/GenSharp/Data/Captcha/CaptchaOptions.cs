@@ -67,7 +67,8 @@ public sealed record CaptchaOptions
     public CaptchaOptions Validate()
     {
         string where = "--data " + Canonical;
-        if (Alphabet.Length is < 2 or > 64 || Alphabet.Distinct().Count() != Alphabet.Length || Alphabet.Any(c => c is ',' or '=' || char.IsWhiteSpace(c)))
+        if (Alphabet.Length is < 2 or > 64 || Alphabet.Distinct().Count() != Alphabet.Length
+            || Alphabet.Any(c => c is ',' or '=' || char.IsWhiteSpace(c)))
             throw new ConfigException($"{where}: alphabet must be 2 to 64 distinct characters without ',', '=' or spaces");
         if (Length is < 1 or > 8) throw new ConfigException($"{where}: length {Length} must be between 1 and 8 (the image is {Width} pixels wide)");
         if (Train is < 1 or > 200_000) throw new ConfigException($"{where}: n {Train} must be between 1 and 200000");
@@ -76,7 +77,9 @@ public sealed record CaptchaOptions
     }
 
     private static int Int(string options, string key, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw Bad(options, $"{key} '{value}' is not an integer");
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+            ? v
+            : throw Bad(options, $"{key} '{value}' is not an integer");
 
     private static ConfigException Bad(string options, string what) =>
         new($"--data captcha:{options}: {what}; write captcha:key=value,... with keys alphabet, length, n, heldout, seed (docs/captcha.md#options)");

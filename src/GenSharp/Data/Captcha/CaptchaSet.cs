@@ -53,7 +53,8 @@ public sealed class CaptchaSet : IDisposable
         sha.AppendData(Encoding.UTF8.GetBytes(string.Join('\n', texts)));
         sha.AppendData(bytes);
         using var scope = NewDisposeScope();
-        var images = tensor(bytes, dtype: ScalarType.Byte).reshape(n, 1, CaptchaOptions.Height, CaptchaOptions.Width).to_type(ScalarType.Float32) / 255f;
+        var images = tensor(bytes, dtype: ScalarType.Byte).reshape(n, 1, CaptchaOptions.Height, CaptchaOptions.Width)
+            .to_type(ScalarType.Float32) / 255f;
         if (range == PixelRange.MinusOneToOne) images = images * 2 - 1;
         return new CaptchaSet(texts, images.MoveToOuterDisposeScope(), Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
