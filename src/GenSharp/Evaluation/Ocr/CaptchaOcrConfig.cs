@@ -16,7 +16,7 @@ public sealed record CaptchaOcrConfig(string Alphabet = CaptchaOptions.DefaultAl
     /// SHA-256 of the committed <c>models/captcha-ocr-v1.safetensors</c> (also in <c>models/captcha-ocr-v1.safetensors.sha256</c>);
     /// only a file with this hash is loaded (<see cref="FeatureExtractor.Load"/>).
     /// </summary>
-    public const string Sha256 = "";
+    public const string Sha256 = "956b293270c7df69d79e2409ba1e0265d1ed028f2e023aaa8b88b76235d7ce63";
 
     /// <summary>The committed weights' file name (under <c>models/</c>).</summary>
     public const string FileName = Version + ".safetensors";

@@ -13,7 +13,7 @@ namespace GenSharp.Evaluation.Ocr;
 /// </summary>
 public static class CaptchaOcrTraining
 {
-    public sealed record Options(int Epochs = 8, int Batch = 128, double Lr = 3e-3, long Seed = 0, int TrainCount = 60_000, int TestCount = 5_000);
+    public sealed record Options(int Epochs = 5, int Batch = 128, double Lr = 3e-3, long Seed = 0, int TrainCount = 40_000, int TestCount = 5_000);
 
     public sealed record Outcome(Accuracy Test, double TrainSeconds, double RenderSeconds, long Parameters, string Path);
 
