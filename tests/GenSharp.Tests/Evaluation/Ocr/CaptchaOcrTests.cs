@@ -11,8 +11,8 @@ namespace GenSharp.Tests.Evaluation.Ocr;
 public sealed class CaptchaOcrTests
 {
     /// <summary>
-    /// At least 99 % of the CAPTCHAs of unseen (test) strings are read whole (the first 2,000 of the 5,000 train-ocr scored, so
-    /// the accuracy is within 0.005 of the recorded one: its standard error at 0.998 and n = 2,000 is 0.001), and
+    /// At least 99 % of the CAPTCHAs of unseen (test) strings are read whole (the first 1,000 of the 5,000 train-ocr scored, so
+    /// the accuracy is within 0.006 of the recorded one: its standard error at 0.998 and n = 1,000 is 0.0014), and
     /// <see cref="CaptchaOcr.Read"/> agrees with <see cref="CaptchaOcrTraining.Evaluate"/>.
     /// </summary>
     [Trait("Category", "Slow")]
@@ -22,20 +22,20 @@ public sealed class CaptchaOcrTests
         var (model, metadata, _) = CaptchaOcrWeights.Load();
         using (model)
         {
-            using var test = CaptchaSet.Render(new CaptchaOptions(), CaptchaSplit.Test, 2000, seed: 1);
+            using var test = CaptchaSet.Render(new CaptchaOptions(), CaptchaSplit.Test, 1000, seed: 1);
             var accuracy = CaptchaOcrTraining.Evaluate(model, test, CPU);
             Assert.True(accuracy.Strings >= 0.99, $"{CaptchaOcrConfig.Version} reads {accuracy.Strings:P2} of unseen strings whole, below 99 %");
             Assert.True(accuracy.Characters >= 0.995, $"{CaptchaOcrConfig.Version} reads {accuracy.Characters:P2} of characters, below 99.5 %");
-            Assert.Equal(double.Parse(metadata["test_string_accuracy"], CultureInfo.InvariantCulture), accuracy.Strings, 0.005);
+            Assert.Equal(double.Parse(metadata["test_string_accuracy"], CultureInfo.InvariantCulture), accuracy.Strings, 0.006);
             using var noGrad = no_grad();
             int whole = 0;
-            for (int start = 0; start < 2000; start += 500)
+            for (int start = 0; start < 1000; start += 500)
             {
                 using var scope = NewDisposeScope();
                 string[] read = model.Read(model.call(test.Images.narrow(0, start, 500)));
                 whole += read.Where((s, i) => s == test.Texts[start + i]).Count();
             }
-            Assert.Equal(accuracy.Strings, whole / 2000.0, 9);
+            Assert.Equal(accuracy.Strings, whole / 1000.0, 9);
         }
     }
 
