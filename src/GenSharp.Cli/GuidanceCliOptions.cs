@@ -24,10 +24,17 @@ public sealed class GuidanceCliOptions(bool sweep)
             "(n / K samples of every class per w) and the trade-off plot in report.html"
     };
 
+    public Option<double?> Rescale { get; } = new("--guidance-rescale")
+    {
+        Description = "[conditional runs] guidance rescale phi in [0, 1] (Lin et al. 2024; diffusers' guidance_rescale): pulls the guided " +
+            "prediction's per-sample std back to the conditional one's, phi eps_w std(eps_c)/std(eps_w) + (1 - phi) eps_w (default 0, off)"
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Class);
         command.Options.Add(Guidance);
+        command.Options.Add(Rescale);
         if (sweep) command.Options.Add(Sweep);
     }
 
@@ -37,7 +44,8 @@ public sealed class GuidanceCliOptions(bool sweep)
         var choice = new GuidanceChoice(
             parse.GetValue(Guidance) is { } w ? GuidanceWeight.Check(w, "--guidance") : null,
             parse.GetValue(Class),
-            sweep && parse.GetValue(Sweep) is { } s ? GuidanceWeight.ParseList(s, "--guidance-sweep") : null);
+            sweep && parse.GetValue(Sweep) is { } s ? GuidanceWeight.ParseList(s, "--guidance-sweep") : null,
+            parse.GetValue(Rescale) is { } phi ? GuidanceWeight.CheckRescale(phi, "--guidance-rescale") : null);
         return choice.IsEmpty ? null : choice;
     }
 }

@@ -45,6 +45,7 @@ public static class BatchedSampling
         int perBatch = sampler.FunctionEvaluations;
         using var progress = ProgressReporter.Start($"sampling {n} ({sampler.Label})", (long)(end - first) * perBatch, quiet);
         var parts = new List<Tensor>();
+        var labels = new List<Tensor>();
         var trajectory = new Dictionary<int, Tensor>();
         double seconds = 0;
         int evaluations = perBatch;
@@ -58,13 +59,21 @@ public static class BatchedSampling
             using var g = new Generator(BlockSeed(seed, b), device);
             var result = sampler.Sample(size, g, batchObserver);
             parts.Add(result.Samples);
+            if (result.Labels is { } y) labels.Add(y);
             foreach (var (k, v) in result.Trajectory) trajectory[k] = v;
             seconds += result.Seconds;
             evaluations = result.FunctionEvaluations;
             progress.Report(done + perBatch);
         }
-        var all = parts.Count == 1 ? parts[0] : cat(parts, 0);
-        if (parts.Count > 1) foreach (var p in parts) p.Dispose();
-        return new SamplerResult(all, evaluations, seconds, trajectory);
+        return new SamplerResult(Concatenate(parts), evaluations, seconds, trajectory, labels.Count == 0 ? null : Concatenate(labels));
+    }
+
+    /// <summary>The blocks' tensors as one (the parts are disposed when there is more than one).</summary>
+    internal static Tensor Concatenate(List<Tensor> parts)
+    {
+        if (parts.Count == 1) return parts[0];
+        var all = cat(parts, 0);
+        foreach (var p in parts) p.Dispose();
+        return all;
     }
 }

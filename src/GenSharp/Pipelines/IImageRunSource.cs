@@ -15,15 +15,12 @@ public interface IImageRunSource
 
 /// <summary>
 /// An opened image run: its sampler, the block size its draws use (<see cref="BatchedSampling"/>), the data it is scored against
-/// (<c>--data</c> form and held-out split, as in config.json), the parameter count of its sampling network, and for a conditional
-/// run the class each sample is conditioned on.
+/// (<c>--data</c> form and held-out split, as in config.json) and the parameter count of its sampling network. A conditional sampler
+/// returns the class each sample was drawn for (<see cref="Diffusion.Samplers.SamplerResult.Labels"/>); <c>compare</c> reports the
+/// feature classifier's agreement with them (<c>conditional_accuracy</c>, docs/evaluation.md#compare).
 /// </summary>
-/// <param name="ConditionLabels">
-/// Null for an unconditional run. A conditional family returns the label it conditions sample i on for i in [0, n): <c>compare</c>
-/// then reports the feature classifier's agreement with them (<c>conditional_accuracy</c>, docs/evaluation.md#compare).
-/// </param>
 public sealed record ImageRunHandle(IImageSampler Sampler, string Data, Data.HeldOutSplit? HeldOut, int Batch, long Parameters,
-    IDisposable Owner, Func<int, long[]>? ConditionLabels = null) : IDisposable
+    IDisposable Owner) : IDisposable
 {
     /// <summary>The number of elements of a module's parameters.</summary>
     public static long CountParameters(nn.Module module) => module.parameters().Sum(p => p.numel());

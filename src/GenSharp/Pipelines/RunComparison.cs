@@ -69,21 +69,26 @@ public static class RunComparison
         using var handle = source.Open(run, null, device);
         var drawn = BatchedSampling.Draw(handle.Sampler, request.N, request.Seed, device, request.Quiet, batch: handle.Batch);
         var samples = drawn.Samples.cpu();
+        var conditionedOn = drawn.Labels?.cpu();                                                        // the class of each sample, or null
         foreach (var t in drawn.Trajectory.Values) t.Dispose();
         ImageGrid.Save(samples.narrow(0, 0, Math.Min(64, request.N)), Path.Combine(request.Output, $"{name}-grid.png"), columns: 8, scale: 2);
 
         using var extractor = ShardEvaluation.LoadExtractor(handle.Data, samples);
-        var (features, logits) = extractor.Extract(samples);
+        using var held = RunImages.HeldOut(handle.Data, handle.HeldOut);
+        using var real = held.Images.narrow(0, 0, Math.Min(request.N, held.Count));
+        long work = request.N + SampleScoring.Work(request.N) + ClassifierTwoSampleTest.Work(request.N, real.shape[0], request.C2stEpochs);
+        using var progress = ScoringProgress.Start($"scoring {name}: features, FD/KID/precision/recall, floor, two-sample test", work,
+            request.Quiet);
+        var (features, logits) = extractor.Extract(samples, progress: progress);
         using var stats = FeatureStatistics.Of(features, logits);
         var notes = new StringWriter();
-        var metrics = SampleScoring.Score(extractor, handle.Data, handle.HeldOut, request.N, request.Seed, stats, features, logits, notes);
-        using var held = RunImages.HeldOut(handle.Data, handle.HeldOut);
-        var c2st = ClassifierTwoSampleTest.Run(samples, held.Images.narrow(0, 0, Math.Min(request.N, held.Count)), request.Seed,
-            request.C2stEpochs, device);
+        var metrics = SampleScoring.Score(extractor, handle.Data, handle.HeldOut, request.N, request.Seed, stats, features, logits, notes,
+            progress);
+        var c2st = ClassifierTwoSampleTest.Run(samples, real, request.Seed, request.C2stEpochs, device, progress);
 
         var row = new Dictionary<string, object?> { ["run"] = name, ["path"] = run.Root, ["model"] = kind, ["sampler"] = handle.Sampler.Label };
         foreach (string column in Columns) row[column] = metrics.GetValueOrDefault(column);
-        row["conditional_accuracy"] = handle.ConditionLabels is { } labelsOf ? ConditionalAccuracy(logits, labelsOf(request.N)) : null;
+        row["conditional_accuracy"] = conditionedOn is null ? null : ConditionalAccuracy(logits, conditionedOn);
         row["c2st_accuracy"] = c2st.Accuracy;
         row["c2st_standard_error"] = c2st.StandardError;
         row["samples_per_s"] = request.N / Math.Max(drawn.Seconds, 1e-9);
@@ -97,10 +102,10 @@ public static class RunComparison
     }
 
     /// <summary>The fraction of samples the feature classifier assigns to the class they were conditioned on.</summary>
-    public static double ConditionalAccuracy(Tensor logits, long[] labels)
+    public static double ConditionalAccuracy(Tensor logits, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        return logits.argmax(1).eq(tensor(labels)).to_type(ScalarType.Float64).mean().item<double>();
+        return logits.argmax(1).eq(labels.to(logits.device)).to_type(ScalarType.Float64).mean().item<double>();
     }
 
     private static double? Last(RunDirectory run, string field)

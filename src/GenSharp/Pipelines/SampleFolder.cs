@@ -31,6 +31,20 @@ public static class SampleFolder
         string shard = request.Shard is { } s ? $"-shard{s.Index}-of-{s.Count}" : "";
         string folder = request.Output ?? Path.Combine(run.SamplesDir, $"{prefix ?? sampler.Label}-n{request.N}-seed{request.Seed}{shard}");
         int first = (request.Shard ?? SampleShard.Whole).Samples(request.N, batch).First;
-        return new SampleOutcome(Write(samples, folder, first), (int)samples.shape[0], result.Seconds, result.FunctionEvaluations);
+        var written = Write(samples, folder, first);
+        if (result.Labels is { } labels)
+            using (labels) WriteLabels(labels, folder, first);
+        return new SampleOutcome(written, (int)samples.shape[0], result.Seconds, result.FunctionEvaluations);
+    }
+
+    /// <summary>
+    /// <c>labels.csv</c> of a conditional draw: each PNG's file name and the class it was drawn for (the index into config.json's
+    /// <c>class_names</c>), so that a draw without <c>--class</c> can still be scored per class.
+    /// </summary>
+    public static void WriteLabels(Tensor labels, string folder, int firstIndex = 0)
+    {
+        var values = labels.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
+        var lines = values.Select((y, i) => $"{firstIndex + i:D6}.png,{y}").Prepend("file,label");
+        AtomicFile.WriteAllText(Path.Combine(folder, "labels.csv"), string.Join("\n", lines) + "\n");
     }
 }

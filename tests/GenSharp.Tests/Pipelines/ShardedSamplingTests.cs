@@ -59,6 +59,39 @@ public sealed class ShardedSamplingTests
         Assert.Equal(n, at);
     }
 
+    /// <summary>A conditional sampler's label per sample, drawn from the block's generator: label i is i's class, 0..4.</summary>
+    private sealed class LabelledSampler : IImageSampler
+    {
+        public string Label => "labelled";
+        public int FunctionEvaluations => 1;
+        public object Settings => "labelled";
+
+        public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
+        {
+            var labels = randint(0, 5, [n], generator: generator);
+            var x = labels.to_type(ScalarType.Float32).reshape(n, 1, 1, 1).expand(n, 1, 2, 2).contiguous();
+            return new SamplerResult(x, 1, 0, new Dictionary<int, Tensor>(), labels);
+        }
+
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void TheLabelsOfAConditionalDrawFollowTheirSamplesAcrossBlocksAndShards()
+    {
+        using var scope = NewDisposeScope();
+        using var sampler = new LabelledSampler();
+        var whole = BatchedSampling.Draw(sampler, 23, 3, CPU, quiet: true, batch: 5);
+        Assert.NotNull(whole.Labels);
+        Assert.Equal([23L], whole.Labels!.shape);
+        Assert.True(whole.Samples[.., 0, 0, 0].to_type(ScalarType.Int64).eq(whole.Labels).all().item<bool>(), "a label left its sample");
+        Assert.True(whole.Labels.unique().Item1.numel() > 1, "every block drew the same labels");
+        var shard = BatchedSampling.Draw(sampler, 23, 3, CPU, quiet: true, batch: 5, shard: new SampleShard(1, 2));
+        var (first, end) = new SampleShard(1, 2).Samples(23, 5);
+        Assert.True(whole.Labels.narrow(0, first, end - first).eq(shard.Labels!).all().item<bool>());
+        Assert.Null(BatchedSampling.Draw(new NoisySampler(), 7, 3, CPU, quiet: true, batch: 5).Labels);   // unconditional: none
+    }
+
     [Fact]
     public void BlockZeroIsTheSeedsOwnGeneratorAndOtherBlocksDiffer()
     {

@@ -12,6 +12,13 @@ public static class GuidanceWeight
         return w;
     }
 
+    /// <summary>A guidance rescale phi in [0, 1] (<see cref="ClassifierFreeGuidance.Rescale"/>).</summary>
+    public static double CheckRescale(double phi, string flag)
+    {
+        if (!(phi >= 0 && phi <= 1)) throw new ConfigException($"{flag} {phi}: must be between 0 (plain guidance) and 1; diffusers suggests 0.7");
+        return phi;
+    }
+
     /// <summary>"0,1,2,3" -> [0, 1, 2, 3], each checked.</summary>
     public static double[] ParseList(string text, string flag)
     {

@@ -46,7 +46,9 @@ public static class ConditionalImageEvaluation
         var notes = new StringWriter();
         using var extractor = FeatureExtractor.TryLoadFor(config.Training.Data, config.ImageShape, notes);
         using var reference = RunImages.HeldOut(config.Training.Data, config.HeldOut);
+        double rescale = choice.Rescale ?? 0;
         evaluation.Json["guidance"] = main;
+        evaluation.Json["guidance_rescale"] = rescale;
         evaluation.Json["classes"] = conditioning.ClassNames;
         if (extractor is null || reference.Labels is null)
         {
@@ -65,7 +67,7 @@ public static class ConditionalImageEvaluation
         var grids = new List<(double W, Tensor Images)>();
         foreach (double w in weights)
         {
-            var (row, grid) = Score(network, diffusion, spec, conditioning, w, perClass, request, device, extractor, realFeatures,
+            var (row, grid) = Score(network, diffusion, spec, conditioning, w, rescale, perClass, request, device, extractor, realFeatures,
                 reference.Labels.cpu(), classifierClasses);
             rows.Add(row);
             grids.Add((w, grid));
@@ -93,7 +95,7 @@ public static class ConditionalImageEvaluation
     }
 
     private static (Row Row, Tensor Grid) Score(UNet network, GaussianDiffusion diffusion, SamplerSpec spec, ConditioningConfig conditioning,
-        double w, int perClass, EvalRequest request, Device device, FeatureExtractor extractor, Tensor realFeatures, Tensor realLabels,
+        double w, double rescale, int perClass, EvalRequest request, Device device, FeatureExtractor extractor, Tensor realFeatures, Tensor realLabels,
         bool classifierClasses)
     {
         int k = conditioning.Classes;
@@ -106,7 +108,7 @@ public static class ConditionalImageEvaluation
         for (int c = 0; c < k; c++)
         {
             using var sampler = new DdpmImageSampler(network, diffusion, spec, device, ownsDiffusion: false,
-                new GuidedSampling(k, conditioning.NullLabel, w, c));
+                new GuidedSampling(k, conditioning.NullLabel, w, c, rescale));
             var drawn = BatchedSampling.Draw(sampler, perClass, request.Seed, device, request.Quiet);
             seconds += drawn.Seconds;
             var samples = drawn.Samples.cpu();

@@ -38,30 +38,26 @@ public sealed class DdpmImageSampler : IImageSampler
     /// <summary>The guided sampling of a conditional run (null when unconditional).</summary>
     public GuidedSampling? Guidance { get; }
 
-    /// <summary>The labels of the last <see cref="Sample"/> call (null when unconditional).</summary>
-    public Tensor? LastLabels { get; private set; }
-
     public string Label => Guidance is null ? _spec.Label : $"{_spec.Label}-{Guidance.Label}";
 
     /// <summary>Network evaluations per sample: both halves of a guided step count (w not 0 or 1).</summary>
     public int FunctionEvaluations => _spec.FunctionEvaluations(_diffusion.Timesteps) * (Guidance is { W: not (0 or 1) } ? 2 : 1);
 
-    public object Settings => Guidance is null ? _spec : new { sampler = _spec, guidance = Guidance.W, @class = Guidance.Class };
+    public object Settings => Guidance is null ? _spec
+        : new { sampler = _spec, guidance = Guidance.W, @class = Guidance.Class, guidance_rescale = Guidance.Rescale };
 
     public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
     {
         _model.eval();
         var shape = new long[] { n, _model.Config.InChannels, _model.Config.Resolution, _model.Config.Resolution };
         if (Guidance is not { } g) return _sampler.Sample((x, t) => _model.call(x, t), shape, generator, _device, observer);
-        LastLabels?.Dispose();
-        LastLabels = g.Labels(n, generator, _device).DetachFromDisposeScope();
-        var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), LastLabels, g.NullLabel, g.W);
-        return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations }; // both halves
+        var labels = g.Labels(n, generator, _device);
+        var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), labels, g.NullLabel, g.W, g.Rescale);
+        return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations, Labels = labels };
     }
 
     public void Dispose()
     {
-        LastLabels?.Dispose();
         if (_ownsDiffusion) _diffusion.Dispose();
     }
 }

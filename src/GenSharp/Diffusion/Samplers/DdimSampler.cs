@@ -26,7 +26,7 @@ public sealed class DdimSampler : IDiffusionSampler
     public DdimSampler(GaussianDiffusion diffusion, DdimSamplerConfig? config = null)
     {
         _config = (config ?? new DdimSamplerConfig()).Validate();
-        Table = TimestepTable.Create(diffusion.Timesteps, _config.Steps, _config.Spacing, _config.StepsOffset);
+        Table = TimestepTable.Create(diffusion.Timesteps, _config.Steps, _config.Spacing, _config.StepsOffset, alphaBars: diffusion.Schedule.AlphaBars);
         var abars = diffusion.Schedule.AlphaBars;
         _steps = new StepCoefficients[Table.Steps];
         double etaMax = double.PositiveInfinity; // sigma(eta)^2 must not exceed 1 - abar_prev

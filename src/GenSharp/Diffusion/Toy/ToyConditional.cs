@@ -2,6 +2,7 @@ using GenSharp.Data.Toy;
 using GenSharp.Diffusion.Conditioning;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Nn;
+using GenSharp.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,13 +54,15 @@ public static class ToyConditional
     {
         var parts = new List<Tensor>();
         var trajectory = new Dictionary<int, Tensor>();
+        var labelParts = new List<Tensor>();
         double seconds = 0;
         int evaluations = 0;
         for (int start = 0; start < n; start += Chunk)
         {
             int len = Math.Min(Chunk, n - start);
-            using var labels = guidance.Labels(len, g, device);
-            var eps = ClassifierFreeGuidance.Guide((x, t, y) => model.Forward(x, t, y), labels, guidance.NullLabel, guidance.W);
+            var labels = guidance.Labels(len, g, device);
+            labelParts.Add(labels);
+            var eps = ClassifierFreeGuidance.Guide((x, t, y) => model.Forward(x, t, y), labels, guidance.NullLabel, guidance.W, guidance.Rescale);
             var chunkObserver = start == 0 ? observer : new SamplingObserver(onStep: observer.Step);
             var result = sampler.Sample(eps, [len, dim], g, device, chunkObserver);
             parts.Add(result.Samples);
@@ -67,9 +70,7 @@ public static class ToyConditional
             seconds += result.Seconds;
             evaluations = result.FunctionEvaluations * (guidance.W is 0 or 1 ? 1 : 2);
         }
-        var all = parts.Count == 1 ? parts[0] : cat(parts, 0);
-        if (parts.Count > 1) foreach (var p in parts) p.Dispose();
-        return new SamplerResult(all, evaluations, seconds, trajectory);
+        return new SamplerResult(BatchedSampling.Concatenate(parts), evaluations, seconds, trajectory, BatchedSampling.Concatenate(labelParts));
     }
 
     /// <summary>One component's exact metrics at one guidance weight.</summary>

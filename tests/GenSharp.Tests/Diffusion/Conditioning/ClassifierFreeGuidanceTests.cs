@@ -68,6 +68,37 @@ public sealed class ClassifierFreeGuidanceTests
         Assert.True(guided.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max |diff| {(guided - expected).abs().max().item<float>()}");
     }
 
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(1.0)]
+    public void GuidanceRescaleIsTheFormulaOnPerSampleStandardDeviationsAndMatchesTheConditionalScaleAtOne(double phi)
+    {
+        using var model = Mlp();
+        var (x, t, y) = Inputs(40);
+        const double w = 5;
+        using var rescaled = ClassifierFreeGuidance.Guide((a, b, c) => model.Forward(a, b, c), y, Classes, w, phi)(x, t);
+        using var plain = ClassifierFreeGuidance.Guide((a, b, c) => model.Forward(a, b, c), y, Classes, w)(x, t);
+        using var none = full_like(y, Classes);
+        using var u = model.Forward(x, t, none).to_type(ScalarType.Float64);
+        using var c = model.Forward(x, t, y).to_type(ScalarType.Float64);
+        var expected = new double[40, 2];
+        for (int i = 0; i < 40; i++) // written out per sample in float64: guided, the two sample standard deviations, the mix
+        {
+            double[] ci = [c[i, 0].item<double>(), c[i, 1].item<double>()], ui = [u[i, 0].item<double>(), u[i, 1].item<double>()];
+            double[] gi = [ui[0] + w * (ci[0] - ui[0]), ui[1] + w * (ci[1] - ui[1])];
+            static double Std(double[] v) => Math.Sqrt(v.Sum(a => (a - v.Average()) * (a - v.Average())) / (v.Length - 1));
+            for (int j = 0; j < 2; j++) expected[i, j] = phi * gi[j] * Std(ci) / Std(gi) + (1 - phi) * gi[j];
+        }
+        using var want = tensor(expected);
+        Assert.True(rescaled.to_type(ScalarType.Float64).allclose(want, rtol: 1e-4, atol: 1e-4),
+            $"max |diff| {(rescaled.to_type(ScalarType.Float64) - want).abs().max().item<double>()}");
+        Assert.False(rescaled.allclose(plain, rtol: 0, atol: 1e-3)); // the rescale did something at w = 5
+        if (phi == 1) Assert.True(rescaled.std(1).allclose(c.std(1).to_type(ScalarType.Float32), rtol: 1e-4, atol: 1e-5));
+        using var w1 = ClassifierFreeGuidance.Guide((a, b, cc) => model.Forward(a, b, cc), y, Classes, 1, phi)(x, t);
+        Assert.True((w1 == c.to_type(ScalarType.Float32)).all().item<bool>()); // w = 1: one half only, nothing to rescale
+        Assert.Throws<ConfigException>(() => ClassifierFreeGuidance.Guide((a, b, cc) => model.Forward(a, b, cc), y, Classes, w, 1.5));
+    }
+
     [Fact]
     public void TheBatchedCallOnAConditionalUNetEqualsTwoSeparateCalls()
     {
