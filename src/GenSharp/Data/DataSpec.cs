@@ -12,7 +12,7 @@ public abstract record DataSpec
 {
     /// <summary>What <c>--data</c> accepts, for error messages.</summary>
     public const string Forms =
-        "toy:NAME, toy:FILE.json, fashion-mnist, fashion-mnist:DIR, captcha[:OPTIONS], png:DIR, or a folder holding the Fashion-MNIST IDX files";
+        "toy:NAME, toy:FILE.json, fashion-mnist, fashion-mnist:DIR, png:DIR, captcha[:OPTIONS], or a folder holding the Fashion-MNIST IDX files";
 
     private const string ToyPrefix = "toy:", FashionMnistName = "fashion-mnist", FashionMnistPrefix = "fashion-mnist:", PngPrefix = "png:",
         CaptchaName = "captcha", CaptchaPrefix = "captcha:";
