@@ -42,6 +42,18 @@ public sealed class CaptchaDataTests
         Assert.Null(RunImages.DeclareHeldOut(data, 0));
     }
 
+    /// <summary>The U-Net samples square images only, so an image run on 32x96 CAPTCHAs is refused in one line (docs/captcha.md#size).</summary>
+    [Fact]
+    public void AnImageRunOnCaptchasIsRefusedInOneLine()
+    {
+        string runs = Directory.CreateTempSubdirectory("gensharp-captcha-run").FullName;
+        var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", "captcha:n=16,heldout=16", "--runs", runs, "--quiet", "--threads", "1");
+        Assert.Equal(2, rc);
+        Assert.Contains("square", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(runs));
+    }
+
     [Trait("Category", "Slow")]
     [Fact]
     public void DataCaptchaWritesPngsAndLabelsAndRefusesAFolderThatIsNotEmpty()
