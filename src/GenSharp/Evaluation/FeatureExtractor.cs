@@ -129,8 +129,8 @@ public sealed class FeatureExtractor : IDisposable
         device ??= CPU;
         var (model, metadata, file) = CaptchaOcrWeights.Load(path, device);
         long[] shape = [1, CaptchaOptions.Height, CaptchaOptions.Width];
-        return new FeatureExtractor(model, model.Features, f => model.LogitsFromFeatures(f).select(1, 0), shape, CaptchaOcrConfig.Version, device, file,
-            metadata);
+        return new FeatureExtractor(model, model.Features, f => model.LogitsFromFeatures(f).select(1, 0), shape, CaptchaOcrConfig.Version,
+            device, file, metadata);
     }
 
     /// <summary>
