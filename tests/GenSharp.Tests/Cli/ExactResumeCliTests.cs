@@ -25,7 +25,7 @@ public sealed class ExactResumeCliTests
     [Fact]
     public void ADdpmWithDropoutResumesExactlyAfterAKillAfterAKillBeforeItsFirstCheckpointAndWhenExtended()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-exact").FullName;
+        string runs = TestTemp.Directory("gensharp-exact").FullName;
         Train(runs, "ddpm", "full", [.. Ddpm, "--steps", "12"]);
         AssertKilledRunResumesExactly(runs, "ddpm", killedAfter: 8);
         AssertKilledRunResumesExactly(runs, "ddpm", killedAfter: 0);
@@ -37,7 +37,7 @@ public sealed class ExactResumeCliTests
     [Fact]
     public void AnNcsnResumesExactlyAfterAKillAndWhenExtended()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-exact").FullName;
+        string runs = TestTemp.Directory("gensharp-exact").FullName;
         Train(runs, "ncsn", "full", [.. Ncsn, "--steps", "12"]);
         AssertKilledRunResumesExactly(runs, "ncsn", killedAfter: 4);
         Train(runs, "ncsn", "short", [.. Ncsn, "--steps", "8"]);
@@ -48,7 +48,7 @@ public sealed class ExactResumeCliTests
     [Fact]
     public void AGanResumesExactlyAfterAKillInsideAnEpoch()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-exact").FullName;
+        string runs = TestTemp.Directory("gensharp-exact").FullName;
         // 64 images, batch 16, wgan-gp with 2 critic steps: 2 generator steps per epoch, 6 in all; checkpoints every 3 and at epoch ends
         Train(runs, "gan", "full", "--loss", "wgan-gp", "--n-critic", "2", "--train-limit", "64", "--batch", "16", "--epochs", "3",
             "--checkpoint-every", "3", "--log-every", "2", "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet");
@@ -58,7 +58,7 @@ public sealed class ExactResumeCliTests
     [Fact]
     public void AVaeResumesExactlyAfterAKillInsideAnEpoch()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-exact").FullName;
+        string runs = TestTemp.Directory("gensharp-exact").FullName;
         // 96 images, batch 16: 6 steps per epoch, 12 in all; test ELBO rows at the epochs' ends
         Train(runs, "vae", "full", "--train-limit", "96", "--test-limit", "100", "--batch", "16", "--epochs", "2", "--width", "8",
             "--checkpoint-every", "4", "--log-every", "3", "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet");

@@ -21,7 +21,7 @@ public sealed class PackagesTests(ITestOutputHelper output)
     public void PackedToolInstallsAndTrainsFromALocalFeed()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the packages carry linux-x64 libtorch only");
-        string root = Directory.CreateTempSubdirectory("gensharp-pack").FullName;
+        string root = TestTemp.Directory("gensharp-pack").FullName;
         string feed = Path.Combine(root, "feed");
         foreach (string project in new[] { "src/GenSharp/GenSharp.csproj", "src/GenSharp.Cli/GenSharp.Cli.csproj" })
         {
