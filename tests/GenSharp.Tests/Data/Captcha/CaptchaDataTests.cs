@@ -46,7 +46,7 @@ public sealed class CaptchaDataTests
     [Fact]
     public void AnImageRunOnCaptchasIsRefusedInOneLine()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-captcha-run").FullName;
+        string runs = TestTemp.Directory("gensharp-captcha-run").FullName;
         var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", "captcha:n=16,heldout=16", "--runs", runs, "--quiet", "--threads", "1");
         Assert.Equal(2, rc);
         Assert.Contains("square", err);
@@ -58,7 +58,7 @@ public sealed class CaptchaDataTests
     [Fact]
     public void DataCaptchaWritesPngsAndLabelsAndRefusesAFolderThatIsNotEmpty()
     {
-        string dir = Path.Combine(Directory.CreateTempSubdirectory("gensharp-captcha").FullName, "out");
+        string dir = Path.Combine(TestTemp.Directory("gensharp-captcha").FullName, "out");
         var (rc, output, err) = CliRunner.Run("data", "captcha", "--n", "6", "--seed", "4", "--out", dir, "--threads", "1");
         Assert.True(rc == 0, err);
         Assert.Contains("wrote 6 CAPTCHAs", output);

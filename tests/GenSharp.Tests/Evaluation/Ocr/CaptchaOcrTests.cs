@@ -48,7 +48,7 @@ public sealed class CaptchaOcrTests
         Assert.Equal(record[0], FeatureExtractor.Sha256Of(Path.Combine(models, CaptchaOcrConfig.FileName)));
         Assert.Equal(CaptchaOcrConfig.Sha256, record[0]);
 
-        string modified = Path.Combine(Directory.CreateTempSubdirectory("gensharp-ocrmod").FullName, CaptchaOcrConfig.FileName);
+        string modified = Path.Combine(TestTemp.Directory("gensharp-ocrmod").FullName, CaptchaOcrConfig.FileName);
         File.Copy(FeatureExtractor.DefaultPath(CaptchaOcrConfig.FileName), modified);
         var bytes = File.ReadAllBytes(modified);
         bytes[^1] ^= 0x01;
