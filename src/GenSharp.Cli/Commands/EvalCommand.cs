@@ -36,6 +36,7 @@ public static class EvalCommand
             "  gensharp eval real\n  gensharp eval fd A_DIR B_DIR\n  gensharp eval train-classifier");
         command.Arguments.Add(runDir);
         command.Subcommands.Add(EvalTrainClassifierCommand.Build());
+        command.Subcommands.Add(EvalTrainOcrCommand.Build());
         command.Subcommands.Add(EvalFdCommand.Build());
         command.Subcommands.Add(EvalRealCommand.Build());
         command.Subcommands.Add(EvalMergeCommand.Build());

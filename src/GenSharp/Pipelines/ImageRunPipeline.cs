@@ -28,7 +28,8 @@ public static class ImageRunPipeline<TConfig, TNet>
         config = (TConfig)(config with { HeldOut = RunImages.DeclareHeldOut(config.Training.Data, config.Training.Seed) });
         using var data = family.LoadTrain(config, null);
         if (data.Height != data.Width)
-            throw new ConfigException($"--data {config.Training.Data}: images are {data.Width}x{data.Height}; the U-Net needs square images");
+            throw new ConfigException($"--data {config.Training.Data}: images are {data.Width}x{data.Height}; the U-Net needs square images " +
+                "(its samplers draw Resolution x Resolution; non-square runs such as CAPTCHAs are not supported yet, docs/captcha.md#size)");
         if (config.Training.Batch > data.Count)
             throw new ConfigException($"--batch {config.Training.Batch}: larger than the {data.Count} training images");
         config = (TConfig)(config with
