@@ -19,5 +19,6 @@ public static class CommandRegistry
         yield return CompareCommand.Build();
         yield return BenchCommand.Build();
         yield return LabCommand.Build();
+        yield return DataCommand.Build();
     }
 }

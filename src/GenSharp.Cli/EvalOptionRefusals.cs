@@ -25,6 +25,7 @@ public static class EvalOptionRefusals
     {
         Diffusion.Toy.ToyDdpmConfig.Kind => "2D points are continuous, not pixels; eval.json holds its exact metrics against the true density",
         Vae.VaeConfig.Kind => "a VAE's likelihood bound is its test ELBO, which eval.json reports",
+        Latent.LatentDiffusionConfig.Kind => "its diffusion bound would be on the autoencoder's latents, not on the pixel grid",
         _ => "no diffusion bound",
     };
 }

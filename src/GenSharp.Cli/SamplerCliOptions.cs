@@ -89,6 +89,9 @@ public sealed class SamplerCliOptions
             case ImageDdpmConfig.Kind:
                 var image = RunConfigFile.Read<ImageDdpmConfig>(run);
                 return Read(parse, image.Sampler, image.Schedule.Timesteps);
+            case Latent.LatentDiffusionConfig.Kind: // the same samplers on latents, never clipped
+                var latent = RunConfigFile.Read<Latent.LatentDiffusionConfig>(run);
+                return Read(parse, latent.Sampler, latent.Schedule.Timesteps);
             case ToyDdpmConfig.Kind: // toy runs sample by ancestral DDPM with their variance, never clipped
                 var toy = RunConfigFile.Read<ToyDdpmConfig>(run);
                 return Read(parse, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false), toy.Schedule.Timesteps);

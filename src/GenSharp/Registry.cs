@@ -17,6 +17,7 @@ public static class Registry
         [Vae.VaeConfig.Kind] = () => new Vae.VaeRecipe(),
         [Score.Images.ImageNcsnConfig.Kind] = () => new Score.Images.ImageNcsnRecipe(),
         [Vdm.VdmConfig.Kind] = () => new Vdm.VdmRecipe(),
+        [Latent.LatentDiffusionConfig.Kind] = () => new Latent.LatentDiffusionRecipe(),
     };
 
     /// <summary>The registered run kinds.</summary>

@@ -32,10 +32,12 @@ public static class EvalCommand
             "Examples:\n  gensharp eval runs/demo\n  gensharp eval runs/ddpm-mog2 --n 10000 --seed 3\n" +
             "  gensharp eval runs/ddpm-fashion-mnist --n 10000 --sampler ddim --steps 50\n" +
             "  gensharp eval runs/ddpm-fashion-mnist --n 1000 --sampler ddpm --bpd 100\n  gensharp eval runs/ncsn-fashion-mnist --n 1000 --T 5\n" +
+            "  gensharp eval runs/ddpm-fashion-mnist --start-from runs/gan-ns --t0-sweep 25,50,100,200,400 --n 1000\n" +
             "  gensharp eval runs/gan-ns --n 10000 --shard 0/4 --features\n  gensharp eval merge runs/gan-ns/shards/eval-n10000-seed0/*\n" +
             "  gensharp eval real\n  gensharp eval fd A_DIR B_DIR\n  gensharp eval train-classifier");
         command.Arguments.Add(runDir);
         command.Subcommands.Add(EvalTrainClassifierCommand.Build());
+        command.Subcommands.Add(EvalTrainOcrCommand.Build());
         command.Subcommands.Add(EvalFdCommand.Build());
         command.Subcommands.Add(EvalRealCommand.Build());
         command.Subcommands.Add(EvalMergeCommand.Build());
@@ -45,6 +47,8 @@ public static class EvalCommand
         shardOptions.AddTo(command);
         var guidanceOptions = new GuidanceCliOptions(sweep: true);
         guidanceOptions.AddTo(command);
+        var earlyStop = new EarlyStopCliOptions(sweep: true);
+        earlyStop.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -66,6 +70,7 @@ public static class EvalCommand
                     new Pipelines.SamplingChoice(sampler, langevin), device);
             var request = new EvalRequest(parse.GetValue(n), parse.GetValue(seed), parse.GetValue(quiet), sampler, parse.GetValue(bpd),
                 !parse.GetValue(noFigures), langevin, guidanceOptions.Read(parse));
+            if (earlyStop.Read(parse) is string start) return earlyStop.RunSweep(parse, run, start, request, device);
             var outcome = recipe.Evaluate(run, request, device);
             var w = parse.InvocationConfiguration.Output;
             w.WriteLine($"wrote {outcome.EvalPath}");

@@ -26,8 +26,10 @@ public static class EvalMergeCommand
             "the union: FD, " +
             "the classifier score and class histogram, and KID and precision/recall when every shard kept its features; beside the floor.\n\n" +
             "Examples:\n  gensharp eval merge runs/gan-ns/shards/eval-n10000-seed0/*\n  gensharp eval merge s0 s1 s2 --out merged.json");
+        var quiet = new Option<bool>("--quiet") { Description = "No progress bar" };
         command.Arguments.Add(dirs);
         command.Options.Add(output);
+        command.Options.Add(quiet);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -36,7 +38,7 @@ public static class EvalMergeCommand
             string outPath = parse.GetValue(output)
                 ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folders[0]).TrimEnd('/')) ?? ".", "merged.json");
             var notes = new StringWriter();
-            var metrics = ShardMerge.Run(folders, outPath, notes);
+            var metrics = ShardMerge.Run(folders, outPath, notes, parse.GetValue(quiet));
             var w = parse.InvocationConfiguration.Output;
             if (notes.ToString().Length > 0) parse.InvocationConfiguration.Error.Write(notes.ToString());
             w.WriteLine($"wrote {outPath}");

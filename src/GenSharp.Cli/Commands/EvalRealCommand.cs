@@ -14,22 +14,30 @@ public static class EvalRealCommand
         var common = new CommonOptions();
         var n = new Option<int>("--n") { Description = "Images per set", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the training subset and the noise", DefaultValueFactory = _ => 0 };
-        var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder" };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Fashion-MNIST folder, or captcha[:OPTIONS] for the CAPTCHA floor in the OCR's feature space (docs/captcha.md#fd)"
+        };
         var json = new Option<bool>("--json") { Description = "One JSON line" };
         var command = new Command("real", "Print the floor (n Fashion-MNIST training images vs n test images) and the ceiling (uniform noise vs " +
             "test images) " +
-            "of FD, KID, precision, recall and the classifier score, in the committed classifier's feature space.\n\n" +
-            "Examples:\n  gensharp eval real\n  gensharp eval real --n 2000 --json");
+            "of FD, KID, precision, recall and the classifier score, in the committed classifier's feature space (for --data captcha: " +
+            "CAPTCHAs of training strings vs CAPTCHAs of test strings, in the OCR's).\n\n" +
+            "Examples:\n  gensharp eval real\n  gensharp eval real --n 2000 --json\n  gensharp eval real --data captcha --n 5000");
         foreach (var o in new Option[] { n, seed, data, json }) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>
         {
             var device = TorchRuntime.Initialize(common.Read(parse));
-            using var extractor = FeatureExtractor.Load(device: device);
+            string? dataSpec = parse.GetValue(data);
+            bool captcha = dataSpec is not null && Data.DataSpec.Parse(dataSpec) is Data.DataSpec.Captcha;
+            using var extractor = captcha ? FeatureExtractor.LoadCaptchaOcr(device: device) : FeatureExtractor.Load(device: device);
             ReferenceBaselines.Result r;
             using (var progress = ScoringProgress.Start($"scoring floor and ceiling (n = {parse.GetValue(n)})",
                        2 * ScoringProgress.Work(parse.GetValue(n), parse.GetValue(n))))
-                r = ReferenceBaselines.Compute(extractor, parse.GetValue(n), parse.GetValue(seed), parse.GetValue(data), progress);
+                r = captcha
+                    ? ReferenceBaselines.ComputeFor(extractor, dataSpec!, parse.GetValue(n), parse.GetValue(seed), progress)
+                    : ReferenceBaselines.Compute(extractor, parse.GetValue(n), parse.GetValue(seed), dataSpec, progress);
             var w = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {

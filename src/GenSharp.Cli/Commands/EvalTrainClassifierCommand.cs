@@ -64,16 +64,17 @@ public static class EvalTrainClassifierCommand
         "gensharp " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ') ? $"'{t.Value}'" : t.Value));
 
     /// <summary>
-    /// Every image metric is labelled with the committed, checksummed <see cref="FeatureClassifierConfig.FileName"/>:
+    /// Every metric is labelled with a committed, checksummed network (<paramref name="fileName"/>, <paramref name="version"/>):
     /// writing a retrained network over it (the default --output when run from the repository) needs --force.
     /// </summary>
-    internal static void RefuseToReplaceCommittedWeights(string path, bool force)
+    internal static void RefuseToReplaceCommittedWeights(string path, bool force, string fileName = FeatureClassifierConfig.FileName,
+        string version = FeatureClassifierConfig.Version)
     {
         if (force
             || !File.Exists(path)
-            || !string.Equals(Path.GetFileName(path), FeatureClassifierConfig.FileName, StringComparison.OrdinalIgnoreCase)) return;
-        throw new ConfigException($"{path} holds the committed {FeatureClassifierConfig.Version} weights that every image metric is labelled with; " +
-            "write the new network elsewhere with --output FILE (e.g. -o /tmp/features-repro.safetensors), or pass --force to replace them " +
+            || !string.Equals(Path.GetFileName(path), fileName, StringComparison.OrdinalIgnoreCase)) return;
+        throw new ConfigException($"{path} holds the committed {version} weights that metrics are labelled with; " +
+            "write the new network elsewhere with --output FILE (e.g. -o /tmp/repro.safetensors), or pass --force to replace them " +
             $"(then metrics refuse it until it gets a new version name and checksum)");
     }
 }

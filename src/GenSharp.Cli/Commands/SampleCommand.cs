@@ -27,6 +27,7 @@ public static class SampleCommand
             "  gensharp sample runs/ddpm-fashion-mnist --sampler ddim --steps 50 --eta 0 --n 64\n" +
             "  gensharp sample runs/ddpm-fashion-mnist --sampler dpmpp --steps 20 --n 1000 -o fm-dpmpp\n" +
             "  gensharp sample runs/ddpm-fashion-mnist --n 10000 --shard 2/8\n" +
+            "  gensharp sample runs/ddpm-fashion-mnist --start-from runs/gan-ns --t0 100 --n 1000   (early-stopped DDPM)\n" +
             "  gensharp sample runs/ddpm-rings --n 500 -o rings.csv\n  gensharp sample runs/ncsn-fashion-mnist --n 64 --T 3 --levels-used 50");
         command.Arguments.Add(runDir);
         foreach (var o in new Option[] { n, seed, output, quiet }) command.Options.Add(o);
@@ -35,6 +36,8 @@ public static class SampleCommand
         shardOptions.AddTo(command);
         var guidanceOptions = new GuidanceCliOptions(sweep: false);
         guidanceOptions.AddTo(command);
+        var earlyStop = new EarlyStopCliOptions(sweep: false);
+        earlyStop.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -58,7 +61,8 @@ public static class SampleCommand
                 shard,
                 batch,
                 guidanceOptions.Read(parse));
-            var outcome = recipe.Sample(run, request, device);
+            string? start = earlyStop.Read(parse);
+            var outcome = start is null ? recipe.Sample(run, request, device) : earlyStop.Sample(parse, run, start, request, device);
             var w = parse.InvocationConfiguration.Output;
             foreach (string f in outcome.Files) w.WriteLine($"wrote {f}");
             w.WriteLine($"{outcome.N} samples in {outcome.Seconds:F2} s ({outcome.SamplesPerSecond:F0} samples/s, {outcome.FunctionEvaluations} " +

@@ -22,6 +22,7 @@ public static class TrainCommand
         command.Subcommands.Add(TrainVaeCommand.Build());
         command.Subcommands.Add(TrainNcsnCommand.Build());
         command.Subcommands.Add(TrainVdmCommand.Build());
+        command.Subcommands.Add(TrainLdmCommand.Build());
         return command;
     }
 }

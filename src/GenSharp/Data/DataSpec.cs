@@ -2,7 +2,8 @@ namespace GenSharp.Data;
 
 /// <summary>
 /// The one parser of <c>--data</c> for every command: <c>toy:NAME</c> or <c>toy:FILE.json</c> (2D toys),
-/// <c>fashion-mnist</c> (Debian's IDX files), <c>fashion-mnist:DIR</c>, <c>png:DIR</c> (a folder of PNG
+/// <c>fashion-mnist</c> (Debian's IDX files), <c>fashion-mnist:DIR</c>, <c>captcha[:OPTIONS]</c> (rendered on the fly,
+/// docs/captcha.md), <c>png:DIR</c> (a folder of PNG
 /// images), or a plain folder that holds the Fashion-MNIST IDX files (docs/data.md#fashion-mnist: <c>--data DIR</c>). A plain
 /// folder of PNG images is not guessed at: the error says to write <c>png:DIR</c>.
 /// <see cref="Canonical"/> is the prefixed form that run configs store.
@@ -10,9 +11,11 @@ namespace GenSharp.Data;
 public abstract record DataSpec
 {
     /// <summary>What <c>--data</c> accepts, for error messages.</summary>
-    public const string Forms = "toy:NAME, toy:FILE.json, fashion-mnist, fashion-mnist:DIR, png:DIR, or a folder holding the Fashion-MNIST IDX files";
+    public const string Forms =
+        "toy:NAME, toy:FILE.json, fashion-mnist, fashion-mnist:DIR, png:DIR, captcha[:OPTIONS], or a folder holding the Fashion-MNIST IDX files";
 
-    private const string ToyPrefix = "toy:", FashionMnistName = "fashion-mnist", FashionMnistPrefix = "fashion-mnist:", PngPrefix = "png:";
+    private const string ToyPrefix = "toy:", FashionMnistName = "fashion-mnist", FashionMnistPrefix = "fashion-mnist:", PngPrefix = "png:",
+        CaptchaName = "captcha", CaptchaPrefix = "captcha:";
 
     private DataSpec() { }
 
@@ -37,6 +40,12 @@ public abstract record DataSpec
         public override string Canonical => PngPrefix + Directory;
     }
 
+    /// <summary>CAPTCHAs rendered on the fly (docs/captcha.md#options).</summary>
+    public sealed record Captcha(Data.Captcha.CaptchaOptions Options) : DataSpec
+    {
+        public override string Canonical => Options.Canonical;
+    }
+
     /// <summary>Parses a <c>--data</c> value; a <see cref="GenSharpException"/> says what to write instead.</summary>
     public static DataSpec Parse(string spec)
     {
@@ -45,6 +54,9 @@ public abstract record DataSpec
         if (spec == FashionMnistName) return new FashionMnistFiles(null);
         if (spec.StartsWith(FashionMnistPrefix, StringComparison.Ordinal))
             return new FashionMnistFiles(NonEmpty(spec, FashionMnistPrefix, "the folder that holds the IDX files"));
+        if (spec == CaptchaName) return new Captcha(new Data.Captcha.CaptchaOptions());
+        if (spec.StartsWith(CaptchaPrefix, StringComparison.Ordinal))
+            return new Captcha(Data.Captcha.CaptchaOptions.Parse(spec[CaptchaPrefix.Length..]));
         if (spec.StartsWith(PngPrefix, StringComparison.Ordinal))
             return new PngImages(NonEmpty(spec, PngPrefix, "a folder of .png images"));
         if (Directory.Exists(spec)) return PlainFolder(spec);

@@ -1,10 +1,12 @@
+using GenSharp.Data.Captcha;
 using static TorchSharp.torch;
 
 namespace GenSharp.Data;
 
 /// <summary>
 /// The two parts of an image run's <c>--data</c>: the images it trains on and the images held out for evaluation and the floor.
-/// Fashion-MNIST: its train and test splits. <c>png:DIR</c>: the folder minus and the folder's <see cref="HeldOutSplit"/>
+/// Fashion-MNIST: its train and test splits. <c>captcha</c>: rendered training strings and rendered test strings.
+/// <c>png:DIR</c>: the folder minus and the folder's <see cref="HeldOutSplit"/>
 /// declared in config.json (a run created before held-out splits trains on, and is scored against, the whole folder).
 /// </summary>
 public static class RunImages
@@ -31,6 +33,8 @@ public static class RunImages
                 using (train)
                     return new ImageDataset(train.Name, train.Images.narrow(0, 0, limit).clone(), train.Labels?.narrow(0, 0, limit).clone(),
                         train.ClassNames, train.Range, train.ContentHash);
+            case DataSpec.Captcha c:
+                return Rendered(c.Options, CaptchaSplit.Train, limit > 0 ? Math.Min(limit, c.Options.Train) : c.Options.Train, range, device);
             default:
                 throw NotImages(data);
         }
@@ -42,8 +46,18 @@ public static class RunImages
         {
             DataSpec.FashionMnistFiles f => FashionMnist.Load(FashionMnistSplit.Test, f.Directory, range, device: device),
             DataSpec.PngImages p => Folder(p.Directory, data, heldOut, range, device, held: true),
+            DataSpec.Captcha c => Rendered(c.Options, CaptchaSplit.Test, c.Options.HeldOut, range, device),
             _ => throw NotImages(data),
         };
+
+    /// <summary>CAPTCHAs of the training strings (seed S) or of the test strings (seed S + 1): docs/captcha.md#unseen-strings.</summary>
+    private static ImageDataset Rendered(CaptchaOptions options, CaptchaSplit split, int n, PixelRange range, Device? device)
+    {
+        if (n < 1) throw new ConfigException($"--data {options.Canonical}: heldout must be at least 1 to score an image run");
+        using var set = CaptchaSet.Render(options, split, n, options.Seed + (split == CaptchaSplit.Test ? 1 : 0), range);
+        var images = device is null ? set.Images.clone() : set.Images.to(device);
+        return new ImageDataset(options.Canonical, images, null, [], range, set.ContentHash);
+    }
 
     private static ImageDataset Folder(string directory, string data, HeldOutSplit? heldOut, PixelRange range, Device? device, bool held)
     {
@@ -59,5 +73,5 @@ public static class RunImages
 
     private static ConfigException NotImages(string data) =>
         new($"--data {data}: image models need images; " +
-            "use fashion-mnist, fashion-mnist:DIR, png:DIR or a folder holding the Fashion-MNIST IDX files");
+            "use fashion-mnist, fashion-mnist:DIR, captcha[:OPTIONS], png:DIR or a folder holding the Fashion-MNIST IDX files");
 }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using GenSharp.Data;
-using GenSharp.Output;
-using GenSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,54 +24,14 @@ public static class FeatureClassifierTraining
         using var g = new Generator((ulong)options.Seed, CPU);
         using var model = new FeatureClassifier(new FeatureClassifierConfig());
         model.to(device);
-        using var opt = optim.AdamW(model.parameters(), options.Lr, weight_decay: 5e-4);
-        using var sampler = new BatchSampler(train.Count, options.Batch, options.Seed);
-        long total = (long)options.Epochs * sampler.BatchesPerEpoch;
-        var schedule = new LearningRateSchedule(options.Lr, total, Math.Min(500, total / 10), "cosine").Validate();
-        var clock = Stopwatch.StartNew();
-        using (var progress = ProgressReporter.Start("train feature classifier", total, quiet))
-        {
-            double lossSum = 0;
-            for (long step = 0; step < total; step++)
-            {
-                model.train();
-                foreach (var group in opt.ParamGroups) group.LearningRate = schedule.At(step);
-                using var scope = NewDisposeScope();
-                var idx = sampler.BatchIndices(step).to(device);
-                var x = Augment(train.Batch(idx), g);
-                var y = train.Labels!.index_select(0, idx);
-                var loss = nn.functional.cross_entropy(model.call(x), y, label_smoothing: 0.1);
-                opt.zero_grad();
-                loss.backward();
-                opt.step();
-                lossSum += loss.item<float>();
-                if ((step + 1) % 50 == 0)
-                {
-                    progress.Report(step + 1, new Dictionary<string, double> { ["loss"] = lossSum / 50 });
-                    lossSum = 0;
-                }
-                if ((step + 1) % sampler.BatchesPerEpoch == 0 && log is not null)
-                    log.WriteLine($"epoch {(step + 1) / sampler.BatchesPerEpoch}/{options.Epochs}: " +
-                        $"test accuracy {Accuracy(model, test):P2} ({clock.Elapsed.TotalSeconds:F0} s)");
-            }
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
+        var plan = new SupervisedTraining.Plan(options.Epochs, options.Batch, options.Lr, options.Seed, train.Count);
+        double seconds = SupervisedTraining.Run(model, plan, device,
+            idx => nn.functional.cross_entropy(model.call(Augment(train.Batch(idx), g)), train.Labels!.index_select(0, idx), label_smoothing: 0.1),
+            "train feature classifier", quiet, log, () => $"test accuracy {Accuracy(model, test):P2}");
         double accuracy = Accuracy(model, test);
         long parameters = model.parameters().Sum(p => p.numel());
-        var metadata = new Dictionary<string, string>
-        {
-            ["version"] = FeatureClassifierConfig.Version,
-            ["test_accuracy"] = accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ["epochs"] = options.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["batch"] = options.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["lr"] = options.Lr.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ["seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["train_seconds"] = seconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
-            ["command"] = command,
-            ["data_hash"] = train.ContentHash,
-        };
-        using (var scope = NewDisposeScope())
-            Safetensors.Save(outputPath, model.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value)), metadata);
+        SupervisedTraining.Save(outputPath, model, FeatureClassifierConfig.Version, plan, seconds, command, train.ContentHash,
+            new Dictionary<string, double> { ["test_accuracy"] = accuracy });
         return new Outcome(accuracy, seconds, parameters, outputPath);
     }
 

@@ -1,3 +1,6 @@
+using GenSharp.Data;
+using GenSharp.Data.Captcha;
+using GenSharp.Evaluation.Ocr;
 using GenSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -5,18 +8,22 @@ using static TorchSharp.torch;
 namespace GenSharp.Evaluation;
 
 /// <summary>
-/// The committed Fashion-MNIST feature classifier, loaded for evaluation: features (penultimate layer)
-/// and logits for batches of (N, 1, 28, 28) images in [-1, 1]. Every metric it produces names
-/// <see cref="Version"/>, and only the committed file (checked by its SHA-256) may carry that name.
+/// A committed feature network, loaded for evaluation: features (penultimate layer) and logits for batches of images in
+/// [-1, 1]. The Fashion-MNIST classifier (<see cref="FeatureClassifierConfig.Version"/>, (N, 1, 28, 28)) scores every image run
+/// but CAPTCHA runs, which the CAPTCHA OCR (<see cref="CaptchaOcrConfig.Version"/>, (N, 1, 32, 96); docs/captcha.md#fd) scores.
+/// Every metric names <see cref="Version"/>, and only the committed file (checked by its SHA-256) may carry that name.
 /// </summary>
 public sealed class FeatureExtractor : IDisposable
 {
-    private readonly FeatureClassifier _model;
+    private readonly nn.Module _model;
+    private readonly Func<Tensor, Tensor> _features, _logits;
+    private readonly long[] _shape;
     private readonly Device _device;
 
-    private FeatureExtractor(FeatureClassifier model, Device device, string path, IReadOnlyDictionary<string, string> metadata)
+    private FeatureExtractor(nn.Module model, Func<Tensor, Tensor> features, Func<Tensor, Tensor> logits, long[] shape, string version,
+        Device device, string path, IReadOnlyDictionary<string, string> metadata)
     {
-        _model = model;
+        (_model, _features, _logits, _shape, Version) = (model, features, logits, shape, version);
         _device = device;
         Path = path;
         Metadata = metadata;
@@ -24,16 +31,16 @@ public sealed class FeatureExtractor : IDisposable
 
     public string Path { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
-    /// <summary>Always <see cref="FeatureClassifierConfig.Version"/>: <see cref="Load"/> refuses any other file.</summary>
-    public string Version => FeatureClassifierConfig.Version;
+
+    /// <summary><see cref="FeatureClassifierConfig.Version"/> or <see cref="CaptchaOcrConfig.Version"/>: the loaders refuse any other file.</summary>
+    public string Version { get; }
 
     /// <summary>
     /// Where the committed weights are looked for: next to the program (the build copies <c>models/*.safetensors</c>
     /// there), then in models/ of the working tree. Either copy must be the committed file (<see cref="Load"/> checks).
     /// </summary>
-    public static string DefaultPath()
+    public static string DefaultPath(string file = FeatureClassifierConfig.FileName)
     {
-        string file = FeatureClassifierConfig.FileName;
         string beside = System.IO.Path.Combine(AppContext.BaseDirectory, "models", file);
         if (File.Exists(beside)) return beside;
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
@@ -41,7 +48,7 @@ public sealed class FeatureExtractor : IDisposable
             string candidate = System.IO.Path.Combine(dir.FullName, "models", file);
             if (File.Exists(candidate)) return candidate;
         }
-        throw new DataFileException($"feature classifier weights {file} not found (looked in {System.IO.Path.GetDirectoryName(beside)} and models/ " +
+        throw new DataFileException($"feature network weights {file} not found (looked in {System.IO.Path.GetDirectoryName(beside)} and models/ " +
             $"above the working folder); restore the committed file with `git checkout -- models/{file}` (then rebuild, which copies it " +
             $"beside the program)");
     }
@@ -52,6 +59,25 @@ public sealed class FeatureExtractor : IDisposable
     /// </summary>
     public static FeatureExtractor? TryLoadFor(string data, int[] imageShape, TextWriter log)
     {
+        if (DataSpec.Parse(data) is DataSpec.Captcha c)
+        {
+            var d = new CaptchaOptions();
+            if (c.Options.Alphabet != d.Alphabet || c.Options.Length != d.Length)
+            {
+                log.WriteLine($"note: the {CaptchaOcrConfig.Version} feature network reads {d.Length} characters of the default alphabet; " +
+                              $"{data} differs, so FD is skipped");
+                return null;
+            }
+            try
+            {
+                return LoadCaptchaOcr();
+            }
+            catch (DataFileException e)
+            {
+                log.WriteLine($"note: {e.Message}; FD is skipped");
+                return null;
+            }
+        }
         if (imageShape is not [1, 28, 28])
         {
             log.WriteLine($"note: Fréchet distance needs 28x28 grey images (the {FeatureClassifierConfig.Version} feature network); " +
@@ -85,11 +111,37 @@ public sealed class FeatureExtractor : IDisposable
     public static FeatureExtractor Load(string? path = null, Device? device = null)
     {
         path ??= DefaultPath();
-        device ??= CPU;
         var model = new FeatureClassifier(new FeatureClassifierConfig());
-        var tensors = Safetensors.Load(path);
+        var metadata = LoadChecked(model, path, FeatureClassifierConfig.Version, FeatureClassifierConfig.Sha256, FeatureClassifierConfig.FileName);
+        device ??= CPU;
+        model.to(device);
+        model.eval();
+        return new FeatureExtractor(model, model.Features, model.LogitsFromFeatures, [1, 28, 28], FeatureClassifierConfig.Version, device, path,
+            metadata);
+    }
+
+    /// <summary>
+    /// The CAPTCHA OCR as a feature network (docs/captcha.md#fd), checked like <see cref="Load"/> against <see cref="CaptchaOcrConfig.Sha256"/>.
+    /// Its logits, for the classifier score, are those of the first character position (N, 32).
+    /// </summary>
+    public static FeatureExtractor LoadCaptchaOcr(string? path = null, Device? device = null)
+    {
+        device ??= CPU;
+        var (model, metadata, file) = CaptchaOcrWeights.Load(path, device);
+        long[] shape = [1, CaptchaOptions.Height, CaptchaOptions.Width];
+        return new FeatureExtractor(model, model.Features, f => model.LogitsFromFeatures(f).select(1, 0), shape, CaptchaOcrConfig.Version,
+            device, file, metadata);
+    }
+
+    /// <summary>
+    /// Copies the weights at <paramref name="path"/> into <paramref name="model"/> and checks the file's SHA-256 (disposing the model on error).
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> LoadChecked(nn.Module model, string path, string version, string expectedSha256,
+        string fileName)
+    {
         try
         {
+            var tensors = Safetensors.Load(path);
             using (tensors)
             {
                 using var scope = NewDisposeScope();
@@ -97,25 +149,22 @@ public sealed class FeatureExtractor : IDisposable
                 foreach (var (key, live) in model.state_dict())
                 {
                     if (!tensors.Tensors.TryGetValue(key, out var saved) || !saved.shape.SequenceEqual(live.shape))
-                        throw new CheckpointException($"{path}: '{key}' missing or of the wrong shape; not {FeatureClassifierConfig.Version} " +
-                            $"weights");
+                        throw new CheckpointException($"{path}: '{key}' missing or of the wrong shape; not {version} weights");
                     live.copy_(saved);
                 }
             }
             string sha256 = Sha256Of(path);
-            if (sha256 != FeatureClassifierConfig.Sha256)
-                throw new DataFileException($"{path}: sha256 {sha256[..16]}... differs from the committed {FeatureClassifierConfig.Version} " +
-                    $"weights' {FeatureClassifierConfig.Sha256[..16]}... (models/{FeatureClassifierConfig.FileName}.sha256), so metrics would be " +
-                    $"mislabelled; restore the file with `git checkout -- models/{FeatureClassifierConfig.FileName}` and rebuild");
+            if (sha256 != expectedSha256)
+                throw new DataFileException($"{path}: sha256 {sha256[..16]}... differs from the committed {version} " +
+                    $"weights' {expectedSha256[..Math.Min(16, expectedSha256.Length)]}... (models/{fileName}.sha256), so metrics would be " +
+                    $"mislabelled; restore the file with `git checkout -- models/{fileName}` and rebuild");
+            return tensors.Metadata;
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        model.to(device);
-        model.eval();
-        return new FeatureExtractor(model, device, path, tensors.Metadata);
     }
 
     /// <summary>
@@ -123,8 +172,9 @@ public sealed class FeatureExtractor : IDisposable
     /// </summary>
     public (Tensor Features, Tensor Logits) Extract(Tensor images, int batch = 500, ScoringProgress? progress = null)
     {
-        if (images.dim() != 4 || images.shape[1] != 1 || images.shape[2] != 28 || images.shape[3] != 28)
-            throw new ConfigException($"the {Version} feature network takes (N, 1, 28, 28) images; got [{string.Join(", ", images.shape)}]");
+        if (images.dim() != 4 || !images.shape[1..].SequenceEqual(_shape))
+            throw new ConfigException(
+                $"the {Version} feature network takes (N, {string.Join(", ", _shape)}) images; got [{string.Join(", ", images.shape)}]");
         using var noGrad = no_grad();
         var features = new List<Tensor>();
         var logits = new List<Tensor>();
@@ -132,9 +182,9 @@ public sealed class FeatureExtractor : IDisposable
         for (long s = 0; s < images.shape[0]; s += batch)
         {
             var x = images.narrow(0, s, Math.Min(batch, images.shape[0] - s)).to(_device);
-            var f = _model.Features(x);
+            var f = _features(x);
             features.Add(f.cpu());
-            logits.Add(_model.LogitsFromFeatures(f).cpu());
+            logits.Add(_logits(f).cpu());
             progress?.Advance(x.shape[0]);
         }
         return (cat(features, 0).MoveToOuterDisposeScope(), cat(logits, 0).MoveToOuterDisposeScope());

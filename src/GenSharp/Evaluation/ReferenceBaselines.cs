@@ -51,12 +51,18 @@ public static class ReferenceBaselines
 
     /// <summary>The same on Fashion-MNIST (optionally from <paramref name="dataDir"/>): n training images against the first n test images.</summary>
     public static Result Compute(FeatureExtractor extractor, int n = 10_000, long seed = 0, string? dataDir = null,
-        ScoringProgress? progress = null)
+        ScoringProgress? progress = null) =>
+        ComputeFor(extractor, dataDir is null ? "fashion-mnist" : "fashion-mnist:" + dataDir, n, seed, progress);
+
+    /// <summary>
+    /// The same on an image run's <c>--data</c> without a PNG split (Fashion-MNIST, or <c>captcha[:OPTIONS]</c>: n CAPTCHAs of
+    /// training strings against the first n of test strings, docs/captcha.md#fd).
+    /// </summary>
+    public static Result ComputeFor(FeatureExtractor extractor, string data, int n, long seed = 0, ScoringProgress? progress = null)
     {
-        string data = dataDir is null ? "fashion-mnist" : "fashion-mnist:" + dataDir;
         using var train = RunImages.Train(data, null);
         using var test = RunImages.HeldOut(data, null);
-        if (n < 10 || n > test.Count) throw new ConfigException($"--n {n}: must be between 10 and {test.Count}");
+        if (n < 10 || n > test.Count) throw new ConfigException($"--n {n}: must be between 10 and {test.Count} (the held-out images of {data})");
         return Compute(extractor, train.Images, test.Images, n, seed, progress);
     }
 

@@ -10,7 +10,7 @@ namespace GenSharp.Interop;
 /// Reads a diffusers <c>scheduler_config.json</c> of a <see cref="DiffusersSchedulerClass"/> into GenSharp's noise schedule and
 /// sampler (docs/interop.md#diffusers-scheduler-configs). A missing field takes diffusers' default for that class (what
 /// <c>from_config</c> does). Every field is read: a value GenSharp cannot honour (prediction_type v_prediction, beta_schedule
-/// scaled_linear, trained_betas, thresholding, learned variances, solver_order 3, Karras sigmas, ...) and a field GenSharp does not
+/// scaled_linear, trained_betas, thresholding, learned variances, Karras sigmas, ...) and a field GenSharp does not
 /// know are refused with a one-line <see cref="ConfigException"/>; a value that has no effect is reported in
 /// <see cref="DiffusersSchedulerSettings.Notes"/>. Keys starting with '_' are diffusers' bookkeeping (<c>_class_name</c>,
 /// <c>_diffusers_version</c>); <c>_gensharp_sampler</c> (written by <see cref="DiffusersSchedulerWriter"/>) carries what a diffusers
@@ -101,7 +101,7 @@ public static class DiffusersSchedulerReader
         bool clip = ReadClip(f);
         int offset = f.Int("steps_offset");
         string spacing = f.String("timestep_spacing");
-        if (!TimestepTable.Spacings.Contains(spacing)) throw f.Refuse("timestep_spacing", "use linspace, leading or trailing");
+        if (!TimestepTable.DiffusersSpacings.Contains(spacing)) throw f.Refuse("timestep_spacing", "use linspace, leading or trailing");
         notes.Add($"timestep_spacing {spacing}, steps_offset {offset}: apply only when diffusers samples with fewer than T steps; GenSharp's " +
             "ddpm sampler walks all T steps (for fewer, --sampler ddim --eta 1)");
         return new SamplerSpec("ddpm", Variance: variance, ClipX0: clip);
@@ -119,11 +119,12 @@ public static class DiffusersSchedulerReader
 
     private static SamplerSpec ReadDpmSolver(Fields f, List<string> notes)
     {
-        if (f.Int("solver_order") != 2) throw f.Refuse("solver_order", "GenSharp's DPM-Solver++ is the second-order multistep 2M; use 2");
+        int order = f.Int("solver_order");
+        if (order is not (2 or 3)) throw f.Refuse("solver_order", "GenSharp's DPM-Solver++ is the multistep 2M (dpmpp) or 3M (dpmpp3); use 2 or 3");
         f.Require("algorithm_type", "dpmsolver++", "GenSharp implements DPM-Solver++ (data prediction, no SDE variant)");
         f.Require("solver_type", "midpoint", "GenSharp's 2M update is the midpoint form of Lu et al. 2022, Algorithm 2");
-        foreach (string sigmas in new[] { "use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas", "use_lu_lambdas", "use_flow_sigmas" })
-            if (f.Bool(sigmas)) throw f.Refuse(sigmas, "GenSharp's steps are the timestep table's (timestep_spacing); use false");
+        foreach (string sigmas in new[] { "use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas" })
+            if (f.Bool(sigmas)) throw f.Refuse(sigmas, "GenSharp's steps are the timestep table's (timestep_spacing, or use_lu_lambdas); use false");
         f.NoEffectUnlessDefault("flow_shift", "use_flow_sigmas is false", notes);
         f.Require("final_sigmas_type", "zero", "GenSharp's last step lands on sigma = 0 (x_0)");
         if (f.Node("lambda_min_clipped") is not JsonValue l || !l.TryGetValue(out string? inf) || inf != "-Infinity")
@@ -134,7 +135,12 @@ public static class DiffusersSchedulerReader
         notes.Add($"lower_order_final {Lower(lowerOrderFinal)}, euler_at_final {Lower(eulerAtFinal)}: with final_sigmas_type zero the last " +
             "step is first order either way, as in GenSharp");
         var (spacing, offset) = ReadSpacing(f, notes);
-        return new SamplerSpec("dpmpp", Spacing: spacing, ClipX0: false, StepsOffset: offset);
+        if (f.Bool("use_lu_lambdas"))
+        {
+            notes.Add($"use_lu_lambdas true: GenSharp's logsnr spacing (steps uniform in lambda); timestep_spacing {spacing} has no effect");
+            (spacing, offset) = (TimestepTable.LogSnr, 0);
+        }
+        return new SamplerSpec(order == 3 ? "dpmpp3" : "dpmpp", Spacing: spacing, ClipX0: false, StepsOffset: offset);
     }
 
     private static bool ReadClip(Fields f)
@@ -148,7 +154,7 @@ public static class DiffusersSchedulerReader
     private static (string Spacing, int Offset) ReadSpacing(Fields f, List<string> notes)
     {
         string spacing = f.String("timestep_spacing");
-        if (!TimestepTable.Spacings.Contains(spacing)) throw f.Refuse("timestep_spacing", "use linspace, leading or trailing");
+        if (!TimestepTable.DiffusersSpacings.Contains(spacing)) throw f.Refuse("timestep_spacing", "use linspace, leading or trailing");
         int offset = f.Int("steps_offset");
         if (offset < 0) throw f.Refuse("steps_offset", "must be >= 0");
         if (offset == 0 || spacing == "leading") return (spacing, offset);
@@ -166,8 +172,9 @@ public static class DiffusersSchedulerReader
         {
             int? steps = g["steps"]?.GetValue<int>();
             double eta = spec.Name == "ddim" ? g["eta"]?.GetValue<double>() ?? 0 : 0;
-            bool clip = spec.Name == "dpmpp" ? g["clip_x0"]?.GetValue<bool>() ?? false : spec.ClipX0;
-            if (spec.Name == "dpmpp" && clip) notes.Add("_gensharp_sampler clip_x0 true: GenSharp clips DPM-Solver++'s x0 to [-1, 1]");
+            bool dpm = spec.Name is "dpmpp" or "dpmpp3";
+            bool clip = dpm ? g["clip_x0"]?.GetValue<bool>() ?? false : spec.ClipX0;
+            if (dpm && clip) notes.Add("_gensharp_sampler clip_x0 true: GenSharp clips DPM-Solver++'s x0 to [-1, 1]");
             return spec with { Steps = steps, Eta = eta, ClipX0 = clip };
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)

@@ -35,6 +35,15 @@ public static class DiffusersSchedulerWriter
                 "schedule squaredcos_cap_v2 has s = 0.008 and max_beta = 0.999 only; this run cannot be written as a diffusers config"),
         };
         config["timestep_spacing"] = sampler.Spacing;
+        if (sampler.Spacing == TimestepTable.LogSnr)
+        {
+            if (!cls.Defaults.ContainsKey("use_lu_lambdas"))
+                throw new ConfigException($"--spacing logsnr: {cls.Name} has no log-SNR spacing (only DPMSolverMultistepScheduler's use_lu_lambdas); " +
+                    "export with --sampler dpmpp or dpmpp3, or another spacing");
+            config["use_lu_lambdas"] = true;
+            config["timestep_spacing"] = "linspace";                    // unused by diffusers when use_lu_lambdas is true
+        }
+        if (sampler.Name == "dpmpp3") config["solver_order"] = 3;
         switch (sampler.Name)
         {
             case "ddpm":
@@ -52,7 +61,7 @@ public static class DiffusersSchedulerWriter
         var gensharp = new JsonObject { ["name"] = sampler.Name };
         if (sampler.Steps is int steps) gensharp["steps"] = steps;
         if (sampler.Name == "ddim") gensharp["eta"] = sampler.Eta;
-        if (sampler.Name == "dpmpp") gensharp["clip_x0"] = sampler.ClipX0;
+        if (sampler.Name is "dpmpp" or "dpmpp3") gensharp["clip_x0"] = sampler.ClipX0;
         config["_gensharp_sampler"] = gensharp;
         return PythonJson.Unquote(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true })) + "\n";
     }

@@ -25,6 +25,12 @@ public interface IImageFamily<TConfig, TNet> : IRunRecipe, IImageRunSource
     /// <summary>The training images in the family's data range (<see cref="RunImages.Train"/> with the family's range and limits).</summary>
     ImageDataset LoadTrain(TConfig config, Device? device);
 
+    /// <summary>
+    /// The (C, H, W) the network trains on: the images' shape (most families), or an autoencoder's latent shape (latent diffusion, whose
+    /// <see cref="LoadTrain"/> returns the encoded training set).
+    /// </summary>
+    int[] TrainingShape(TConfig config) => config.ImageShape;
+
     /// <summary>Fills in what the family measures when a run is created (network input shape, noise levels, ...).</summary>
     TConfig Complete(TConfig config, ImageDataset train);
 

@@ -74,13 +74,17 @@ public static class RunComparison
         ImageGrid.Save(samples.narrow(0, 0, Math.Min(64, request.N)), Path.Combine(request.Output, $"{name}-grid.png"), columns: 8, scale: 2);
 
         using var extractor = ShardEvaluation.LoadExtractor(handle.Data, samples);
-        var (features, logits) = extractor.Extract(samples);
+        using var held = RunImages.HeldOut(handle.Data, handle.HeldOut);
+        using var real = held.Images.narrow(0, 0, Math.Min(request.N, held.Count));
+        long work = request.N + SampleScoring.Work(request.N) + ClassifierTwoSampleTest.Work(request.N, real.shape[0], request.C2stEpochs);
+        using var progress = ScoringProgress.Start($"scoring {name}: features, FD/KID/precision/recall, floor, two-sample test", work,
+            request.Quiet);
+        var (features, logits) = extractor.Extract(samples, progress: progress);
         using var stats = FeatureStatistics.Of(features, logits);
         var notes = new StringWriter();
-        var metrics = SampleScoring.Score(extractor, handle.Data, handle.HeldOut, request.N, request.Seed, stats, features, logits, notes);
-        using var held = RunImages.HeldOut(handle.Data, handle.HeldOut);
-        var c2st = ClassifierTwoSampleTest.Run(samples, held.Images.narrow(0, 0, Math.Min(request.N, held.Count)), request.Seed,
-            request.C2stEpochs, device);
+        var metrics = SampleScoring.Score(extractor, handle.Data, handle.HeldOut, request.N, request.Seed, stats, features, logits, notes,
+            progress);
+        var c2st = ClassifierTwoSampleTest.Run(samples, real, request.Seed, request.C2stEpochs, device, progress);
 
         var row = new Dictionary<string, object?> { ["run"] = name, ["path"] = run.Root, ["model"] = kind, ["sampler"] = handle.Sampler.Label };
         foreach (string column in Columns) row[column] = metrics.GetValueOrDefault(column);

@@ -12,15 +12,18 @@ namespace GenSharp.Pipelines;
 /// </summary>
 public static class SampleScoring
 {
-    /// <summary>The metrics (eval.json names; null where the features were not kept or the data give no floor).</summary>
+    /// <summary>
+    /// The metrics (eval.json names; null where the features were not kept or the data give no floor). Reports at most
+    /// <see cref="Work"/>(n) units to <paramref name="progress"/> (fewer when the features were not kept or there is no floor).
+    /// </summary>
     public static Dictionary<string, double?> Score(FeatureExtractor extractor, string data, HeldOutSplit? heldOut, int n, long seed,
-        FeatureStatistics generated, Tensor? features, Tensor? logits, TextWriter notes)
+        FeatureStatistics generated, Tensor? features, Tensor? logits, TextWriter notes, ScoringProgress? progress = null)
     {
         using var scope = NewDisposeScope();
         using var held = RunImages.HeldOut(data, heldOut);
         int nReference = Math.Min(n, held.Count);
         if (nReference < 10) throw new ConfigException($"--data {data}: holds out {held.Count} images; scoring needs at least 10");
-        var (fr, lr) = extractor.Extract(held.Images.narrow(0, 0, nReference));
+        var (fr, lr) = extractor.Extract(held.Images.narrow(0, 0, nReference), progress: progress);
         using var reference = FeatureStatistics.Of(fr, lr);
         var histogram = generated.ClassHistogram();
         var metrics = new Dictionary<string, double?>
@@ -33,7 +36,7 @@ public static class SampleScoring
         };
         if (features is not null)
         {
-            var report = ImageMetrics.FromFeatures(extractor.Version, fr, features, logits, seed);
+            var report = ImageMetrics.FromFeatures(extractor.Version, fr, features, logits, seed, progress: progress);
             (metrics["kid"], metrics["kid_std"]) = (report.Kid, report.KidStd);
             (metrics["precision"], metrics["recall"]) = (report.Precision, report.Recall);
         }
@@ -41,7 +44,7 @@ public static class SampleScoring
         string? unavailable = ReferenceBaselines.Unavailable(data, heldOut, train.Count, held.Count, n);
         if (unavailable is null)
         {
-            var baselines = ReferenceBaselines.Compute(extractor, train.Images, held.Images, nReference, seed);
+            var baselines = ReferenceBaselines.Compute(extractor, train.Images, held.Images, nReference, seed, progress);
             BaselineTable.AddBaselineMetrics(metrics, baselines.RealVsReal, baselines.NoiseVsReal);
         }
         else
@@ -51,4 +54,7 @@ public static class SampleScoring
         metrics["n_reference"] = nReference;
         return metrics;
     }
+
+    /// <summary>Progress units of <see cref="Score"/> for n generated images whose features are given (n reference images at most).</summary>
+    public static long Work(long n) => n + 3 * n + 2 * ScoringProgress.Work(n, n);
 }

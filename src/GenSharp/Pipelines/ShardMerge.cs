@@ -14,7 +14,7 @@ namespace GenSharp.Pipelines;
 public static class ShardMerge
 {
     /// <summary>Merges <paramref name="folders"/> into the new JSON file <paramref name="output"/>; returns the metrics.</summary>
-    public static IReadOnlyDictionary<string, double?> Run(IReadOnlyList<string> folders, string output, TextWriter notes)
+    public static IReadOnlyDictionary<string, double?> Run(IReadOnlyList<string> folders, string output, TextWriter notes, bool quiet = true)
     {
         OutputTarget.RequireReplaceableFile(output);
         if (File.Exists(output)) throw new ConfigException($"{output}: exists; choose another --out or remove it");
@@ -42,7 +42,10 @@ public static class ShardMerge
             using var extractor = FeatureExtractor.Load();
             if (extractor.Version != first.Features)
                 throw new ConfigException($"{folders[0]}: features by {first.Features}, but this GenSharp's feature network is {extractor.Version}");
-            var metrics = SampleScoring.Score(extractor, first.Data, first.HeldOut, first.N, first.Seed, merged, features, logits, notes);
+            using var progress = ScoringProgress.Start($"scoring the {first.N} merged samples against the held-out images and the floor",
+                SampleScoring.Work(first.N), quiet);
+            var metrics = SampleScoring.Score(extractor, first.Data, first.HeldOut, first.N, first.Seed, merged, features, logits, notes,
+                progress);
             double seconds = manifests.Sum(m => m.SamplingSeconds);
             metrics["samples_per_s_per_process"] = first.N / Math.Max(seconds, 1e-9);
             metrics["function_evaluations"] = first.FunctionEvaluations;

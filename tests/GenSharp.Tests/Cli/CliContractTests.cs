@@ -35,7 +35,7 @@ public sealed class CliContractTests
     public void LabCalculatorsHonourDevice(string verb, string sub)
     {
         Skip.If(TorchSharp.torch.cuda.is_available(), "only meaningful without CUDA, and CUDA is available");
-        string output = Directory.CreateTempSubdirectory("gensharp-lab").FullName;
+        string output = TestTemp.Directory("gensharp-lab").FullName;
         var (rc, _, err) = CliRunner.Run(verb, sub, "--device", "cuda", "--threads", "1", "--out", output);
         Assert.Equal(3, rc);
         Assert.StartsWith("error: --device cuda: CUDA is not available", err);
@@ -76,7 +76,7 @@ public sealed class CliContractTests
     [Fact]
     public void DemoIntoAnExistingRunSaysToChooseAnotherOutNotResume()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-demo-taken").FullName;
+        string dir = TestTemp.Directory("gensharp-demo-taken").FullName;
         File.WriteAllText(Path.Combine(dir, "config.json"), "{}");
         var (rc, _, err) = CliRunner.Run("demo", "--out", dir, "--threads", "1", "--quiet");
         Assert.Equal(2, rc);

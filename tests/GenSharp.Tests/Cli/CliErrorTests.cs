@@ -20,7 +20,7 @@ public sealed class CliErrorTests
     [Fact]
     public void SampleAndEvalOfSomethingThatIsNotARunAreClearErrors()
     {
-        string empty = Directory.CreateTempSubdirectory("gensharp-notrun").FullName;
+        string empty = TestTemp.Directory("gensharp-notrun").FullName;
         var (rc, _, err) = CliRunner.Run("sample", empty, "--n", "10");
         Assert.Equal(2, rc);
         Assert.Contains("not a GenSharp run directory", err);
@@ -56,7 +56,7 @@ public sealed class CorruptDatasetCliTests
     {
         string source = GenSharp.Data.FashionMnist.DefaultDirectory;
         Assert.True(File.Exists(Path.Combine(source, file)), "dataset-fashion-mnist is not installed (./test.sh installs it)");
-        string dir = Directory.CreateTempSubdirectory("gensharp-badidx").FullName;
+        string dir = TestTemp.Directory("gensharp-badidx").FullName;
         foreach (var f in Directory.GetFiles(source, "*-ubyte.gz")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
         string target = Path.Combine(dir, file);
         if (damage == "truncate")
@@ -69,7 +69,7 @@ public sealed class CorruptDatasetCliTests
             using var gz = new System.IO.Compression.GZipStream(File.Create(target), System.IO.Compression.CompressionLevel.Fastest);
             gz.Write([0, 0, 9, 9, 0, 0, 0, 10]); // magic 0x00000909 is not an IDX magic number
         }
-        string runs = Directory.CreateTempSubdirectory("gensharp-badidx-runs").FullName;
+        string runs = TestTemp.Directory("gensharp-badidx-runs").FullName;
 
         var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", $"fashion-mnist:{dir}", "--runs", runs, "--name", "x", "--steps", "1", "--quiet", "--threads", "1");
 

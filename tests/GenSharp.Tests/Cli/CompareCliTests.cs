@@ -14,7 +14,7 @@ public sealed class CompareCliTests
     [Fact]
     public void CompareOnTwoTinyRunsWritesEveryColumn()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-compare").FullName;
+        string runs = TestTemp.Directory("gensharp-compare").FullName;
         var gan = CliRunner.Run("train", "gan", "--runs", runs, "--name", "g", "--loss", "ns", "--train-limit", "64", "--batch", "16",
             "--epochs", "1", "--eval-n", "0", "--final-eval-n", "100", "--threads", "1", "--quiet");
         Assert.True(gan.ExitCode == 0, gan.Err);

@@ -24,7 +24,7 @@ public sealed class EvalCommandTests
     [Fact]
     public void FdOfTwoFeatureCsvsMatchesTheClosedFormOfTheirGaussians()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-fd").FullName;
+        string dir = TestTemp.Directory("gensharp-fd").FullName;
         var rng = new Random(4);
         double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
         // A ~ N(0, I_3), B ~ N((1, 0, 0), diag(4, 1, 1)): FD = 1 + (2 - 1)^2 = 2
@@ -49,7 +49,7 @@ public sealed class EvalCommandTests
     [Fact]
     public void FdOfTwoIdenticalCsvFilesIsZero()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-fd0").FullName;
+        string dir = TestTemp.Directory("gensharp-fd0").FullName;
         var rng = new Random(5);
         var rows = Enumerable.Range(0, 500).Select(_ => Enumerable.Range(0, 8).Select(_ => rng.NextDouble() * 4 - 2).ToArray()).ToArray();
         string a = WriteCsv(Path.Combine(dir, "a.csv"), rows);
@@ -74,7 +74,7 @@ public sealed class EvalCommandTests
     [InlineData("x,y\n\n1,2\n3,4\n", "bad1.csv:3: vectors of dimension 2, but")]
     public void ABadFirstLineOrAnotherDimensionIsAOneLineErrorWithExitCodeTwo(string content, string expected)
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-fdbad").FullName;
+        string dir = TestTemp.Directory("gensharp-fdbad").FullName;
         string good = WriteCsv(Path.Combine(dir, "good.csv"), [[1.0, 2, 3], [4, 5, 6], [7, 8, 10]]);
         string bad = Path.Combine(dir, "bad1.csv");
         File.WriteAllText(bad, content);
@@ -90,7 +90,7 @@ public sealed class EvalCommandTests
     [Fact]
     public void FdOfTwoImageFoldersIsSmallForRealImagesAndLargeAgainstNoise()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-fdimg").FullName;
+        string dir = TestTemp.Directory("gensharp-fdimg").FullName;
         using var test = FashionMnist.Load(FashionMnistSplit.Test, limit: 600);
         using var scope = NewDisposeScope();
         PngFolder.Write(test.Images.narrow(0, 0, 300), Path.Combine(dir, "a"));
@@ -113,7 +113,7 @@ public sealed class EvalCommandTests
     [Fact]
     public void TrainClassifierRefusesToOverwriteTheVersionedWeightsWithoutForce()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-tc").FullName;
+        string dir = TestTemp.Directory("gensharp-tc").FullName;
         string target = Path.Combine(dir, FeatureClassifierConfig.FileName);
         File.Copy(FeatureExtractor.DefaultPath(), target);
         var (rc, output, err) = CliRunner.Run("eval", "train-classifier", "-o", target, "--epochs", "1", "--threads", "1", "--quiet");

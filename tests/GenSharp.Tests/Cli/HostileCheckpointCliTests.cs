@@ -19,7 +19,7 @@ public sealed class HostileCheckpointCliTests
 
     private static RunDirectory TinyRun()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-hostile").FullName;
+        string runs = TestTemp.Directory("gensharp-hostile").FullName;
         var train = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "tiny", .. Tiny]);
         Assert.True(train.ExitCode == 0, train.Err);
         return RunDirectory.Open(Path.Combine(runs, "tiny"));

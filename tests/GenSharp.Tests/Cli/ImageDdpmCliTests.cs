@@ -20,7 +20,7 @@ public sealed class ImageDdpmCliTests
     [Fact]
     public void TrainsSamplesEvaluatesAndResumesOnFashionMnist()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-img").FullName;
+        string runs = TestTemp.Directory("gensharp-img").FullName;
         var train = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "tiny", .. Tiny]);
         Assert.True(train.ExitCode == 0, train.Err + train.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "tiny"));
@@ -80,7 +80,7 @@ public sealed class ImageDdpmCliTests
     [Fact]
     public void ImageOptionsOnToyDataAndBadSamplersAreClearErrors()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-img").FullName;
+        string runs = TestTemp.Directory("gensharp-img").FullName;
         var wrong = CliRunner.Run("train", "ddpm", "--runs", runs, "--data", "toy:mog2", "--ch", "16", "--quiet");
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("--ch applies to image data only", wrong.Err);

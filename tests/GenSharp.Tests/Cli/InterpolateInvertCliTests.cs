@@ -19,7 +19,7 @@ public sealed class InterpolateInvertCliTests
     [Fact]
     public void InterpolateAndInvertWriteTheirFilesAndRefuseToOverwrite()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-interp").FullName;
+        string runs = TestTemp.Directory("gensharp-interp").FullName;
         var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "m", .. Tiny]);
         Assert.True(r.ExitCode == 0, r.Err + r.Out);
         string run = Path.Combine(runs, "m"), interp = Path.Combine(runs, "interp"), inv = Path.Combine(runs, "inv");
@@ -45,7 +45,7 @@ public sealed class InterpolateInvertCliTests
     [Fact]
     public void NcsnTrainsWithTheSlicedObjectiveOnImages()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-ssm").FullName;
+        string runs = TestTemp.Directory("gensharp-ssm").FullName;
         var r = CliRunner.Run(["train", "ncsn", "--runs", runs, "--name", "s", "--loss", "ssm-vr", "--data", "fashion-mnist", "--steps", "10",
             "--batch", "8", "--ch", "8", "--mults", "1,2", "--attn", "none", "--levels", "4", "--T", "1", "--sample-every", "10",
             "--eval-every", "0", "--final-eval-n", "0", "--log-every", "5", "--threads", "2", "--quiet"]);

@@ -22,7 +22,7 @@ public sealed class NcsnCliTests
     [Fact]
     public void TrainsSamplesEvaluatesAndResumesOnFashionMnist()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-ncsn").FullName;
+        string runs = TestTemp.Directory("gensharp-ncsn").FullName;
         var train = CliRunner.Run(["train", "ncsn", "--runs", runs, "--name", "tiny", .. Tiny]);
         Assert.True(train.ExitCode == 0, train.Err + train.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "tiny"));
@@ -109,7 +109,7 @@ public sealed class NcsnCliTests
     [InlineData("--lr-decay wobbly", "wobbly")]
     public void BadOptionsAreOneLineErrorsWithExitCode2(string options, string expected)
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-ncsn-bad").FullName;
+        string runs = TestTemp.Directory("gensharp-ncsn-bad").FullName;
         var (rc, _, err) = CliRunner.Run(["train", "ncsn", "--runs", runs, "--quiet", "--threads", "1", .. options.Split(' ')]);
         Assert.Equal(2, rc);
         Assert.StartsWith("error: ", err);

@@ -31,7 +31,7 @@ public sealed class PrecisionCliTests
         Assert.Equal("error: --precision fp16: use fp32 or bf16 (bfloat16 mixed precision with fp32 master weights)", bench.Err.Trim());
         Assert.Empty(bench.Out);
 
-        string runs = Directory.CreateTempSubdirectory("gensharp-bf16").FullName;
+        string runs = TestTemp.Directory("gensharp-bf16").FullName;
         var train = CliRunner.Run("train", "ddpm", "--runs", runs, "--data", "fashion-mnist", "--precision", "half", "--quiet");
         Assert.Equal(2, train.ExitCode);
         Assert.Single(train.Err.Trim().Split('\n'));
@@ -42,7 +42,7 @@ public sealed class PrecisionCliTests
     [Fact]
     public void TrainDdpmInBf16KeepsFp32CheckpointsResumesInBf16AndSamples()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-bf16").FullName;
+        string runs = TestTemp.Directory("gensharp-bf16").FullName;
         var train = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "bf16", "--data", "fashion-mnist", "--precision", "bf16",
             "--steps", "20", "--batch", "8", "--ch", "8", "--mults", "1,2", "--attn", "none", "--timesteps", "100", "--sample-every", "20",
             "--eval-every", "0", "--final-eval-n", "0", "--sampler-steps", "5", "--checkpoint-every", "10", "--log-every", "10", "--threads", "1", "--quiet");

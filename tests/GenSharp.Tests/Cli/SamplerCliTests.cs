@@ -15,14 +15,14 @@ public sealed class SamplerCliTests
 {
     private static string ImageRun(SamplerSpec sampler, int timesteps = 100)
     {
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-smp").FullName, "img"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-smp").FullName, "img"));
         RunConfigFile.Write(run, new ImageDdpmConfig { Schedule = new NoiseScheduleConfig(Timesteps: timesteps), Sampler = sampler });
         return run.Root;
     }
 
     private static string ToyRun()
     {
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-smp").FullName, "toy"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-smp").FullName, "toy"));
         RunConfigFile.Write(run, new ToyDdpmConfig { Schedule = new NoiseScheduleConfig(Timesteps: 50) });
         return run.Root;
     }
@@ -50,13 +50,13 @@ public sealed class SamplerCliTests
         Assert.Contains("--variance foo: use beta or beta_tilde", Refused(verb, ToyRun(), "--variance", "foo", "--quiet"));
         Assert.Contains("--spacing leading: does not apply to the ddpm sampler", Refused(verb, ToyRun(), "--spacing", "leading", "--quiet"));
         Assert.Contains("--steps 101: must be between 1 and the 100", Refused(verb, image, "--steps", "101", "--quiet"));
-        Assert.Contains("--sampler heun: unknown; use one of ddpm, ddim, dpmpp", Refused(verb, image, "--sampler", "heun", "--quiet"));
+        Assert.Contains("--sampler heun: unknown; use one of ddpm, ddim, dpmpp, dpmpp3", Refused(verb, image, "--sampler", "heun", "--quiet"));
     }
 
     [Fact]
     public void SamplerOptionsOnAnNcsnRunPointToItsLangevinOptions()
     {
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-smp").FullName, "ncsn"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-smp").FullName, "ncsn"));
         RunConfigFile.Write(run, new GenSharp.Score.Images.ImageNcsnConfig());
         string err = Refused("sample", run.Root, "--steps", "10", "--quiet");
         Assert.Contains("--steps: applies to DDPM runs (diffusion samplers); this run is 'ncsn-image'", err);
@@ -66,7 +66,7 @@ public sealed class SamplerCliTests
     [Fact]
     public void TrainDdpmNamesItsOwnSamplerFlags()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-smp").FullName;
+        string runs = TestTemp.Directory("gensharp-smp").FullName;
         string[] train = ["train", "ddpm", "--runs", runs, "--data", "fashion-mnist", "--timesteps", "20", "--quiet"];
         Assert.Contains("--sampler-steps 50: must be between 1 and the 20", Refused([.. train, "--sampler-steps", "50"]));
         Assert.Contains("--sampler-steps 10: does not apply to the ddpm sampler", Refused([.. train, "--sampler", "ddpm", "--sampler-steps", "10"]));

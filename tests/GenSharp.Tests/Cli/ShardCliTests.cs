@@ -38,7 +38,7 @@ public sealed class ShardCliTests
     [Fact]
     public async Task ThreeShardProcessesMergeToTheUnshardedFdAndSamples()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-shard").FullName;
+        string runs = TestTemp.Directory("gensharp-shard").FullName;
         var train = CliRunner.Run(["train", "gan", "--runs", runs, "--name", "g", .. SmallGan]);
         Assert.True(train.ExitCode == 0, train.Err);
         string run = Path.Combine(runs, "g");

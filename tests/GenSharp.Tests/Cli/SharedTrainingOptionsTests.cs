@@ -47,7 +47,7 @@ public sealed class SharedTrainingOptionsTests
     [Fact]
     public void ATimeBudgetStopsARunOnTimeAndItStillWritesItsEvaluationAndReport()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-budget").FullName;
+        string runs = TestTemp.Directory("gensharp-budget").FullName;
         var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "b", "--data", "toy:moons", "--steps", "1000000", "--lr-decay",
             "constant", "--time-budget", "4s", "--hidden", "16", "--layers", "2", "--timesteps", "50", "--eval-every", "0", "--sample-every",
             "1000000", "--log-every", "50", "--threads", "1", "--quiet"]);

@@ -13,7 +13,7 @@ public sealed class SmallTimestepsCliTests
     [Fact]
     public void TrainingWithTwentyTimestepsWritesEveryFigureAndTheReport()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-t20").FullName;
+        string runs = TestTemp.Directory("gensharp-t20").FullName;
         // the command of the bug report, with a tiny U-Net and a small final evaluation so that it runs in seconds
         var train = CliRunner.Run("train", "ddpm", "--data", "fashion-mnist", "--timesteps", "20", "--sampler-steps", "10", "--steps", "20",
             "--name", "x", "--runs", runs, "--ch", "8", "--mults", "1,2", "--attn", "none", "--batch", "16", "--final-eval-n", "20",

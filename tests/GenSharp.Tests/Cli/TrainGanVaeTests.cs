@@ -16,7 +16,7 @@ public sealed class TrainGanVaeTests
     [Fact]
     public void AKilledGanRunResumesToBitIdenticalWeightsOfBothNetworksAndOptimisers()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-gan-runs").FullName;
+        string runs = TestTemp.Directory("gensharp-gan-runs").FullName;
         var full = CliRunner.Run(["train", "gan", "--runs", runs, "--name", "full", .. SmallGan]);
         Assert.True(full.ExitCode == 0, full.Err);
         var killed = CliRunner.Run(["train", "gan", "--runs", runs, "--name", "killed", .. SmallGan]);
@@ -44,7 +44,7 @@ public sealed class TrainGanVaeTests
     [Fact]
     public void AVaeWithASpatialLatentTrainsReportsItsTestElboAndIsReusableAsAnAutoencoder()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-vae-runs").FullName;
+        string runs = TestTemp.Directory("gensharp-vae-runs").FullName;
         var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "500", "--batch", "32", "--epochs", "1",
             "--latent-dim", "0", "--latent-channels", "4", "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet");
         Assert.True(r.ExitCode == 0, r.Err);
@@ -78,7 +78,7 @@ public sealed class TrainGanVaeTests
     [Fact]
     public void AVaeRecordsItsClassHistogramAndFdPerEpochBesideTheFloor()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-vae-fd").FullName;
+        string runs = TestTemp.Directory("gensharp-vae-fd").FullName;
         var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "200", "--batch", "64", "--epochs", "2",
             "--width", "8", "--eval-samples", "100", "--epoch-eval-samples", "150", "--threads", "1", "--quiet");
         Assert.True(r.ExitCode == 0, r.Err);
@@ -104,7 +104,7 @@ public sealed class TrainGanVaeTests
     [Fact]
     public void GanEpochCurveNamesTheFeaturesAndCarriesTheFloor()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-gan-fd").FullName;
+        string runs = TestTemp.Directory("gensharp-gan-fd").FullName;
         var r = CliRunner.Run(["train", "gan", "--runs", runs, "--name", "g", .. With(With(SmallGan, "--epoch-eval-samples", "150"), "--threads", "1")]);
         Assert.True(r.ExitCode == 0, r.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "g"));
@@ -160,7 +160,7 @@ public sealed class TrainGanVaeTests
     [InlineData("lab", "divergences", "--theta", "0")]
     public void BadSettingsAreOneLineErrorsWithExitCodeTwoAndNoRunDirectory(params string[] args)
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-bad").FullName;
+        string runs = TestTemp.Directory("gensharp-bad").FullName;
         var r = CliRunner.Run([.. args, .. args[0] == "train" ? new[] { "--runs", runs, "--quiet" } : new[] { "--out", Path.Combine(runs, "lab") }]);
         Assert.Equal(2, r.ExitCode);
         Assert.StartsWith("error: ", r.Err);

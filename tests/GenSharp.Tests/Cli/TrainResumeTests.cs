@@ -15,7 +15,7 @@ public sealed class TrainResumeTests
     [Fact]
     public void AKilledRunResumesFromItsLastCheckpointToTheSameFinalWeights()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-runs").FullName;
+        string runs = TestTemp.Directory("gensharp-runs").FullName;
         var full = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "full", .. Small]);
         Assert.True(full.ExitCode == 0, full.Err);
         var killed = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "killed", .. Small]);
@@ -49,7 +49,7 @@ public sealed class TrainResumeTests
     [Fact]
     public void AConstantRateRunExtendedWithResumeStepsEqualsOneTrainedToThatStepFromTheStart()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-runs").FullName;
+        string runs = TestTemp.Directory("gensharp-runs").FullName;
         string[] common = ["--data", "toy:moons", "--batch", "32", "--hidden", "16", "--layers", "2", "--timesteps", "50", "--warmup", "10",
                            "--lr-decay", "constant", "--checkpoint-every", "20", "--sample-every", "40", "--log-every", "10", "--threads", "2", "--quiet"];
         var full = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "full", "--steps", "40", .. common]);
@@ -75,7 +75,7 @@ public sealed class TrainResumeTests
     [Fact]
     public void ADecayingRunCannotBeExtendedAndItsConfigIsUntouched()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-runs").FullName;
+        string runs = TestTemp.Directory("gensharp-runs").FullName;
         var first = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "c", "--data", "toy:moons", "--steps", "20", "--batch", "32", "--hidden", "16",
             "--timesteps", "50", "--lr-decay", "cosine", "--checkpoint-every", "10", "--sample-every", "20", "--threads", "2", "--quiet");
         Assert.True(first.ExitCode == 0, first.Err);
@@ -89,7 +89,7 @@ public sealed class TrainResumeTests
     [Fact]
     public void StartingOverAnExistingRunIsRefusedAndNothingIsLost()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-runs").FullName;
+        string runs = TestTemp.Directory("gensharp-runs").FullName;
         var first = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "r", "--data", "toy:moons", "--steps", "20", "--batch", "32", "--hidden", "16",
             "--timesteps", "50", "--checkpoint-every", "10", "--sample-every", "20", "--threads", "2", "--quiet", "--tensorboard");
         Assert.True(first.ExitCode == 0, first.Err);

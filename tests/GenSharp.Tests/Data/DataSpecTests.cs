@@ -9,7 +9,7 @@ public sealed class DataSpecTests
     private static string? IdxFolder()
     {
         if (!FashionMnist.IsAvailable()) return null;
-        string dir = Directory.CreateTempSubdirectory("gensharp-idx").FullName;
+        string dir = TestTemp.Directory("gensharp-idx").FullName;
         foreach (string f in FashionMnist.FileNames)
             File.CreateSymbolicLink(Path.Combine(dir, f), Path.Combine(FashionMnist.DefaultDirectory, f));
         return dir;
@@ -55,7 +55,7 @@ public sealed class DataSpecTests
         Assert.Null(DataSpec.FashionMnistDirectory("fashion-mnist"));
         Assert.Null(DataSpec.FashionMnistDirectory(null));
 
-        string png = Directory.CreateTempSubdirectory("gensharp-png").FullName;
+        string png = TestTemp.Directory("gensharp-png").FullName;
         Directory.CreateDirectory(Path.Combine(png, "cats"));
         File.WriteAllBytes(Path.Combine(png, "cats", "a.png"), [0x89, (byte)'P', (byte)'N', (byte)'G']);
         var e = Assert.Throws<ConfigException>(() => DataSpec.Parse(png));
@@ -63,7 +63,7 @@ public sealed class DataSpecTests
         Assert.Contains("Fashion-MNIST only", Assert.Throws<ConfigException>(() => DataSpec.FashionMnistDirectory("png:" + png)).Message);
         Assert.Contains("Fashion-MNIST only", Assert.Throws<ConfigException>(() => DataSpec.FashionMnistDirectory("toy:mog2")).Message);
 
-        string empty = Directory.CreateTempSubdirectory("gensharp-empty").FullName;
+        string empty = TestTemp.Directory("gensharp-empty").FullName;
         Assert.Contains("neither the Fashion-MNIST IDX files", Assert.Throws<DataFileException>(() => DataSpec.Parse(empty)).Message);
         // a path that does not exist goes to the loader, which says how to install the data
         Assert.Equal(new DataSpec.FashionMnistFiles("/no/such/dir"), DataSpec.Parse("/no/such/dir"));
@@ -80,7 +80,7 @@ public sealed class DataSpecTests
             Assert.True(info.ExitCode == 0, info.Err);
             Assert.Contains("\"fashion_mnist_found\":true", info.Out);
         }
-        string png = Directory.CreateTempSubdirectory("gensharp-png").FullName;
+        string png = TestTemp.Directory("gensharp-png").FullName;
         File.WriteAllBytes(Path.Combine(png, "a.png"), [0x89, (byte)'P', (byte)'N', (byte)'G']);
         foreach (var verb in new[] { new[] { "train", "ddpm" }, ["train", "ncsn"] })
         {
@@ -101,10 +101,10 @@ public sealed class DataFolderTrainingTests
     public void TrainDdpmAcceptsAPlainIdxFolderAndStoresItAsFashionMnistDir()
     {
         Assert.True(FashionMnist.IsAvailable(), "Fashion-MNIST must be installed for the tests (./test.sh does it)");
-        string idx = Directory.CreateTempSubdirectory("gensharp-idx").FullName;
+        string idx = TestTemp.Directory("gensharp-idx").FullName;
         foreach (string f in FashionMnist.FileNames)
             File.CreateSymbolicLink(Path.Combine(idx, f), Path.Combine(FashionMnist.DefaultDirectory, f));
-        string runs = Directory.CreateTempSubdirectory("gensharp-idx-runs").FullName;
+        string runs = TestTemp.Directory("gensharp-idx-runs").FullName;
         var r = CliRunner.Run("train", "ddpm", "--data", idx, "--runs", runs, "--steps", "2", "--batch", "4", "--ch", "8", "--mults", "1,2", "--attn", "none",
             "--timesteps", "10", "--sample-every", "2", "--eval-every", "0", "--final-eval-n", "0", "--sampler-steps", "2", "--checkpoint-every", "2",
             "--threads", "1", "--quiet");

@@ -30,7 +30,7 @@ public sealed class FashionMnistTests
     [Fact]
     public void AMissingFolderSaysHowToInstall()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-fm").FullName;
+        string dir = TestTemp.Directory("gensharp-fm").FullName;
         Assert.False(FashionMnist.IsAvailable(dir));
         var e = Assert.Throws<DataFileException>(() => FashionMnist.Load(FashionMnistSplit.Train, dir));
         Assert.Contains("apt-get install -y dataset-fashion-mnist", e.Message);

@@ -18,7 +18,7 @@ public sealed class IdxReaderTests
 
     private static string WriteGz(byte[] content, string name = "x-idx3-ubyte.gz")
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("gensharp-idx").FullName, name);
+        string path = Path.Combine(TestTemp.Directory("gensharp-idx").FullName, name);
         using (var f = File.Create(path))
         using (var gz = new GZipStream(f, CompressionLevel.Fastest))
             gz.Write(content);

@@ -18,7 +18,7 @@ public sealed class PngFolderTests
     [Fact]
     public void ClassSubfoldersBecomeLabelsAndPixelsAreExact()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-png").FullName;
+        string dir = TestTemp.Directory("gensharp-png").FullName;
         WritePng(Path.Combine(dir, "cats", "a.png"), 4, 3, (x, y) => new SKColor((byte)(x * 60), (byte)(x * 60), (byte)(x * 60)));
         WritePng(Path.Combine(dir, "dogs", "b.png"), 4, 3, (x, y) => new SKColor((byte)(y * 100), (byte)(y * 100), (byte)(y * 100)));
         using var ds = PngFolder.Load(dir, range: PixelRange.ZeroToOne);
@@ -38,7 +38,7 @@ public sealed class PngFolderTests
     [Fact]
     public void MismatchedSizesAndEmptyFoldersAreClearErrors()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-png").FullName;
+        string dir = TestTemp.Directory("gensharp-png").FullName;
         Assert.Contains("no .png images", Assert.Throws<DataFileException>(() => PngFolder.Load(dir)).Message);
         WritePng(Path.Combine(dir, "a.png"), 4, 4, (_, _) => SKColors.White);
         WritePng(Path.Combine(dir, "b.png"), 5, 4, (_, _) => SKColors.White);

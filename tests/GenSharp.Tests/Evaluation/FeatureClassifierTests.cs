@@ -35,7 +35,7 @@ public sealed class FeatureClassifierTests
         var e = Assert.Throws<ConfigException>(() => extractor.Extract(zeros([2, 3, 28, 28])));
         Assert.Contains("(N, 1, 28, 28)", e.Message);
 
-        string foreign = Path.Combine(Directory.CreateTempSubdirectory("gensharp-fx").FullName, "other.safetensors");
+        string foreign = Path.Combine(TestTemp.Directory("gensharp-fx").FullName, "other.safetensors");
         GenSharp.Training.Safetensors.Save(foreign, [KeyValuePair.Create("weight", zeros([3, 3]))], new Dictionary<string, string>());
         var c = Assert.Throws<CheckpointException>(() => FeatureExtractor.Load(foreign));
         Assert.Contains("not fmnist-features-v1 weights", c.Message);
@@ -63,7 +63,7 @@ public sealed class FeatureClassifierTests
     [Fact]
     public void ModifiedWeightsAreRefusedRatherThanLabelledWithTheCommittedVersion()
     {
-        string modified = Path.Combine(Directory.CreateTempSubdirectory("gensharp-fxmod").FullName, FeatureClassifierConfig.FileName);
+        string modified = Path.Combine(TestTemp.Directory("gensharp-fxmod").FullName, FeatureClassifierConfig.FileName);
         File.Copy(FeatureExtractor.DefaultPath(), modified);
         var bytes = File.ReadAllBytes(modified);
         bytes[^1] ^= 0x01; // the last byte of the last tensor: same keys and shapes, different weights

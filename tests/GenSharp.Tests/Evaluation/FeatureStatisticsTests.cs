@@ -51,7 +51,7 @@ public sealed class FeatureStatisticsTests
         using var scope = NewDisposeScope();
         using var g = new Generator(4, CPU);
         using var stats = FeatureStatistics.Of(randn([50, 8], generator: g), randn([50, 10], generator: g));
-        string path = Path.Combine(Directory.CreateTempSubdirectory("gensharp-stats").FullName, "s.safetensors");
+        string path = Path.Combine(TestTemp.Directory("gensharp-stats").FullName, "s.safetensors");
         stats.Save(path, new Dictionary<string, string> { ["k"] = "v" });
         var (back, metadata) = FeatureStatistics.Load(path);
         using (back)

@@ -14,7 +14,7 @@ public sealed class ExampleBuild
 
     public ExampleBuild()
     {
-        Output = Directory.CreateTempSubdirectory("gensharp-examples").FullName;
+        Output = TestTemp.Directory("gensharp-examples").FullName;
         foreach (string program in Programs)
         {
             var build = RepositoryTool.Run("dotnet", ["build", $"examples/{program}/{program}.csproj", "-c", RepositoryTool.Configuration,
@@ -36,7 +36,7 @@ public sealed class ExampleProgramsTests(ExampleBuild build) : IClassFixture<Exa
     [Fact]
     public void ToyDdpmTrainsSamplesAndScores()
     {
-        string run = Path.Combine(Directory.CreateTempSubdirectory("gensharp-ex-toy").FullName, "toy");
+        string run = Path.Combine(TestTemp.Directory("gensharp-ex-toy").FullName, "toy");
         var result = build.Run("ToyDdpm", run, "300", "100");
         Assert.True(result.ExitCode == 0, result.Err + result.Out);
         Assert.Contains("DDIM, 50 steps: 1000 samples", result.Out);
@@ -52,7 +52,7 @@ public sealed class ExampleProgramsTests(ExampleBuild build) : IClassFixture<Exa
     public void SampleImageRunDrawsWhatTheCliDraws()
     {
         Skip.IfNot(FashionMnist.IsAvailable(), "Fashion-MNIST is not installed (build/setup-debian.sh installs dataset-fashion-mnist)");
-        string runs = Directory.CreateTempSubdirectory("gensharp-ex-img").FullName;
+        string runs = TestTemp.Directory("gensharp-ex-img").FullName;
         var train = CliRunner.Run("train", "ddpm", "--data", "fashion-mnist", "--steps", "10", "--batch", "8", "--ch", "8", "--mults", "1,2",
             "--attn", "none", "--timesteps", "100", "--sample-every", "10", "--eval-every", "0", "--final-eval-n", "0", "--sampler-steps", "5",
             "--checkpoint-every", "10", "--runs", runs, "--name", "img", "--threads", "1", "--quiet");
@@ -79,7 +79,7 @@ public sealed class ExampleProgramsTests(ExampleBuild build) : IClassFixture<Exa
     public void FolderFdIsZeroForOneFolderAndTheLibrarysValueForTwo()
     {
         Skip.IfNot(FashionMnist.IsAvailable(), "Fashion-MNIST is not installed (build/setup-debian.sh installs dataset-fashion-mnist)");
-        string root = Directory.CreateTempSubdirectory("gensharp-ex-fd").FullName;
+        string root = TestTemp.Directory("gensharp-ex-fd").FullName;
         string first = Path.Combine(root, "a"), second = Path.Combine(root, "b");
         using (var test = FashionMnist.Load(FashionMnistSplit.Test))
         {

@@ -21,7 +21,7 @@ public sealed class LibraryPackageTests(ITestOutputHelper output)
     public void AProjectOutsideTheCheckoutBuildsAndRunsAgainstThePackedLibrary()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the package carries linux-x64 libtorch only");
-        string root = Directory.CreateTempSubdirectory("gensharp-consumer").FullName;
+        string root = TestTemp.Directory("gensharp-consumer").FullName;
         string feed = Path.Combine(root, "feed");
         // a version of its own, so that NuGet's global package cache never hands back an older pack of 0.1.0
         string version = $"0.1.0-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";

@@ -83,7 +83,7 @@ public sealed class DiracGanTests
     [Fact]
     public void TheLabReportsBothEigenvalueSetsAndWritesItsFigures()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-dirac").FullName;
+        string dir = TestTemp.Directory("gensharp-dirac").FullName;
         var r = DiracGanLab.Run(new DiracGanLab.Options("wgan", 0.1, 50, 0.5), dir);
         Assert.True(r.Simultaneous.RadiusGrewEveryStep);
         Assert.True(r.Alternating.MaxEigenvalueError < 1e-10);

@@ -87,7 +87,7 @@ public sealed class DiffusersSchedulerTests
     [InlineData("""{"_class_name": "DDIMScheduler", "timestep_spacing": "karras"}""", "timestep_spacing \"karras\"")]
     [InlineData("""{"_class_name": "DDIMScheduler", "skip_prk_steps": true}""", "field 'skip_prk_steps' is not a DDIMScheduler field")]
     [InlineData("""{"_class_name": "DDPMScheduler", "variance_type": "learned_range"}""", "variance_type \"learned_range\"")]
-    [InlineData("""{"_class_name": "DPMSolverMultistepScheduler", "solver_order": 3}""", "solver_order 3")]
+    [InlineData("""{"_class_name": "DPMSolverMultistepScheduler", "solver_order": 1}""", "solver_order 1")]
     [InlineData("""{"_class_name": "DPMSolverMultistepScheduler", "algorithm_type": "sde-dpmsolver++"}""", "algorithm_type")]
     [InlineData("""{"_class_name": "DPMSolverMultistepScheduler", "use_karras_sigmas": true}""", "use_karras_sigmas true")]
     [InlineData("""{"_class_name": "DPMSolverMultistepScheduler", "final_sigmas_type": "sigma_min"}""", "final_sigmas_type \"sigma_min\"")]
@@ -138,6 +138,9 @@ public sealed class DiffusersSchedulerTests
     [InlineData("ddim", "linear", "trailing", 0)]
     [InlineData("dpmpp", "linear", "linspace", 0)]
     [InlineData("dpmpp", "cosine", "leading", 2)]
+    [InlineData("dpmpp3", "linear", "trailing", 0)]
+    [InlineData("dpmpp3", "linear", "logsnr", 0)]
+    [InlineData("dpmpp", "cosine", "logsnr", 0)]
     public void WriteThenReadIsTheIdentity(string name, string kind, string spacing, int offset)
     {
         var schedule = new NoiseScheduleConfig(kind, 500, 2e-4, 0.03);
@@ -150,6 +153,16 @@ public sealed class DiffusersSchedulerTests
         Assert.Equal(expectedSchedule, back.Schedule);
         Assert.Equal(sampler.Validate(500), back.Sampler);
         if (name == "dpmpp") Assert.Contains("\"lambda_min_clipped\": -Infinity", json); // as Python's json writes -inf
+        if (name == "dpmpp3") Assert.Contains("\"solver_order\": 3", json);
+        if (spacing == "logsnr") Assert.Contains("\"use_lu_lambdas\": true", json);      // diffusers' name for steps uniform in lambda
+    }
+
+    [Fact]
+    public void DdimOnTheLogSnrTableHasNoDiffusersConfig()
+    {
+        var e = Assert.Throws<ConfigException>(() => DiffusersSchedulerWriter.ToJson(new NoiseScheduleConfig(),
+            new SamplerSpec("ddim", 10, Spacing: "logsnr")));
+        Assert.Contains("DDIMScheduler has no log-SNR spacing", e.Message);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class ExportCliTests
     [Fact]
     public void PyTorchExportHoldsTheEmaWeightsUnderPyTorchNamesAndNeverOverwritesWithoutForce()
     {
-        string root = Directory.CreateTempSubdirectory("gensharp-export").FullName;
+        string root = TestTemp.Directory("gensharp-export").FullName;
         var (run, config) = MakeRun(root);
         string outDir = Path.Combine(root, "out");
         var (rc, stdout, err) = CliRunner.Run("export", run.Root, "--format", "pytorch", "-o", outDir);
@@ -80,7 +80,7 @@ public sealed class ExportCliTests
     [Fact]
     public void GanAndVaeRunsExportTheWeightsTheySampleWith()
     {
-        string root = Directory.CreateTempSubdirectory("gensharp-export-gan").FullName;
+        string root = TestTemp.Directory("gensharp-export-gan").FullName;
         var gan = new GenSharp.Gan.GanConfig { Training = new GenSharp.Gan.GanConfig().Training with { EmaDecay = 0.99 } };
         var ganRun = RunDirectory.Create(Path.Combine(root, "gan"));
         RunConfigFile.Write(ganRun, gan);
@@ -114,7 +114,7 @@ public sealed class ExportCliTests
     [Fact]
     public void ARunWithAStepsOffsetSamplesWithItAndDropsItForAnotherSpacing()
     {
-        string root = Directory.CreateTempSubdirectory("gensharp-export-offset").FullName;
+        string root = TestTemp.Directory("gensharp-export-offset").FullName;
         var (run, _) = MakeRun(root);
         foreach (string[] extra in new[] { Array.Empty<string>(), ["--spacing", "trailing"] })
         {
@@ -128,7 +128,7 @@ public sealed class ExportCliTests
     [Fact]
     public void DiffusersExportReadsBackAsTheRunsScheduleAndSampler()
     {
-        string root = Directory.CreateTempSubdirectory("gensharp-export-sched").FullName;
+        string root = TestTemp.Directory("gensharp-export-sched").FullName;
         var (run, config) = MakeRun(root);
         string outDir = Path.Combine(root, "sched");
         var (rc, stdout, err) = CliRunner.Run("export", run.Root, "--format", "diffusers-scheduler", "-o", outDir);

@@ -52,7 +52,7 @@ public sealed class PyTorchRoundTripTests(ITestOutputHelper output)
                 (m, i) => new() { ["image"] = ((GanPair)m).Generator.call(i["z"]), ["logit"] = ((GanPair)m).Discriminator.call(i["x"]) }),
         };
 
-        string root = Directory.CreateTempSubdirectory("gensharp-pytorch").FullName;
+        string root = TestTemp.Directory("gensharp-pytorch").FullName;
         var ours = new Dictionary<string, Dictionary<string, Tensor>>();
         foreach (var c in cases)
         {

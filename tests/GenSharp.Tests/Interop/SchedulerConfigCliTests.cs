@@ -19,9 +19,9 @@ public sealed class SchedulerConfigCliTests
     [Fact]
     public void ConflictsAndUnhonourableConfigsAreOneLineErrorsBeforeAnyRunExists()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-schedcfg").FullName;
-        string good = WriteConfig(Directory.CreateTempSubdirectory("gensharp-schedcfg-file").FullName, """{"_class_name": "DDIMScheduler"}""");
-        string vpred = WriteConfig(Directory.CreateTempSubdirectory("gensharp-schedcfg-v").FullName,
+        string runs = TestTemp.Directory("gensharp-schedcfg").FullName;
+        string good = WriteConfig(TestTemp.Directory("gensharp-schedcfg-file").FullName, """{"_class_name": "DDIMScheduler"}""");
+        string vpred = WriteConfig(TestTemp.Directory("gensharp-schedcfg-v").FullName,
             """{"_class_name": "DDIMScheduler", "prediction_type": "v_prediction"}""");
         (string[] Args, string Expected)[] cases =
         [
@@ -48,7 +48,7 @@ public sealed class SchedulerConfigCliTests
     [Trait("Category", "Slow")]
     public void TheRunTakesItsScheduleAndSamplerFromTheConfig()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-schedcfg-train").FullName;
+        string runs = TestTemp.Directory("gensharp-schedcfg-train").FullName;
         string config = WriteConfig(runs, """
             {"_class_name": "DDIMScheduler", "num_train_timesteps": 100, "beta_schedule": "squaredcos_cap_v2", "timestep_spacing": "trailing",
              "clip_sample": true, "set_alpha_to_one": true, "steps_offset": 0, "prediction_type": "epsilon"}

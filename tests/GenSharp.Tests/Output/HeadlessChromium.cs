@@ -76,7 +76,7 @@ internal static partial class HeadlessChromium
             RedirectStandardError = true,
         };
         // --no-sandbox: tests run as root in CI; a throw-away profile so that parallel runs never share one
-        string profile = Directory.CreateTempSubdirectory("gensharp-chromium").FullName;
+        string profile = TestTemp.Directory("gensharp-chromium").FullName;
         foreach (string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", $"--user-data-dir={profile}" }.Concat(args))
             info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;

@@ -38,7 +38,7 @@ public sealed class ImageOutputTests
     public void StripWritesCaptionedRows()
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(Directory.CreateTempSubdirectory("gensharp-out").FullName, "strip.png");
+        string path = Path.Combine(TestTemp.Directory("gensharp-out").FullName, "strip.png");
         var row = linspace(-1, 1, 4).reshape(4, 1, 1, 1).expand(4, 1, 8, 8).contiguous();
         ImageStrip.Save(path, [("closed form", row), ("step by step", row)], ["t=0", "t=20", "t=40", "t=60"], scale: 2);
         using var bmp = SKBitmap.Decode(path);

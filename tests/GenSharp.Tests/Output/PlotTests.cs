@@ -5,7 +5,7 @@ namespace GenSharp.Tests.Output;
 
 public sealed class PlotTests
 {
-    private static string Temp(string name) => Path.Combine(Directory.CreateTempSubdirectory("gensharp-plot").FullName, name);
+    private static string Temp(string name) => Path.Combine(TestTemp.Directory("gensharp-plot").FullName, name);
 
     private static SKBitmap AssertPng(string path, int width, int height)
     {

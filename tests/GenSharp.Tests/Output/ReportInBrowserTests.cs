@@ -16,7 +16,7 @@ public sealed class ReportInBrowserTests
     public void DemoLikeToyReportShowsEveryImageWithoutErrors()
     {
         Skip.If(HeadlessChromium.Executable is null, "chromium is not installed (build/setup-debian.sh installs Debian's chromium)");
-        string runs = Directory.CreateTempSubdirectory("gensharp-browser-toy").FullName;
+        string runs = TestTemp.Directory("gensharp-browser-toy").FullName;
         var train = CliRunner.Run("train", "ddpm", "--data", "toy:mog2", "--steps", "100", "--timesteps", "50", "--batch", "256",
             "--sample-every", "50", "--checkpoint-every", "100", "--final-eval-n", "1000", "--runs", runs, "--name", "demo", "--threads", "2",
             "--quiet");
@@ -29,7 +29,7 @@ public sealed class ReportInBrowserTests
     {
         Skip.If(HeadlessChromium.Executable is null, "chromium is not installed (build/setup-debian.sh installs Debian's chromium)");
         Skip.IfNot(FashionMnist.IsAvailable(), "Fashion-MNIST is not installed (build/setup-debian.sh installs dataset-fashion-mnist)");
-        string runs = Directory.CreateTempSubdirectory("gensharp-browser-img").FullName;
+        string runs = TestTemp.Directory("gensharp-browser-img").FullName;
         var train = CliRunner.Run("train", "ddpm", "--data", "fashion-mnist", "--steps", "20", "--batch", "8", "--ch", "8", "--mults", "1,2",
             "--attn", "none", "--timesteps", "50", "--sample-every", "10", "--eval-every", "10", "--eval-n", "20", "--final-eval-n", "20",
             "--sampler-steps", "5", "--checkpoint-every", "20", "--log-every", "5", "--runs", runs, "--name", "img", "--threads", "2", "--quiet");

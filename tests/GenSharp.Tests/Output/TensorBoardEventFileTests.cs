@@ -27,7 +27,7 @@ public sealed class TensorBoardEventFileTests
     [Fact]
     public void WriterOutputDecodesToTheScalarsAndImageItWasGiven()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-tb").FullName;
+        string dir = TestTemp.Directory("gensharp-tb").FullName;
         string png = Path.Combine(dir, "grid.png");
         using (var images = linspace(-1, 1, 4 * 28 * 28).reshape(4, 1, 28, 28)) ImageGrid.Save(images, png, columns: 2);
         var writer = TorchSharp.torch.utils.tensorboard.SummaryWriter(Path.Combine(dir, "tb"));
@@ -48,7 +48,7 @@ public sealed class TensorBoardEventFileTests
     [Trait("Category", "Slow")]
     public void ToyRunWritesEveryLoggedScalarAndTheSampleFigures()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-tb-toy").FullName;
+        string runs = TestTemp.Directory("gensharp-tb-toy").FullName;
         var train = CliRunner.Run("train", "ddpm", "--data", "toy:mog2", "--steps", "100", "--timesteps", "50", "--batch", "128",
             "--log-every", "10", "--sample-every", "50", "--eval-every", "0", "--checkpoint-every", "100", "--final-eval-n", "1000", "--tensorboard",
             "--runs", runs, "--name", "tb", "--threads", "2", "--quiet");
@@ -64,7 +64,7 @@ public sealed class TensorBoardEventFileTests
     public void ImageRunWritesTheSampleGridsAsImages()
     {
         Skip.IfNot(FashionMnist.IsAvailable(), "Fashion-MNIST is not installed (build/setup-debian.sh installs dataset-fashion-mnist)");
-        string runs = Directory.CreateTempSubdirectory("gensharp-tb-img").FullName;
+        string runs = TestTemp.Directory("gensharp-tb-img").FullName;
         var train = CliRunner.Run("train", "ddpm", "--data", "fashion-mnist", "--steps", "20", "--batch", "8", "--ch", "8", "--mults", "1,2",
             "--attn", "none", "--timesteps", "50", "--sample-every", "10", "--eval-every", "0", "--final-eval-n", "0", "--sampler-steps", "5",
             "--checkpoint-every", "20", "--log-every", "5", "--tensorboard", "--runs", runs, "--name", "tb", "--threads", "2", "--quiet");

@@ -73,7 +73,7 @@ public sealed class HeldOutFloorTests
 
     private static (RunDirectory Run, JsonElement Eval) TrainOnPngFolder(int images)
     {
-        string root = Directory.CreateTempSubdirectory("gensharp-png-floor").FullName;
+        string root = TestTemp.Directory("gensharp-png-floor").FullName;
         string folder = Path.Combine(root, "pngs");
         using (var test = FashionMnist.Load(FashionMnistSplit.Test, limit: images)) PngFolder.Write(test.Images, folder);
         var r = CliRunner.Run(["train", "ncsn", "--runs", root, "--name", "png", "--data", "png:" + folder, .. Tiny]);

@@ -20,7 +20,7 @@ internal static class SpecialFiles
         return a;
     }
 
-    public static string TempDir() => Directory.CreateTempSubdirectory("gensharp-rel").FullName;
+    public static string TempDir() => TestTemp.Directory("gensharp-rel").FullName;
 
     /// <summary>Names left behind by a failed write (temp files and partial folders).</summary>
     public static string[] Leftovers(string dir) =>

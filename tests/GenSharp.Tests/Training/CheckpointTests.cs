@@ -38,7 +38,7 @@ public sealed class CheckpointTests
     [InlineData("rmsprop")]
     public void ResumingFromACheckpointIsBitIdenticalToNotStopping(string kind)
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("gensharp-ck").FullName, "step-00000005.safetensors");
+        string path = Path.Combine(TestTemp.Directory("gensharp-ck").FullName, "step-00000005.safetensors");
         // uninterrupted: 10 steps
         manual_seed(1);
         using var a = Model();
@@ -73,7 +73,7 @@ public sealed class CheckpointTests
     [Fact]
     public void EmaAndModelRoundTripAndAWrongArchitectureIsRefusedByName()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("gensharp-ck").FullName, "step-00000001.safetensors");
+        string path = Path.Combine(TestTemp.Directory("gensharp-ck").FullName, "step-00000001.safetensors");
         using var model = Model();
         using var shadow = Model();
         using var ema = new Ema(model, shadow, 0.9);
@@ -95,7 +95,7 @@ public sealed class CheckpointTests
     [Fact]
     public void CorruptedCheckpointIsRefused()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-ck").FullName;
+        string dir = TestTemp.Directory("gensharp-ck").FullName;
         string path = Path.Combine(dir, "step-00000003.safetensors");
         using var model = Model();
         Checkpoint.Save(path, new TrainingSnapshot(model, null, null, null) { Step = 3 });
@@ -111,7 +111,7 @@ public sealed class CheckpointTests
     /// <summary>A real checkpoint (model, Adam state, generator) at step 5 of a 10-step run.</summary>
     private static string RealCheckpoint()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("gensharp-ck").FullName, "step-00000005.safetensors");
+        string path = Path.Combine(TestTemp.Directory("gensharp-ck").FullName, "step-00000005.safetensors");
         manual_seed(1);
         using var model = Model();
         var opt = optim.Adam(model.parameters(), 1e-2);

@@ -7,7 +7,7 @@ public sealed class MetricsLogTests
     [Fact]
     public void AppendReadAndTruncateAfterStep()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-metrics").FullName;
+        string dir = TestTemp.Directory("gensharp-metrics").FullName;
         var log = new MetricsLog(Path.Combine(dir, "metrics.jsonl"));
         for (int step = 10; step <= 50; step += 10)
             log.Append(new Dictionary<string, object?> { ["step"] = step, ["loss"] = 1.0 / step });

@@ -7,7 +7,7 @@ public sealed class RunDirectoryTests
     [Fact]
     public void CreateMakesTheLayoutAndRefusesToReuseARun()
     {
-        string root = Path.Combine(Directory.CreateTempSubdirectory("gensharp-run").FullName, "r1");
+        string root = Path.Combine(TestTemp.Directory("gensharp-run").FullName, "r1");
         var run = RunDirectory.Create(root);
         Assert.True(Directory.Exists(run.CheckpointsDir));
         Assert.True(Directory.Exists(run.SamplesDir));
@@ -24,7 +24,7 @@ public sealed class RunDirectoryTests
     [Fact]
     public void OpenOfAMissingOrForeignFolderIsAClearError()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-run").FullName;
+        string dir = TestTemp.Directory("gensharp-run").FullName;
         Assert.Contains("does not exist", Assert.Throws<ConfigException>(() => RunDirectory.Open(Path.Combine(dir, "nope"))).Message);
         Assert.Contains("not a GenSharp run", Assert.Throws<ConfigException>(() => RunDirectory.Open(dir)).Message);
     }

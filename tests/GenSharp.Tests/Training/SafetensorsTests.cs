@@ -8,7 +8,7 @@ namespace GenSharp.Tests.Training;
 
 public sealed class SafetensorsTests
 {
-    private static string TempFile() => Path.Combine(Directory.CreateTempSubdirectory("gensharp-st").FullName, "x.safetensors");
+    private static string TempFile() => Path.Combine(TestTemp.Directory("gensharp-st").FullName, "x.safetensors");
 
     [Fact]
     public void EveryDtypeRoundTripsBitExactlyWithMetadata()

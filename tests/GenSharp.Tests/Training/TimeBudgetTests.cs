@@ -12,7 +12,7 @@ public sealed class TimeBudgetTests
     public void TrainingStopsWithinOneStepOfTheBudgetAndCheckpointsThere()
     {
         const double budget = 1.5, stepSeconds = 0.05;
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-budget").FullName, "r"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-budget").FullName, "r"));
         using var model = nn.Linear(2, 1);
         using var opt = optim.SGD(model.parameters(), 1e-2);
         using var g = new Generator(1, CPU);

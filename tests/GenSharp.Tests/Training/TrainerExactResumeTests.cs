@@ -46,7 +46,7 @@ public sealed class TrainerExactResumeTests
     /// </summary>
     private static (RunDirectory Run, long StoppedAt) TrainDdpm(long? stopAfter)
     {
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-exact").FullName, "r"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-exact").FullName, "r"));
         long stoppedAt = -1;
         for (int session = 0; session < 2; session++)
         {
@@ -79,7 +79,7 @@ public sealed class TrainerExactResumeTests
 
     private static (RunDirectory Run, long StoppedAt) TrainGan(long? stopAfter)
     {
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-exact").FullName, "r"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-exact").FullName, "r"));
         long stoppedAt = -1;
         var networks = new GanNetworksConfig(ZDim: 8, GeneratorHidden: 16, GeneratorChannels: 8, DiscriminatorChannels: 4, DiscriminatorHidden: 16);
         var forLoss = GanConfig.ForLoss("wgan-gp");

@@ -12,7 +12,7 @@ public sealed class TrainerTests
     [Fact]
     public void LiveTensorCountStaysFlatOverAThousandStepsAndLossFalls()
     {
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-trainer").FullName, "r"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-trainer").FullName, "r"));
         manual_seed(0);
         var config = new MlpNoisePredictorConfig(DataDim: 2, Hidden: 32, Layers: 2, TimeEmbedDim: 16);
         using var model = new MlpNoisePredictor(config);

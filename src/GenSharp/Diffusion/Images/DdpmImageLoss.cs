@@ -20,14 +20,20 @@ public sealed class DdpmImageLoss : IImageLoss
     private readonly ConditioningConfig? _conditioning;
 
     public DdpmImageLoss(ImageDdpmConfig config, UNet model, Device device)
+        : this(config.Schedule, config.Precision, config.Conditioning, model, device)
+    {
+    }
+
+    /// <summary>L_simple of <paramref name="model"/> on any (N, C, H, W) data, e.g. an autoencoder's latents (docs/latent-diffusion.md).</summary>
+    public DdpmImageLoss(NoiseScheduleConfig schedule, string precision, ConditioningConfig? conditioning, UNet model, Device device)
     {
         _model = model;
-        _conditioning = config.Conditioning;
-        MixedPrecision = config.Precision == TrainingPrecision.Bf16
-            ? new MixedPrecision(model, new UNet(config.Network, model.Classes).to(device))
+        _conditioning = conditioning;
+        MixedPrecision = precision == TrainingPrecision.Bf16
+            ? new MixedPrecision(model, new UNet(model.Config, model.Classes).to(device))
             : null;
         _working = (UNet?)MixedPrecision?.Working;
-        _diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
+        _diffusion = new GaussianDiffusion(new NoiseSchedule(schedule, device));
     }
 
     public MixedPrecision? MixedPrecision { get; }

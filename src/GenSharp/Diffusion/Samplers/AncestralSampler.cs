@@ -16,17 +16,19 @@ namespace GenSharp.Diffusion.Samplers;
 /// With <see cref="AncestralSamplerConfig.ClipX0"/> the mean is the posterior mean
 /// mu_tilde(x_t, clip(x0_hat, -1, 1)) (Ho et al.'s code), which equals mu_theta when nothing is clipped.
 /// One dispose scope per step; the previous x_t is disposed as soon as x_{t-1} exists.
+/// With a start T0 &lt; T (early-stopped DDPM, docs/latent-diffusion.md#es-ddpm) the chain is the same from x_T0 (index T0-1) down.
 /// </summary>
 public sealed class AncestralSampler : IDiffusionSampler
 {
     private readonly GaussianDiffusion _diffusion;
     private readonly AncestralSamplerConfig _config;
 
-    public AncestralSampler(GaussianDiffusion diffusion, AncestralSamplerConfig? config = null)
+    /// <param name="start">T0: walk only the last T0 reverse steps, from x_T0 (null: all T).</param>
+    public AncestralSampler(GaussianDiffusion diffusion, AncestralSamplerConfig? config = null, int? start = null)
     {
         _diffusion = diffusion;
         _config = (config ?? new AncestralSamplerConfig()).Validate();
-        Table = TimestepTable.Full(diffusion.Timesteps);
+        Table = TimestepTable.Full(TimestepTable.Start(diffusion.Timesteps, start));
     }
 
     public string Name => $"ddpm ({Table.TrainSteps} steps, sigma^2 = {_config.Variance}{(_config.ClipX0 ? ", x0 clipped" : "")})";
@@ -35,7 +37,7 @@ public sealed class AncestralSampler : IDiffusionSampler
 
     public int FunctionEvaluations => Table.TrainSteps;
 
-    /// <summary>Runs the full T-step reverse chain from N(0, I) noise drawn from <paramref name="generator"/>.</summary>
+    /// <summary>Runs the reverse chain (all T steps, or the last T0) from N(0, I) noise drawn from <paramref name="generator"/>.</summary>
     public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device,
         SamplingObserver? observer = null)
     {
@@ -49,7 +51,7 @@ public sealed class AncestralSampler : IDiffusionSampler
         using var noGrad = no_grad();
         var clock = Stopwatch.StartNew();
         var schedule = _diffusion.Schedule;
-        int T = schedule.Timesteps;
+        int T = Table.TrainSteps; // T, or T0 for an early-stopped chain
         var shape = xT.shape;
         var device = xT.device;
         var sigmaTable = _config.Variance == "beta" ? schedule.BetasT : schedule.PosteriorVarianceT;

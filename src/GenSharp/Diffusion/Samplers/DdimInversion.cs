@@ -28,7 +28,7 @@ public sealed class DdimInversion
     /// <param name="stepsOffset">diffusers' steps_offset for "leading".</param>
     public DdimInversion(GaussianDiffusion diffusion, int steps = 50, string spacing = "trailing", int stepsOffset = 0)
     {
-        Table = TimestepTable.Create(diffusion.Timesteps, steps, spacing, stepsOffset);
+        Table = TimestepTable.Create(diffusion.Timesteps, steps, spacing, stepsOffset, alphaBars: diffusion.Schedule.AlphaBars);
         _abars = diffusion.Schedule.AlphaBars;
     }
 

@@ -23,10 +23,13 @@ public sealed class DdimSampler : IDiffusionSampler
     private readonly DdimSamplerConfig _config;
     private readonly StepCoefficients[] _steps;
 
-    public DdimSampler(GaussianDiffusion diffusion, DdimSamplerConfig? config = null)
+    /// <param name="start">T0: a table of the first T0 training steps, walked from x_T0 (early-stopped DDPM); null: all T.</param>
+    public DdimSampler(GaussianDiffusion diffusion, DdimSamplerConfig? config = null, int? start = null)
     {
         _config = (config ?? new DdimSamplerConfig()).Validate();
-        Table = TimestepTable.Create(diffusion.Timesteps, _config.Steps, _config.Spacing, _config.StepsOffset);
+        int steps = TimestepTable.Start(diffusion.Timesteps, start);
+        Table = TimestepTable.Create(steps, _config.Steps, _config.Spacing, _config.StepsOffset,
+            alphaBars: TimestepTable.AlphaBarsUpTo(diffusion.Schedule.AlphaBars, steps));
         var abars = diffusion.Schedule.AlphaBars;
         _steps = new StepCoefficients[Table.Steps];
         double etaMax = double.PositiveInfinity; // sigma(eta)^2 must not exceed 1 - abar_prev

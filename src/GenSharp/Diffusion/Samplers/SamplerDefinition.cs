@@ -5,7 +5,7 @@ namespace GenSharp.Diffusion.Samplers;
 /// (<see cref="ConfigType"/>), the network evaluations each of its steps costs, the <see cref="Settings"/> it accepts,
 /// its default number of steps for T training steps, and how a validated <see cref="SamplerSpec"/> becomes its config
 /// (<see cref="Configure"/>, which throws a <see cref="ConfigException"/> naming the setting) and then a sampler
-/// (<see cref="Build"/>).
+/// (<see cref="Build"/>, on all T steps or, given a start T0, on the table truncated at T0).
 /// </summary>
 public sealed record SamplerDefinition(
     string Name,
@@ -15,14 +15,14 @@ public sealed record SamplerDefinition(
     IReadOnlyList<SamplerSetting> Settings,
     Func<int, int> DefaultSteps,
     Func<SamplerSpec, int, object> Configure,
-    Func<GaussianDiffusion, object, IDiffusionSampler> Build)
+    Func<GaussianDiffusion, object, int?, IDiffusionSampler> Build)
 {
     /// <summary>A definition whose config record is <typeparamref name="TConfig"/>.</summary>
     public static SamplerDefinition Of<TConfig>(string name, string summary, int evaluationsPerStep, SamplerSetting[] settings,
-        Func<int, int> defaultSteps, Func<SamplerSpec, int, TConfig> configure, Func<GaussianDiffusion, TConfig, IDiffusionSampler> build)
+        Func<int, int> defaultSteps, Func<SamplerSpec, int, TConfig> configure, Func<GaussianDiffusion, TConfig, int?, IDiffusionSampler> build)
         where TConfig : notnull =>
         new(name, summary, typeof(TConfig), evaluationsPerStep, settings, defaultSteps,
-            (spec, timesteps) => configure(spec, timesteps), (diffusion, config) => build(diffusion, (TConfig)config));
+            (spec, timesteps) => configure(spec, timesteps), (diffusion, config, start) => build(diffusion, (TConfig)config, start));
 
     /// <summary>Whether the sampler reads <paramref name="setting"/> (every sampler reads its name).</summary>
     public bool Accepts(SamplerSetting setting) => setting == SamplerSetting.Sampler || Settings.Contains(setting);

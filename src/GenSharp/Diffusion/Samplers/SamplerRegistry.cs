@@ -14,23 +14,17 @@ public static class SamplerRegistry
     public static readonly IReadOnlyList<SamplerDefinition> All = Unique(
         SamplerDefinition.Of("ddpm", "ancestral DDPM, all T steps", 1, [Variance], t => t,
             (spec, _) => new AncestralSamplerConfig(spec.Variance, spec.ClipX0).Validate(),
-            (diffusion, config) => new AncestralSampler(diffusion, config)),
+            (diffusion, config, start) => new AncestralSampler(diffusion, config, start)),
         SamplerDefinition.Of("ddim", "DDIM, K steps, eta 0 deterministic to 1 DDPM-like", 1, [Steps, Eta, Spacing], t => Math.Min(50, t),
             (spec, t) =>
             {
                 var c = new DdimSamplerConfig(spec.Steps ?? 0, spec.Eta, spec.Spacing, spec.ClipX0, spec.StepsOffset).Validate();
-                TimestepTable.Create(t, c.Steps, c.Spacing, c.StepsOffset); // checks K against T before any sampling
+                TimestepTable.Check(t, c.Steps, c.Spacing, c.StepsOffset); // checks K against T before any sampling
                 return c;
             },
-            (diffusion, config) => new DdimSampler(diffusion, config)),
-        SamplerDefinition.Of("dpmpp", "DPM-Solver++(2M), K steps, 10-25 typical", 1, [Steps, Spacing], t => Math.Min(20, t),
-            (spec, t) =>
-            {
-                var c = new DpmSolverPlusPlusSamplerConfig(spec.Steps ?? 0, spec.Spacing, spec.ClipX0, spec.StepsOffset).Validate();
-                TimestepTable.Create(t, c.Steps, c.Spacing, c.StepsOffset, multistep: true);
-                return c;
-            },
-            (diffusion, config) => new DpmSolverPlusPlusSampler(diffusion, config)));
+            (diffusion, config, start) => new DdimSampler(diffusion, config, start)),
+        DpmSolverPlusPlus("dpmpp", "DPM-Solver++(2M), K steps, 10-25 typical", order: 2),
+        DpmSolverPlusPlus("dpmpp3", "DPM-Solver++(3M), K steps, 5-20 typical; --spacing logsnr for few steps", order: 3));
 
     /// <summary>The registered names, in registration order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(d => d.Name).ToList();
@@ -53,12 +47,16 @@ public static class SamplerRegistry
         return resolved;
     }
 
-    /// <summary>The sampler <paramref name="spec"/> names, configured for <paramref name="diffusion"/>'s schedule.</summary>
-    public static IDiffusionSampler Create(SamplerSpec spec, GaussianDiffusion diffusion)
+    /// <summary>
+    /// The sampler <paramref name="spec"/> names, configured for <paramref name="diffusion"/>'s schedule; with <paramref name="start"/> T0,
+    /// on the table truncated at T0 (its steps checked against T0 and defaulting as for T = T0; docs/latent-diffusion.md#es-ddpm).
+    /// </summary>
+    public static IDiffusionSampler Create(SamplerSpec spec, GaussianDiffusion diffusion, int? start = null)
     {
         var definition = Find(spec.Name);
-        var config = definition.Configure(Resolve(definition, spec, diffusion.Timesteps), diffusion.Timesteps);
-        return definition.Build(diffusion, config);
+        int steps = TimestepTable.Start(diffusion.Timesteps, start);
+        var config = definition.Configure(Resolve(definition, spec, steps), steps);
+        return definition.Build(diffusion, config, start);
     }
 
     /// <summary>Network evaluations one sample costs: steps x evaluations per step.</summary>
@@ -75,7 +73,7 @@ public static class SamplerRegistry
         {
             if (definition.Accepts(setting)) continue;
             var takers = All.Where(d => d.Accepts(setting)).Select(d => d.Name).ToList();
-            string who = takers.Count == 1 ? $"only {takers[0]} has" : $"only {string.Join(" and ", takers)} have";
+            string who = takers.Count == 1 ? $"only {takers[0]} has" : $"only {string.Join(", ", takers[..^1])} and {takers[^1]} have";
             string why = setting switch
             {
                 Steps => $"{name} runs all {timesteps?.ToString() ?? "T"} steps; for fewer use --sampler {takers[0]} "
@@ -102,6 +100,17 @@ public static class SamplerRegistry
 
     private static SamplerSpec Resolve(SamplerDefinition definition, SamplerSpec spec, int timesteps) =>
         definition.Accepts(Steps) && spec.Steps is null ? spec with { Steps = definition.DefaultSteps(timesteps) } : spec;
+
+    /// <summary>DPM-Solver++ of one multistep order (Lu et al. 2022): 2M as <c>dpmpp</c>, 3M as <c>dpmpp3</c>.</summary>
+    private static SamplerDefinition DpmSolverPlusPlus(string name, string description, int order) =>
+        SamplerDefinition.Of(name, description, 1, [Steps, Spacing], t => Math.Min(20, t),
+            (spec, t) =>
+            {
+                var c = new DpmSolverPlusPlusSamplerConfig(spec.Steps ?? 0, spec.Spacing, spec.ClipX0, spec.StepsOffset, order).Validate();
+                TimestepTable.Check(t, c.Steps, c.Spacing, c.StepsOffset, multistep: true);
+                return c;
+            },
+            (diffusion, config, start) => new DpmSolverPlusPlusSampler(diffusion, config, start));
 
     private static IReadOnlyList<SamplerDefinition> Unique(params SamplerDefinition[] definitions)
     {

@@ -24,8 +24,8 @@ public sealed record SamplerSpec(
     /// <summary>This spec checked against T = <paramref name="timesteps"/>, with its default steps filled in.</summary>
     public SamplerSpec Validate(int timesteps) => SamplerRegistry.Validate(this, timesteps);
 
-    /// <summary>The sampler this spec names, on <paramref name="diffusion"/>'s schedule.</summary>
-    public IDiffusionSampler Create(GaussianDiffusion diffusion) => SamplerRegistry.Create(this, diffusion);
+    /// <summary>The sampler this spec names, on <paramref name="diffusion"/>'s schedule (with <paramref name="start"/>: truncated at T0).</summary>
+    public IDiffusionSampler Create(GaussianDiffusion diffusion, int? start = null) => SamplerRegistry.Create(this, diffusion, start);
 
     /// <summary>The network evaluations one sample costs (steps x evaluations per step).</summary>
     public int FunctionEvaluations(int timesteps) => SamplerRegistry.FunctionEvaluations(this, timesteps);

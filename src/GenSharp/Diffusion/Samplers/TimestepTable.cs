@@ -28,11 +28,23 @@ namespace GenSharp.Diffusion.Samplers;
 /// not start a step at t = 0: lambda jumps from lambda_1 to lambda_0 = log(sqrt(abar_1 / beta_1)) there, the ratio r0 = h_0 / h of
 /// consecutive steps collapses and the second-order extrapolation overshoots (measured with the exact
 /// Gaussian model: sample std 1.38x the truth at 10 linspace steps of the single-point table).
+///
+/// logsnr (not a diffusers timestep_spacing; DPMSolverMultistepScheduler's <c>use_lu_lambdas</c>, Lu et al. 2022, sec. 3.3):
+/// K points uniform in lambda = log(alpha / sigma) between lambda(T-1) and lambda(0), each mapped to the index whose lambda
+/// it lies at (linear interpolation in lambda, as diffusers' <c>_sigma_to_t</c> does in log sigma = -lambda) and rounded, then
+/// nudged apart where rounding made two equal. Needs the model's schedule (its alpha-bars). Few-step solvers take
+/// equal steps in their own variable lambda on it, where "trailing" crowds them at high noise.
 /// </summary>
 public sealed class TimestepTable
 {
     /// <summary>The spacing names this build knows.</summary>
-    public static readonly string[] Spacings = ["trailing", "linspace", "leading"];
+    public static readonly string[] Spacings = ["trailing", "linspace", "leading", LogSnr];
+
+    /// <summary>diffusers' <c>timestep_spacing</c> values (logsnr is GenSharp's own).</summary>
+    public static readonly string[] DiffusersSpacings = ["trailing", "linspace", "leading"];
+
+    /// <summary>The spacing uniform in log-SNR (see the summary).</summary>
+    public const string LogSnr = "logsnr";
 
     private TimestepTable(int trainSteps, string spacing, int stepsOffset, bool multistep, int[] timesteps)
     {
@@ -73,22 +85,14 @@ public sealed class TimestepTable
     /// unknown, or the offset pushes an index past T-1. <paramref name="multistep"/> selects
     /// DPMSolverMultistepScheduler's definitions of linspace and leading.
     /// </summary>
-    public static TimestepTable Create(int trainSteps, int steps, string spacing = "trailing", int stepsOffset = 0, bool multistep = false)
+    /// <param name="alphaBars">The schedule's abar_t, t = 0..T-1: required by logsnr, ignored by the others.</param>
+    public static TimestepTable Create(int trainSteps, int steps, string spacing = "trailing", int stepsOffset = 0, bool multistep = false,
+        IReadOnlyList<double>? alphaBars = null)
     {
-        if (trainSteps < 1) throw new ConfigException($"timestep table: T = {trainSteps} training steps; need at least 1");
-        if (steps < 1 || steps > trainSteps)
-            throw new ConfigException($"--steps {steps}: must be between 1 and the {trainSteps} training steps of the model");
-        if (!Spacings.Contains(spacing))
-            throw new ConfigException($"--spacing {spacing}: unknown; use one of {string.Join(", ", Spacings)}");
-        if (stepsOffset < 0) throw new ConfigException($"--steps-offset {stepsOffset}: must be >= 0");
-        if (stepsOffset != 0 && spacing != "leading")
-            throw new ConfigException($"--steps-offset {stepsOffset}: only the 'leading' spacing uses an offset; drop it or use --spacing leading");
-
-        if (multistep && spacing != "trailing" && steps > trainSteps - 1)
-            throw new ConfigException(
-                $"--steps {steps}: the multistep {spacing} table drops t = 0 and has at most {trainSteps - 1} steps; use fewer steps or --spacing " +
-                $"trailing");
-
+        Arguments(trainSteps, steps, spacing, stepsOffset, multistep);
+        if (spacing == LogSnr)
+            return new TimestepTable(trainSteps, spacing, stepsOffset, multistep, UniformInLogSnr(steps, alphaBars
+                ?? throw new ArgumentNullException(nameof(alphaBars), "the logsnr spacing needs the schedule's alpha-bars")));
         long T = trainSteps, K = steps;
         bool dropZero = multistep && spacing != "trailing";
         long points = dropZero ? K + 1 : K; // the multistep variants place K+1 points and drop t = 0
@@ -113,6 +117,73 @@ public sealed class TimestepTable
                 throw new InvalidOperationException($"timestep table {spacing} T={trainSteps} K={steps} is not strictly descending at {i}");
         return new TimestepTable(trainSteps, spacing, stepsOffset, multistep, descending);
     }
+
+    /// <summary>
+    /// Checks a table's arguments (K within 1..T, the spacing, the offset) with the one-line errors that name the flag to change, as
+    /// <see cref="Create"/> does; callable before the schedule is known (the registry checks a request with it).
+    /// </summary>
+    public static void Check(int trainSteps, int steps, string spacing = "trailing", int stepsOffset = 0, bool multistep = false)
+    {
+        Arguments(trainSteps, steps, spacing, stepsOffset, multistep);
+        if (spacing != LogSnr) Create(trainSteps, steps, spacing, stepsOffset, multistep); // the offset's reach past T-1
+    }
+
+    private static void Arguments(int trainSteps, int steps, string spacing, int stepsOffset, bool multistep)
+    {
+        if (trainSteps < 1) throw new ConfigException($"timestep table: T = {trainSteps} training steps; need at least 1");
+        if (steps < 1 || steps > trainSteps)
+            throw new ConfigException($"--steps {steps}: must be between 1 and the {trainSteps} training steps of the model");
+        if (!Spacings.Contains(spacing))
+            throw new ConfigException($"--spacing {spacing}: unknown; use one of {string.Join(", ", Spacings)}");
+        if (stepsOffset < 0) throw new ConfigException($"--steps-offset {stepsOffset}: must be >= 0");
+        if (stepsOffset != 0 && spacing != "leading")
+            throw new ConfigException($"--steps-offset {stepsOffset}: only the 'leading' spacing uses an offset; drop it or use --spacing leading");
+        if (multistep && spacing is "linspace" or "leading" && steps > trainSteps - 1)
+            throw new ConfigException(
+                $"--steps {steps}: the multistep {spacing} table drops t = 0 and has at most {trainSteps - 1} steps; use fewer steps or --spacing " +
+                $"trailing");
+    }
+
+    /// <summary>
+    /// K indices uniform in lambda from index T-1 down to 0 (rounded; equal neighbours pushed apart by one), descending.
+    /// </summary>
+    private static int[] UniformInLogSnr(int steps, IReadOnlyList<double> alphaBars)
+    {
+        int T = alphaBars.Count;
+        if (steps == 1) return [T - 1];                                    // one step from pure noise, as trailing takes it
+        double Lambda(int t) => 0.5 * Math.Log(alphaBars[t] / (1 - alphaBars[t]));
+        double high = Lambda(0), low = Lambda(T - 1);
+        var ascending = new int[steps];
+        int j = 0;
+        for (int i = 0; i < steps; i++)
+        {
+            double target = high + (low - high) * i / (steps - 1);       // lambda decreases with the index
+            while (j < T - 2 && Lambda(j + 1) >= target) j++;
+            double fraction = (Lambda(j) - target) / (Lambda(j) - Lambda(j + 1));
+            ascending[i] = (int)Math.Round(j + Math.Clamp(fraction, 0, 1), MidpointRounding.ToEven);
+        }
+        for (int i = 1; i < steps; i++) ascending[i] = Math.Max(ascending[i], ascending[i - 1] + 1);
+        for (int i = steps - 1; i >= 0; i--) ascending[i] = Math.Min(ascending[i], (i == steps - 1 ? T : ascending[i + 1]) - 1);
+        return [.. ascending.Reverse()];
+    }
+
+    /// <summary>
+    /// The number of training steps a table is built over: T, or T0 for a chain started at x_T0 (early-stopped DDPM, Lyu et al. 2022;
+    /// docs/latent-diffusion.md#es-ddpm): its indices T0-1, ..., 0 are the schedule's own, so a table over T0 steps is the T-step table
+    /// truncated at T0 (for logsnr: uniform in lambda over the first T0 alpha-bars, <see cref="AlphaBarsUpTo"/>). Throws a
+    /// <see cref="ConfigException"/> naming <c>--t0</c> when T0 is outside 1..T.
+    /// </summary>
+    public static int Start(int trainSteps, int? t0)
+    {
+        if (t0 is not int s) return trainSteps;
+        if (s < 1 || s > trainSteps)
+            throw new ConfigException($"--t0 {s}: must be between 1 and the {trainSteps} training steps of the model");
+        return s;
+    }
+
+    /// <summary>abar_t for t = 0..<paramref name="steps"/>-1: the schedule a table truncated at T0 = <paramref name="steps"/> is built on.</summary>
+    public static IReadOnlyList<double> AlphaBarsUpTo(IReadOnlyList<double> alphaBars, int steps) =>
+        steps == alphaBars.Count ? alphaBars : [.. alphaBars.Take(steps)];
 
     /// <summary>The full table T-1, ..., 0 (ancestral DDPM).</summary>
     public static TimestepTable Full(int trainSteps) => Create(trainSteps, trainSteps);

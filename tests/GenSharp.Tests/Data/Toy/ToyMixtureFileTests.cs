@@ -8,7 +8,7 @@ public sealed class ToyMixtureFileTests
 {
     private static string Write(string json)
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("gensharp-toy").FullName, "mixture.json");
+        string path = Path.Combine(TestTemp.Directory("gensharp-toy").FullName, "mixture.json");
         File.WriteAllText(path, json);
         return path;
     }

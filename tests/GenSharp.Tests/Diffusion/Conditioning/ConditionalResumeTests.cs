@@ -37,7 +37,7 @@ public sealed class ConditionalResumeTests
 
     private static RunDirectory Train(long? stopAfter)
     {
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-cond-resume").FullName, "r"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-cond-resume").FullName, "r"));
         var config = new ImageDdpmConfig
         {
             Schedule = new NoiseScheduleConfig(Timesteps: 50),

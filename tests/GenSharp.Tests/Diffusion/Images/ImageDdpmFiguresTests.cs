@@ -17,7 +17,7 @@ public sealed class ImageDdpmFiguresTests
     public void EveryFigureIsDrawnWithTwentyTimesteps()
     {
         const int T = 20;
-        var run = RunDirectory.Create(Path.Combine(Directory.CreateTempSubdirectory("gensharp-fig").FullName, "t20"));
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-fig").FullName, "t20"));
         var network = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Dropout = 0 };
         var config = new ImageDdpmConfig { Schedule = new NoiseScheduleConfig(Timesteps: T), Network = network };
         manual_seed(1);

@@ -1,3 +1,4 @@
+using GenSharp.Diffusion;
 using GenSharp.Diffusion.Samplers;
 
 namespace GenSharp.Tests.Diffusion.Samplers;
@@ -77,7 +78,8 @@ public sealed class TimestepTableTests
             foreach (string spacing in TimestepTable.Spacings)
                 for (int K = 1; K <= Math.Min(T, 120); K++)
                 {
-                    var t = TimestepTable.Create(T, K, spacing);
+                    using var schedule = new NoiseSchedule(new NoiseScheduleConfig(Timesteps: T));   // logsnr places steps by its lambdas
+                    var t = TimestepTable.Create(T, K, spacing, alphaBars: schedule.AlphaBars);
                     Assert.Equal(K, t.Steps);
                     Assert.InRange(t.Timesteps[0], 0, T - 1);
                     Assert.InRange(t.Timesteps[^1], 0, T - 1);

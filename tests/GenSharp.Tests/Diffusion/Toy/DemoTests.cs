@@ -24,7 +24,7 @@ public sealed class DemoTests(ITestOutputHelper output)
     [Fact]
     public void DemoMeetsItsTargetsAndItsRunCanBeSampledAndEvaluated()
     {
-        string dir = Path.Combine(Directory.CreateTempSubdirectory("gensharp-demo").FullName, "demo");
+        string dir = Path.Combine(TestTemp.Directory("gensharp-demo").FullName, "demo");
         var clock = Stopwatch.StartNew();
         var (rc, stdout, err) = CliRunner.Run("demo", "--out", dir, "--threads", "2", "--quiet");
         output.WriteLine($"demo wall time {clock.Elapsed.TotalSeconds:F1} s (load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")})");

@@ -19,7 +19,7 @@ public sealed class ToyDdpmRunTests
     [Fact]
     public void EvalEveryAndEvalNSetTheToyCurve()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-toycurve").FullName;
+        string runs = TestTemp.Directory("gensharp-toycurve").FullName;
         var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "c", "--data", "toy:moons", "--sample-every", "100", "--eval-every", "25", "--eval-n", "300", .. Tiny]);
         Assert.True(r.ExitCode == 0, r.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "c"));
@@ -63,7 +63,7 @@ public sealed class ToyDdpmRunTests
     [Fact]
     public void AMixtureRunIsSelfContained()
     {
-        string dir = Directory.CreateTempSubdirectory("gensharp-mixrun").FullName;
+        string dir = TestTemp.Directory("gensharp-mixrun").FullName;
         string mixture = Path.Combine(dir, "mine.json");
         File.WriteAllText(mixture, """
             {"name": "mine", "components": [

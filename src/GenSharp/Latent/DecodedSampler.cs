@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using GenSharp.Diffusion.Samplers;
+using GenSharp.Pipelines;
+using static TorchSharp.torch;
+
+namespace GenSharp.Latent;
+
+/// <summary>
+/// A latent sampler followed by the autoencoder's decoder (docs/latent-diffusion.md#sampling): images in [-1, 1] for the pipeline's grids,
+/// sample folders and scores. Its label, evaluations and settings are the latent sampler's; the time includes decoding. Owns both.
+/// </summary>
+public sealed class DecodedSampler(IImageSampler latent, LatentAutoencoder autoencoder) : IImageSampler
+{
+    public string Label => latent.Label;
+    public int FunctionEvaluations => latent.FunctionEvaluations;
+    public object Settings => latent.Settings;
+
+    public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = latent.Sample(n, generator, observer);
+        using var z = result.Samples;
+        return result with { Samples = autoencoder.Decode(z), Seconds = clock.Elapsed.TotalSeconds };
+    }
+
+    public void Dispose()
+    {
+        latent.Dispose();
+        autoencoder.Dispose();
+    }
+}

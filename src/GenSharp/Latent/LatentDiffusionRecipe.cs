@@ -1,0 +1,130 @@
+using GenSharp.Data;
+using GenSharp.Diffusion;
+using GenSharp.Diffusion.Conditioning;
+using GenSharp.Diffusion.Images;
+using GenSharp.Evaluation;
+using GenSharp.Nn;
+using GenSharp.Output;
+using GenSharp.Pipelines;
+using GenSharp.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSharp.Latent;
+
+/// <summary>
+/// Latent diffusion (Rombach et al. 2022; docs/latent-diffusion.md) on the image-run pipeline: the training set is encoded once by a VAE's
+/// posterior mean and scaled to unit variance (<see cref="LatentAutoencoder"/>), the reference U-Net code learns L_simple on those latents
+/// (<see cref="DdpmImageLoss"/>), any registered sampler draws latents (<see cref="DdpmImageSampler"/>) that the decoder turns into images
+/// (<see cref="DecodedSampler"/>); FD and the other scores are in pixel space, beside the autoencoder's reconstruction FD (the LDM's own
+/// floor). Everything else is <see cref="ImageRunPipeline{TConfig, TNet}"/>'s.
+/// </summary>
+public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, UNet>
+{
+    public string Kind => LatentDiffusionConfig.Kind;
+    public string Verb => "ldm";
+
+    public ImageRunText Text => new("Latent diffusion",
+        "A latent diffusion model (docs/latent-diffusion.md): a VAE's encoder maps each training image once to the posterior mean of its " +
+        "C x 7 x 7 latent, scaled to unit variance; the reference U-Net code (one level at 7x7) predicts the noise of those latents, trained " +
+        "with L_simple, AdamW and EMA weights; samples are drawn in latent space and decoded. Image metrics are computed on the decoded " +
+        "images in the feature space of GenSharp's Fashion-MNIST classifier, beside the real-vs-real floor, the noise ceiling and the " +
+        "autoencoder's reconstruction FD.",
+        "Training loss L_simple (latents)", "L_simple", "Loss per step on the scaled latents (log scale), smoothed");
+
+    /// <summary>Fills in what a fresh run measures once: the encoded training set's scale factor and shape, data hash, environment.</summary>
+    public static LatentDiffusionConfig Resolve(LatentDiffusionConfig config, Device device) =>
+        ImageRunPipeline<LatentDiffusionConfig, UNet>.Resolve(new LatentDiffusionRecipe(), config, device);
+
+    /// <summary>Trains (or resumes) the run, then evaluates it and writes the report.</summary>
+    public static EvalOutcome? Train(LatentDiffusionConfig config, RunDirectory run, Device device, bool resume, bool quiet,
+        TextWriter? log = null) =>
+        ImageRunPipeline<LatentDiffusionConfig, UNet>.Train(new LatentDiffusionRecipe(), config, run, device, resume, quiet, log);
+
+    /// <summary>The autoencoder of a run, with its scale factor (1 before the run has measured one).</summary>
+    public static LatentAutoencoder Autoencoder(LatentDiffusionConfig config, Device device) =>
+        new((config.Autoencoder ?? throw new ConfigException("config.json has no autoencoder; create the run with --autoencoder RUN"))
+            .Load(device), config.ScaleFactor > 0 ? config.ScaleFactor : 1);
+
+    /// <summary>The training set encoded once (scaled latents, cached in memory for the session; unscaled before f is measured).</summary>
+    public ImageDataset LoadTrain(LatentDiffusionConfig config, Device? device)
+    {
+        using var images = RunImages.Train(config.Training.Data, config.HeldOut, limit: config.TrainLimit);
+        if (images.Channels != 1 || images.Height != 28 || images.Width != 28)
+            throw new ConfigException($"--data {config.Training.Data}: images are {images.Channels}x{images.Height}x{images.Width}; the VAE " +
+                "autoencoder encodes 1x28x28 images");
+        using var autoencoder = Autoencoder(config, CPU);
+        using var latents = autoencoder.EncodeAll(images);
+        return device is null || device.type == DeviceType.CPU
+            ? new ImageDataset(latents.Name, latents.Images.clone(), latents.Labels?.clone(), latents.ClassNames, latents.Range, latents.ContentHash)
+            : new ImageDataset(latents.Name, latents.Images.to(device), latents.Labels?.to(device), latents.ClassNames, latents.Range,
+                latents.ContentHash);
+    }
+
+    public int[] TrainingShape(LatentDiffusionConfig config) => config.LatentShape;
+
+    /// <summary>At creation <paramref name="train"/> holds the unscaled latents: f = 1 / their std; the U-Net is set to their shape.</summary>
+    public LatentDiffusionConfig Complete(LatentDiffusionConfig config, ImageDataset train) =>
+        config with
+        {
+            ScaleFactor = LatentAutoencoder.MeasureScale(train.Images),
+            LatentShape = [train.Channels, train.Height, train.Width],
+            ImageShape = [1, 28, 28],
+            Network = config.Network with { InChannels = train.Channels, Resolution = train.Height },
+        };
+
+    public string? Describe(LatentDiffusionConfig config) =>
+        $"latent diffusion on {string.Join("x", config.LatentShape)} latents of {config.Autoencoder?.Run} (scale factor {config.ScaleFactor:G6})";
+
+    public UNet CreateNetwork(LatentDiffusionConfig config) => new(config.Network);
+
+    public IImageLoss CreateLoss(LatentDiffusionConfig config, UNet model, Device device) =>
+        new DdpmImageLoss(config.Schedule, TrainingPrecision.Fp32, null, model, device);
+
+    public IImageSampler CreateSampler(LatentDiffusionConfig config, UNet network, Device device, SamplingChoice? choice = null)
+    {
+        (choice?.Guidance ?? new GuidanceChoice()).RefuseIfUnconditional(null, "this latent-diffusion run");
+        var spec = ((choice?.Diffusion ?? config.Sampler) with { ClipX0 = false }).Validate(config.Schedule.Timesteps); // latents are unbounded
+        var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
+        var latent = new DdpmImageSampler(network, diffusion, spec, device, ownsDiffusion: true);
+        return new DecodedSampler(latent, Autoencoder(config, device));
+    }
+
+    public string SamplerLabel(LatentDiffusionConfig config) => config.Sampler.Label;
+
+    public void CheckEvaluation(EvalRequest request) { }
+
+    /// <summary>
+    /// The autoencoder's reconstruction FD: the first n held-out images encoded and decoded, against the same n images, in the same feature
+    /// space as the samples' FD (the LDM cannot do better than its decoder; docs/latent-diffusion.md#floor).
+    /// </summary>
+    public void ExtendEvaluation(RunDirectory run, LatentDiffusionConfig config, UNet network, EvalRequest request, Device device,
+        ImageEvaluationResult evaluation)
+    {
+        using var extractor = FeatureExtractor.TryLoadFor(config.Training.Data, config.ImageShape, TextWriter.Null);
+        if (extractor is null) return;
+        using var scope = NewDisposeScope();
+        using var held = RunImages.HeldOut(config.Training.Data, config.HeldOut, device: device);
+        using var autoencoder = Autoencoder(config, device);
+        var real = held.Images.narrow(0, 0, Math.Min(request.N, held.Count));
+        var reconstructed = autoencoder.Decode(autoencoder.Encode(real));
+        var report = ImageMetrics.Compute(extractor, real.cpu(), reconstructed.cpu(), request.Seed);
+        evaluation.Metrics["autoencoder_reconstruction_fd"] = report.FrechetDistance;
+        evaluation.Json["scale_factor"] = config.ScaleFactor;
+        evaluation.Json["autoencoder"] = config.Autoencoder;
+    }
+
+    public bool FiguresWithoutEvaluation => false;
+
+    /// <summary>The family draws no figures of its own: the pipeline's grids, loss and FD curves are its report.</summary>
+    public void WriteFigures(RunDirectory run, LatentDiffusionConfig config, UNet network, IImageSampler sampler, Device device, bool quiet) { }
+
+    public IEnumerable<(string Key, string Value)> EvaluationRows(ImageEvaluationResult evaluation)
+    {
+        if (evaluation.Metrics.TryGetValue("autoencoder_reconstruction_fd", out var fd) && fd is not null)
+            yield return ("autoencoder reconstruction FD", $"{fd:F3} (held-out images encoded and decoded: the floor of this LDM's FD)");
+        if (evaluation.Json.TryGetValue("scale_factor", out var f)) yield return ("latent scale factor", $"{f:G6}");
+    }
+
+    public void AddReportSections(HtmlReport html, RunDirectory run, LatentDiffusionConfig config) { }
+}
