@@ -54,7 +54,7 @@ public sealed class ExactResumeCliTests
     [Fact]
     public void AVdmWithALearnedScheduleResumesExactlyAfterAKillAndWhenExtended()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-exact").FullName;
+        string runs = TestTemp.Directory("gensharp-exact").FullName;
         Train(runs, "vdm", "full", [.. Vdm, "--steps", "12"]);
         AssertKilledRunResumesExactly(runs, "vdm", killedAfter: 4);
         Train(runs, "vdm", "short", [.. Vdm, "--steps", "8"]);

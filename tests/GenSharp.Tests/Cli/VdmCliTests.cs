@@ -15,7 +15,7 @@ public sealed class VdmCliTests
     [Trait("Category", "Slow")]
     public void TrainsSamplesAndReportsTheBoundTermByTerm()
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-vdm").FullName;
+        string runs = TestTemp.Directory("gensharp-vdm").FullName;
         var train = CliRunner.Run(["train", "vdm", "--runs", runs, "--name", "tiny", "--data", "fashion-mnist", "--train-limit", "64",
             "--steps", "4", "--batch", "8", "--ch", "8", "--mults", "1,2", "--attn", "none", "--schedule", "learned", "--schedule-width", "8",
             "--variance-gradient", "--sample-steps", "2", "--sample-every", "4", "--eval-every", "0", "--final-eval-n", "0",
@@ -58,7 +58,7 @@ public sealed class VdmCliTests
     [InlineData("--sample-steps 0", "--sample-steps 0")]
     public void BadOptionsAreOneLineErrorsWithExitCode2(string options, string expected)
     {
-        string runs = Directory.CreateTempSubdirectory("gensharp-vdm-bad").FullName;
+        string runs = TestTemp.Directory("gensharp-vdm-bad").FullName;
         var (rc, _, err) = CliRunner.Run(["train", "vdm", "--runs", runs, "--quiet", "--threads", "1", .. options.Split(' ')]);
         Assert.Equal(2, rc);
         Assert.StartsWith("error: ", err);
