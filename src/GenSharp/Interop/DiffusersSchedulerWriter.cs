@@ -38,7 +38,8 @@ public static class DiffusersSchedulerWriter
         if (sampler.Spacing == TimestepTable.LogSnr)
         {
             if (!cls.Defaults.ContainsKey("use_lu_lambdas"))
-                throw new ConfigException($"--spacing logsnr: {cls.Name} has no log-SNR spacing (only DPMSolverMultistepScheduler's use_lu_lambdas); " +
+                throw new ConfigException($"--spacing logsnr: {cls.Name} has no log-SNR spacing (only DPMSolverMultistepScheduler's " +
+                    "use_lu_lambdas); " +
                     "export with --sampler dpmpp or dpmpp3, or another spacing");
             config["use_lu_lambdas"] = true;
             config["timestep_spacing"] = "linspace";                    // unused by diffusers when use_lu_lambdas is true

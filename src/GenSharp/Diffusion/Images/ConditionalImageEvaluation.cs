@@ -95,7 +95,8 @@ public static class ConditionalImageEvaluation
     }
 
     private static (Row Row, Tensor Grid) Score(UNet network, GaussianDiffusion diffusion, SamplerSpec spec, ConditioningConfig conditioning,
-        double w, double rescale, int perClass, EvalRequest request, Device device, FeatureExtractor extractor, Tensor realFeatures, Tensor realLabels,
+        double w, double rescale, int perClass, EvalRequest request, Device device, FeatureExtractor extractor, Tensor realFeatures,
+        Tensor realLabels,
         bool classifierClasses)
     {
         int k = conditioning.Classes;
