@@ -6,10 +6,10 @@ namespace GenSharp.Cli;
 
 /// <summary>
 /// <c>compare --train --budget B</c> (docs/evaluation.md#compare): one run of every image family on Fashion-MNIST, each trained by its own
-/// <c>train</c> command with <c>--time-budget B</c> (wall time) and otherwise its defaults, so the comparison holds the budget fixed and
-/// lets each family spend it as it trains. Latent diffusion spends its budget in two halves: its autoencoder (a spatial-latent VAE), then
+/// <c>train</c> command with <c>--cpu-budget B</c> (the process's CPU time, which other work on a shared machine does not shrink, unlike
+/// wall time) and otherwise its defaults, so the comparison holds the budget fixed and lets each family spend it as it trains. Latent diffusion spends its budget in two halves: its autoencoder (a spatial-latent VAE), then
 /// the diffusion model on that autoencoder's latents. Running the same command again resumes: a run that used its budget stops at once,
-/// an interrupted one continues from its last checkpoint (the budget counts wall time over every session), and a run made with another
+/// an interrupted one continues from its last checkpoint (the budget counts over every session), and a run made with another
 /// budget is refused rather than mixed into the table.
 /// </summary>
 public static class BudgetTraining
@@ -62,7 +62,7 @@ public static class BudgetTraining
             string[] run = ["--runs", runsDir, "--name", family.Name, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--quiet"];
             string[] full = resume
                 ? [.. family.Args.Take(2), .. run, "--resume"]
-                : [.. family.Args, .. run, "--time-budget", seconds.ToString("0.###", CultureInfo.InvariantCulture) + "s"];
+                : [.. family.Args, .. run, "--cpu-budget", seconds.ToString("0.###", CultureInfo.InvariantCulture) + "s"];
             var err = new StringWriter();
             int rc = Program.Run(full, quiet ? TextWriter.Null : output, err);
             if (rc != 0)
@@ -90,14 +90,14 @@ public static class BudgetTraining
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(config));
-            if (doc.RootElement.TryGetProperty("training", out var t) && t.TryGetProperty("time_budget_seconds", out var b)) recorded = b.GetDouble();
+            if (doc.RootElement.TryGetProperty("training", out var t) && t.TryGetProperty("cpu_budget_seconds", out var b)) recorded = b.GetDouble();
         }
         catch (JsonException e)
         {
             throw new ConfigException($"compare --train: {config} is not valid JSON ({e.Message}); remove the run or choose another --out");
         }
         if (recorded is not { } r || Math.Abs(r - seconds) > 1e-3)
-            throw new ConfigException($"compare --train: {dir} was trained with a budget of " +
+            throw new ConfigException($"compare --train: {dir} was trained with a CPU budget of " +
                                       (recorded is { } x && x > 0 ? Durations.Format(x) : "none") +
                                       $", not {Durations.Format(seconds)}; give the same --budget to resume it, or choose another --out");
         return true;

@@ -17,7 +17,7 @@ public sealed class BudgetTrainingTests
         var root = Program.BuildRoot();
         foreach (var f in families)
         {
-            var parse = root.Parse([.. f.Args, "--runs", "/tmp/x", "--name", f.Name, "--time-budget", "900s", "--threads", "1", "--quiet"]);
+            var parse = root.Parse([.. f.Args, "--runs", "/tmp/x", "--name", f.Name, "--cpu-budget", "900s", "--threads", "1", "--quiet"]);
             Assert.True(parse.Errors.Count == 0, $"{f.Name}: {string.Join("; ", parse.Errors.Select(e => e.Message))}");
             var resume = root.Parse([.. f.Args.Take(2), "--runs", "/tmp/x", "--name", f.Name, "--threads", "1", "--quiet", "--resume"]);
             Assert.True(resume.Errors.Count == 0, $"{f.Name} --resume: {string.Join("; ", resume.Errors.Select(e => e.Message))}");
@@ -36,12 +36,12 @@ public sealed class BudgetTrainingTests
         Assert.False(BudgetTraining.IsStarted(run, 1800)); // nothing there yet: train it
         Directory.CreateDirectory(run);
         Assert.False(BudgetTraining.IsStarted(run, 1800)); // an empty folder is no run either
-        File.WriteAllText(Path.Combine(run, "config.json"), """{ "model": "ddpm-fmnist", "training": { "time_budget_seconds": 1800 } }""");
+        File.WriteAllText(Path.Combine(run, "config.json"), """{ "model": "ddpm-fmnist", "training": { "cpu_budget_seconds": 1800 } }""");
         Assert.True(BudgetTraining.IsStarted(run, 1800));
         var other = Assert.Throws<ConfigException>(() => BudgetTraining.IsStarted(run, 600));
-        Assert.Contains("budget of 30 min, not 10 min", other.Message);
+        Assert.Contains("CPU budget of 30 min, not 10 min", other.Message);
         File.WriteAllText(Path.Combine(run, "config.json"), """{ "model": "ddpm-fmnist", "training": { "steps": 10 } }""");
-        Assert.Contains("budget of none", Assert.Throws<ConfigException>(() => BudgetTraining.IsStarted(run, 1800)).Message);
+        Assert.Contains("CPU budget of none", Assert.Throws<ConfigException>(() => BudgetTraining.IsStarted(run, 1800)).Message);
         File.WriteAllText(Path.Combine(run, "config.json"), "{ not json");
         Assert.Contains("not valid JSON", Assert.Throws<ConfigException>(() => BudgetTraining.IsStarted(run, 1800)).Message);
         File.Delete(Path.Combine(run, "config.json"));
