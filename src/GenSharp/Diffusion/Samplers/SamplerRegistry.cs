@@ -24,7 +24,16 @@ public static class SamplerRegistry
             },
             (diffusion, config, start) => new DdimSampler(diffusion, config, start)),
         DpmSolverPlusPlus("dpmpp", "DPM-Solver++(2M), K steps, 10-25 typical", order: 2),
-        DpmSolverPlusPlus("dpmpp3", "DPM-Solver++(3M), K steps, 5-20 typical; --spacing logsnr for few steps", order: 3));
+        DpmSolverPlusPlus("dpmpp3", "DPM-Solver++(3M), K steps, 5-20 typical; --spacing logsnr for few steps", order: 3),
+        SamplerDefinition.Of("unipc", "UniPC (bh2, order 2): DPM-Solver++(2M) + corrector, K steps, 5-20 typical", 1, [Steps, Spacing],
+            t => Math.Min(20, t),
+            (spec, t) =>
+            {
+                var c = new UniPcSamplerConfig(spec.Steps ?? 0, spec.Spacing, spec.ClipX0, spec.StepsOffset).Validate();
+                TimestepTable.Check(t, c.Steps, c.Spacing, c.StepsOffset, multistep: true);
+                return c;
+            },
+            (diffusion, config, start) => new UniPcSampler(diffusion, config, start)));
 
     /// <summary>The registered names, in registration order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(d => d.Name).ToList();
