@@ -7,7 +7,7 @@ namespace GenSharp.Interop;
 
 /// <summary>
 /// Writes GenSharp's noise schedule and sampler as a diffusers <c>scheduler_config.json</c> (docs/interop.md#diffusers-scheduler-configs):
-/// <c>ddpm</c> as DDPMScheduler, <c>ddim</c> as DDIMScheduler, <c>dpmpp</c> as DPMSolverMultistepScheduler, with every field of the
+/// <c>ddpm</c> as DDPMScheduler, <c>ddim</c> as DDIMScheduler, <c>dpmpp</c> as DPMSolverMultistepScheduler, <c>unipc</c> as UniPCMultistepScheduler, with every field of the
 /// class (as diffusers' <c>save_config</c> writes them), so that <c>SchedulerClass.from_config</c> rebuilds the same process and
 /// timestep table. What a scheduler config has no field for (the number of sampling steps, DDIM's eta, clipping DPM-Solver++'s x0)
 /// goes into <c>_gensharp_sampler</c>, which diffusers skips (it drops keys starting with '_') and
@@ -62,7 +62,7 @@ public static class DiffusersSchedulerWriter
         var gensharp = new JsonObject { ["name"] = sampler.Name };
         if (sampler.Steps is int steps) gensharp["steps"] = steps;
         if (sampler.Name == "ddim") gensharp["eta"] = sampler.Eta;
-        if (sampler.Name is "dpmpp" or "dpmpp3") gensharp["clip_x0"] = sampler.ClipX0;
+        if (sampler.Name is "dpmpp" or "dpmpp3" or "unipc") gensharp["clip_x0"] = sampler.ClipX0;
         config["_gensharp_sampler"] = gensharp;
         return PythonJson.Unquote(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true })) + "\n";
     }
@@ -75,8 +75,9 @@ public static class DiffusersSchedulerWriter
         notes.Add($"diffusers: call scheduler.set_timesteps({steps}) (the number of sampling steps is not a scheduler config field)");
         if (sampler.Name == "ddim") notes.Add($"diffusers: pass eta={sampler.Eta.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
             "to scheduler.step()");
-        if (sampler.Name == "dpmpp" && sampler.ClipX0)
-            notes.Add("diffusers: DPMSolverMultistepScheduler does not clip x0 to [-1, 1] as this run's sampler does (it has no such field)");
+        if (sampler.Name is "dpmpp" or "dpmpp3" or "unipc" && sampler.ClipX0)
+            notes.Add($"diffusers: {DiffusersSchedulerClass.ForSampler(sampler.Name).Name} does not clip x0 to [-1, 1] as this run's sampler does " +
+                "(it has no such field)");
         return notes;
     }
 

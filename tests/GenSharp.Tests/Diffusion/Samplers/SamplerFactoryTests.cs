@@ -25,7 +25,7 @@ public sealed class SamplerFactoryTests
         Assert.Equal(evaluations, calls);
         Assert.Equal(evaluations, result.FunctionEvaluations);
         Assert.True(result.Seconds >= 0);
-        Assert.Equal(["ddpm", "ddim", "dpmpp", "dpmpp3"], SamplerFactory.Names);
+        Assert.Equal(["ddpm", "ddim", "dpmpp", "dpmpp3", "unipc"], SamplerFactory.Names);
     }
 
     [Theory]
