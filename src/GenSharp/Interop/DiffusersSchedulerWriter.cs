@@ -35,6 +35,9 @@ public static class DiffusersSchedulerWriter
                 "schedule squaredcos_cap_v2 has s = 0.008 and max_beta = 0.999 only; this run cannot be written as a diffusers config"),
         };
         config["timestep_spacing"] = sampler.Spacing;
+        if (sampler.Spacing == TimestepTable.Karras)
+            throw new ConfigException("--spacing karras: GenSharp steps on the nearest discrete timesteps, diffusers' use_karras_sigmas on the " +
+                "continuous sigmas; no diffusers config has this table, export with another spacing");
         if (sampler.Spacing == TimestepTable.LogSnr)
         {
             if (!cls.Defaults.ContainsKey("use_lu_lambdas"))

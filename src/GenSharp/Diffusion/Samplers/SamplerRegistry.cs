@@ -33,7 +33,17 @@ public static class SamplerRegistry
                 TimestepTable.Check(t, c.Steps, c.Spacing, c.StepsOffset, multistep: true);
                 return c;
             },
-            (diffusion, config, start) => new UniPcSampler(diffusion, config, start)));
+            (diffusion, config, start) => new UniPcSampler(diffusion, config, start)),
+        SamplerDefinition.Of("heun", "EDM's Heun (Karras et al. 2022) on Karras sigmas, K steps = 2K-1 evaluations, 18 typical", 2, [Steps],
+            t => Math.Min(18, t),
+            (spec, t) =>
+            {
+                var c = new HeunSamplerConfig(spec.Steps ?? 0, spec.ClipX0).Validate();
+                TimestepTable.Check(t, c.Steps, TimestepTable.Karras);
+                return c;
+            },
+            (diffusion, config, start) => new HeunSampler(diffusion, config, start))
+            with { Evaluations = HeunSamplerConfig.Evaluations, FixedTable = "steps on Karras et al.'s noise levels (rho = 7)" });
 
     /// <summary>The registered names, in registration order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(d => d.Name).ToList();
@@ -88,7 +98,7 @@ public static class SamplerRegistry
                 Steps => $"{name} runs all {timesteps?.ToString() ?? "T"} steps; for fewer use --sampler {takers[0]} "
                     + "(with --eta 1 for DDPM-like noise)",
                 Eta => $"{name} has no eta; {who} an eta",
-                Spacing => $"{name} walks the full table T-1..0; {who} a timestep spacing",
+                Spacing => $"{name} {definition.FixedTable}; {who} a timestep spacing",
                 Variance => $"{name} has no variance choice; {who} one (beta or beta_tilde)",
                 _ => throw new ArgumentOutOfRangeException(nameof(given)),
             };

@@ -12,7 +12,7 @@ public sealed class SamplerRegistryTests
     [Fact]
     public void NamesAreUniqueAndEachMapsToItsConfigRecord()
     {
-        Assert.Equal(["ddpm", "ddim", "dpmpp", "dpmpp3", "unipc"], SamplerRegistry.Names);
+        Assert.Equal(["ddpm", "ddim", "dpmpp", "dpmpp3", "unipc", "heun"], SamplerRegistry.Names);
         Assert.Equal(SamplerRegistry.Names.Count, SamplerRegistry.Names.Distinct().Count());
         Assert.Equal(typeof(AncestralSamplerConfig), SamplerRegistry.Find("ddpm").ConfigType);
         Assert.Equal(typeof(DdimSamplerConfig), SamplerRegistry.Find("ddim").ConfigType);
@@ -31,13 +31,15 @@ public sealed class SamplerRegistryTests
     [InlineData("ddim", 7, 7)]
     [InlineData("dpmpp", null, 20)]
     [InlineData("dpmpp", 13, 13)]
+    [InlineData("unipc", 9, 9)]
+    [InlineData("heun", 6, 6)]
     public void FunctionEvaluationsAreStepsTimesEvaluationsPerStepAndMatchTheNetworkCalls(string name, int? steps, int expectedSteps)
     {
         using var diffusion = Diffusion(100);
         var spec = new SamplerSpec(name, steps, ClipX0: false);
         var definition = SamplerRegistry.Find(name);
         Assert.Equal(expectedSteps, definition.Steps(spec, 100));
-        Assert.Equal(expectedSteps * definition.EvaluationsPerStep, spec.FunctionEvaluations(100));
+        Assert.Equal(name == "heun" ? 2 * expectedSteps - 1 : expectedSteps * definition.EvaluationsPerStep, spec.FunctionEvaluations(100));
         using var scope = NewDisposeScope();
         int calls = 0;
         var sampler = spec.Create(diffusion);
@@ -51,7 +53,7 @@ public sealed class SamplerRegistryTests
     public void AnUnknownNameListsTheKnownOnes()
     {
         var e = Assert.Throws<ConfigException>(() => new SamplerSpec("lms").Validate(1000));
-        Assert.Equal("--sampler lms: unknown; use one of ddpm, ddim, dpmpp, dpmpp3, unipc", e.Message);
+        Assert.Equal("--sampler lms: unknown; use one of ddpm, ddim, dpmpp, dpmpp3, unipc, heun", e.Message);
     }
 
     [Theory]
