@@ -9,7 +9,7 @@ namespace GenSharp.Interop;
 /// <summary>
 /// Reads a diffusers <c>scheduler_config.json</c> of a <see cref="DiffusersSchedulerClass"/> into GenSharp's noise schedule and
 /// sampler (docs/interop.md#diffusers-scheduler-configs). A missing field takes diffusers' default for that class (what
-/// <c>from_config</c> does). Every field is read: a value GenSharp cannot honour (prediction_type v_prediction, beta_schedule
+/// <c>from_config</c> does). Every field is read: a value GenSharp cannot honour (prediction_type sample, beta_schedule
 /// scaled_linear, trained_betas, thresholding, learned variances, Karras sigmas, ...) and a field GenSharp does not
 /// know are refused with a one-line <see cref="ConfigException"/>; a value that has no effect is reported in
 /// <see cref="DiffusersSchedulerSettings.Notes"/>. Keys starting with '_' are diffusers' bookkeeping (<c>_class_name</c>,
@@ -60,7 +60,7 @@ public static class DiffusersSchedulerReader
         {
             throw new ConfigException($"{source}: {e.Message}", e);
         }
-        return new DiffusersSchedulerSettings(cls.Name, schedule, sampler, notes);
+        return new DiffusersSchedulerSettings(cls.Name, schedule, sampler, notes, ReadPrediction(f));
     }
 
     private static NoiseScheduleConfig ReadSchedule(Fields f, List<string> notes)
@@ -71,7 +71,6 @@ public static class DiffusersSchedulerReader
             throw f.Refuse("trained_betas", "an explicit beta list; GenSharp's schedules are linear and cosine (squaredcos_cap_v2) only");
         if (f.Bool("rescale_betas_zero_snr"))
             throw f.Refuse("rescale_betas_zero_snr", "zero terminal SNR rescaling is not implemented in GenSharp; use false");
-        f.Require("prediction_type", "epsilon", "GenSharp's networks predict the noise epsilon; v_prediction and sample are not implemented");
         if (f.Bool("thresholding"))
             throw f.Refuse("thresholding", "dynamic thresholding (Imagen) is not implemented; use false (clip_sample clips x0 to [-1, 1])");
         f.NoEffectUnlessDefault("dynamic_thresholding_ratio", "thresholding is false", notes);
@@ -89,6 +88,14 @@ public static class DiffusersSchedulerReader
                 throw f.Refuse("beta_schedule", $"'{other}' is not one of GenSharp's schedules; linear and squaredcos_cap_v2 (cosine) are");
         }
     }
+
+    /// <summary>prediction_type: epsilon, or v_prediction (GenSharp's --prediction v, docs/ddpm.md#objective).</summary>
+    private static string ReadPrediction(Fields f) => f.String("prediction_type") switch
+    {
+        "epsilon" => DdpmObjective.Epsilon,
+        "v_prediction" => DdpmObjective.V,
+        _ => throw f.Refuse("prediction_type", "GenSharp's networks predict epsilon or v (v_prediction); sample is not implemented"),
+    };
 
     private static SamplerSpec ReadDdpm(Fields f, List<string> notes)
     {

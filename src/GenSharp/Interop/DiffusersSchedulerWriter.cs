@@ -19,12 +19,14 @@ public static class DiffusersSchedulerWriter
     public const string FileName = "scheduler_config.json";
 
     /// <summary>The config as JSON text (Python's json module reads it; -inf is written as Python writes it, -Infinity).</summary>
-    public static string ToJson(NoiseScheduleConfig schedule, SamplerSpec sampler)
+    /// <param name="prediction">What the network predicts: epsilon, or v (written as prediction_type v_prediction).</param>
+    public static string ToJson(NoiseScheduleConfig schedule, SamplerSpec sampler, string prediction = DdpmObjective.Epsilon)
     {
         var cls = DiffusersSchedulerClass.ForSampler(sampler.Name);
         var config = new JsonObject { ["_class_name"] = cls.Name };
         foreach (var (key, value) in cls.Defaults) config[key] = value?.DeepClone();
         config["num_train_timesteps"] = schedule.Timesteps;
+        config["prediction_type"] = prediction == DdpmObjective.V ? "v_prediction" : "epsilon";
         config["beta_start"] = schedule.BetaStart;
         config["beta_end"] = schedule.BetaEnd;
         config["beta_schedule"] = schedule.Kind switch
@@ -94,15 +96,17 @@ public static class DiffusersSchedulerWriter
         string kind = Training.RunConfigFile.ReadKind(run);
         NoiseScheduleConfig schedule;
         SamplerSpec sampler;
+        string prediction;
         if (kind == Diffusion.Images.ImageDdpmConfig.Kind)
         {
             var image = Training.RunConfigFile.Read<Diffusion.Images.ImageDdpmConfig>(run).Validate();
-            (schedule, sampler) = (image.Schedule, image.Sampler.Validate(image.Schedule.Timesteps));
+            (schedule, sampler, prediction) = (image.Schedule, image.Sampler.Validate(image.Schedule.Timesteps), image.Objective.Prediction);
         }
         else if (kind == Diffusion.Toy.ToyDdpmConfig.Kind)
         {
             var toy = Training.RunConfigFile.Read<Diffusion.Toy.ToyDdpmConfig>(run).Validate();
-            (schedule, sampler) = (toy.Schedule, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false));
+            (schedule, sampler, prediction) = (toy.Schedule, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false),
+                toy.Objective.Prediction);
         }
         else
         {
@@ -111,7 +115,7 @@ public static class DiffusersSchedulerWriter
         }
         string path = System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), FileName);
         if (run.Owns(path)) throw new ConfigException($"--out {folder}: inside the run's own files; choose a folder outside {run.Root}");
-        string json = ToJson(schedule, sampler); // refuses what diffusers cannot express before anything is written
+        string json = ToJson(schedule, sampler, prediction); // refuses what diffusers cannot express before anything is written
         if (!force && File.Exists(path)) throw new ConfigException($"{path} exists; pass --force to overwrite it, or choose another --out");
         Training.AtomicFile.WriteAllText(path, json);
         return (path, Notes(sampler, schedule.Timesteps));

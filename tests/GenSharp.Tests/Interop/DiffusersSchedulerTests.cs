@@ -76,7 +76,7 @@ public sealed class DiffusersSchedulerTests
 
     /// <summary>What GenSharp cannot honour is a one-line error naming the field, its value and what to do; nothing is skipped.</summary>
     [Theory]
-    [InlineData("""{"_class_name": "DDIMScheduler", "prediction_type": "v_prediction"}""", "prediction_type \"v_prediction\"")]
+    [InlineData("""{"_class_name": "DDIMScheduler", "prediction_type": "sample"}""", "prediction_type \"sample\"")]
     [InlineData("""{"_class_name": "DDIMScheduler", "beta_schedule": "scaled_linear"}""", "beta_schedule \"scaled_linear\"")]
     [InlineData("""{"_class_name": "DDIMScheduler", "beta_schedule": "sigmoid"}""", "beta_schedule \"sigmoid\"")]
     [InlineData("""{"_class_name": "DDIMScheduler", "trained_betas": [0.1, 0.2]}""", "trained_betas [0.1,0.2]")]
@@ -175,6 +175,18 @@ public sealed class DiffusersSchedulerTests
         var logsnr = Assert.Throws<ConfigException>(() => DiffusersSchedulerWriter.ToJson(new NoiseScheduleConfig(),
             new SamplerSpec("unipc", 10, Spacing: "logsnr")));
         Assert.Contains("UniPCMultistepScheduler has no log-SNR spacing", logsnr.Message);
+    }
+
+    /// <summary>prediction_type v_prediction is GenSharp's --prediction v, read and written back; epsilon stays the default.</summary>
+    [Fact]
+    public void VPredictionIsReadAndWritten()
+    {
+        var v = DiffusersSchedulerReader.Parse("""{"_class_name": "DPMSolverMultistepScheduler", "prediction_type": "v_prediction"}""", "v.json");
+        Assert.Equal(DdpmObjective.V, v.Prediction);
+        Assert.Equal(DdpmObjective.Epsilon, DiffusersSchedulerReader.Parse("""{"_class_name": "DDIMScheduler"}""", "e.json").Prediction);
+        string json = DiffusersSchedulerWriter.ToJson(new NoiseScheduleConfig(), new SamplerSpec("unipc", 10), DdpmObjective.V);
+        Assert.Contains("\"prediction_type\": \"v_prediction\"", json);
+        Assert.Equal(DdpmObjective.V, DiffusersSchedulerReader.Parse(json, "w.json").Prediction);
     }
 
     [Fact]
