@@ -26,9 +26,11 @@ public sealed record DdpmObjective(string Prediction = DdpmObjective.Epsilon, st
     public const string MinSnrPrefix = "min-snr:";
 
     /// <summary>True for the default (epsilon, unweighted): L_simple exactly, as every run before these options.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsDefault => Prediction == Epsilon && LossWeighting == Unweighted;
 
     /// <summary>gamma of min-snr:GAMMA; null when unweighted.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public double? MinSnrGamma => LossWeighting.StartsWith(MinSnrPrefix, StringComparison.Ordinal)
         ? double.Parse(LossWeighting[MinSnrPrefix.Length..], NumberStyles.Float, CultureInfo.InvariantCulture)
         : null;
