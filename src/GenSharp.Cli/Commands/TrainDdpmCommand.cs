@@ -109,6 +109,10 @@ public static class TrainDdpmCommand
             if (resume)
             {
                 schedulerConfig.Read(parse, output, runOptions.Resume); // refused: a resumed run keeps its schedule
+                var objectiveFlag = new Option[] { prediction, lossWeighting }.FirstOrDefault(o => TrainingCliOptions.Typed(parse, o));
+                if (objectiveFlag is not null)
+                    throw new ConfigException($"{objectiveFlag.Name} with --resume: a resumed run keeps the objective in its config.json; drop " +
+                        $"{objectiveFlag.Name}, or start a new run with --name");
                 (run, kind) = RunCliOptions.OpenForResume(root, "a DDPM", parse.GetValue(training.Steps), output, ToyDdpmConfig.Kind,
                     ImageDdpmConfig.Kind);
             }
