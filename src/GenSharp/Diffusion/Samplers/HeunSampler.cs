@@ -48,13 +48,6 @@ public sealed class HeunSampler : IDiffusionSampler
 
     public int FunctionEvaluations => HeunSamplerConfig.Evaluations(Table.Steps);
 
-    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device,
-        SamplingObserver? observer = null)
-    {
-        using var xT = randn(shape, dtype: ScalarType.Float32, device: device, generator: generator);
-        return SampleFrom(epsModel, xT, generator, observer);
-    }
-
     public SamplerResult SampleFrom(Func<Tensor, Tensor, Tensor> epsModel, Tensor xT, Generator? generator, SamplingObserver? observer = null) =>
         SamplingLoop.Run(Table, xT, observer, FunctionEvaluations, (i, x) =>
         {

@@ -55,13 +55,6 @@ public sealed class UniPcSampler : IDiffusionSampler
 
     public int FunctionEvaluations => Table.Steps;
 
-    public SamplerResult Sample(Func<Tensor, Tensor, Tensor> epsModel, long[] shape, Generator generator, Device device,
-        SamplingObserver? observer = null)
-    {
-        using var xT = randn(shape, dtype: ScalarType.Float32, device: device, generator: generator);
-        return SampleFrom(epsModel, xT, generator, observer);
-    }
-
     public SamplerResult SampleFrom(Func<Tensor, Tensor, Tensor> epsModel, Tensor xT, Generator? generator, SamplingObserver? observer = null)
     {
         Tensor? previousX = null, previousD = null, earlierD = null; // x_j (corrected), D_j and D_{j-1} for step j + 1 = i
