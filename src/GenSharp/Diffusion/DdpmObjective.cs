@@ -41,7 +41,8 @@ public sealed record DdpmObjective(string Prediction = DdpmObjective.Epsilon, st
         if (LossWeighting == Unweighted) return this;
         string g = LossWeighting.StartsWith(MinSnrPrefix, StringComparison.Ordinal) ? LossWeighting[MinSnrPrefix.Length..] : "";
         if (!double.TryParse(g, NumberStyles.Float, CultureInfo.InvariantCulture, out double gamma) || !(gamma > 0))
-            throw new ConfigException($"--loss-weighting {LossWeighting}: use none or min-snr:GAMMA with GAMMA > 0 (e.g. min-snr:5, Hang et al. 2023)");
+            throw new ConfigException(
+                $"--loss-weighting {LossWeighting}: use none or min-snr:GAMMA with GAMMA > 0 (e.g. min-snr:5, Hang et al. 2023)");
         return this;
     }
 

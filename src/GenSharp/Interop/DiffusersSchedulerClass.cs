@@ -56,7 +56,8 @@ public sealed record DiffusersSchedulerClass(string Name, string Sampler, JsonOb
     /// <summary>The class for GenSharp's sampler <paramref name="sampler"/>.</summary>
     public static DiffusersSchedulerClass ForSampler(string sampler) =>
         All.FirstOrDefault(c => c.Sampler == sampler || sampler == "dpmpp3" && c == DpmSolverMultistep)   // 3M: solver_order 3
-        ?? throw new ConfigException($"sampler {sampler}: has no diffusers scheduler; export a run that samples with ddpm, ddim, dpmpp, dpmpp3 or unipc");
+        ?? throw new ConfigException(
+            $"sampler {sampler}: has no diffusers scheduler; export a run that samples with ddpm, ddim, dpmpp, dpmpp3 or unipc");
 
     private static DiffusersSchedulerClass Of(string name, string sampler, string fields) =>
         new(name, sampler, JsonNode.Parse("{" + Common + ", " + fields + "}")!.AsObject());

@@ -7,7 +7,8 @@ namespace GenSharp.Interop;
 
 /// <summary>
 /// Writes GenSharp's noise schedule and sampler as a diffusers <c>scheduler_config.json</c> (docs/interop.md#diffusers-scheduler-configs):
-/// <c>ddpm</c> as DDPMScheduler, <c>ddim</c> as DDIMScheduler, <c>dpmpp</c> as DPMSolverMultistepScheduler, <c>unipc</c> as UniPCMultistepScheduler, with every field of the
+/// <c>ddpm</c> as DDPMScheduler, <c>ddim</c> as DDIMScheduler, <c>dpmpp</c> as DPMSolverMultistepScheduler, <c>unipc</c> as
+/// UniPCMultistepScheduler, with every field of the
 /// class (as diffusers' <c>save_config</c> writes them), so that <c>SchedulerClass.from_config</c> rebuilds the same process and
 /// timestep table. What a scheduler config has no field for (the number of sampling steps, DDIM's eta, clipping DPM-Solver++'s x0)
 /// goes into <c>_gensharp_sampler</c>, which diffusers skips (it drops keys starting with '_') and

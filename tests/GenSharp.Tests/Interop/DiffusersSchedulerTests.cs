@@ -159,7 +159,9 @@ public sealed class DiffusersSchedulerTests
         if (spacing == "logsnr") Assert.Contains("\"use_lu_lambdas\": true", json);      // diffusers' name for steps uniform in lambda
     }
 
-    /// <summary>diffusers' UniPCMultistepScheduler defaults are GenSharp's unipc on the multistep linspace table; other variants are refused.</summary>
+    /// <summary>
+    /// diffusers' UniPCMultistepScheduler defaults are GenSharp's unipc on the multistep linspace table; other variants are refused.
+    /// </summary>
     [Fact]
     public void UniPcMultistepSchedulerIsReadWithItsDefaultsAndOtherVariantsAreRefused()
     {

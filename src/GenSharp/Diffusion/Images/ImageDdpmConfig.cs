@@ -57,7 +57,8 @@ public sealed record ImageDdpmConfig : ImageRunConfig
         Schedule.Validate();
         Objective.Validate();
         if (Conditioning is not null && Objective.Prediction != DdpmObjective.Epsilon)
-            throw new ConfigException($"--prediction {Objective.Prediction}: class-conditional runs predict epsilon only; drop --prediction or --condition");
+            throw new ConfigException(
+                $"--prediction {Objective.Prediction}: class-conditional runs predict epsilon only; drop --prediction or --condition");
         Network.Validate();
         Sampler.Validate(Schedule.Timesteps);
         foreach (var spec in EvalSamplers) spec.Validate(Schedule.Timesteps);

@@ -107,7 +107,9 @@ public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
         return _config.ClipX0 ? d.clamp(-1, 1) : d;
     }
 
-    /// <summary>Step i from x at tau_i with its data prediction <paramref name="d0"/> and those of the two steps before (null while absent).</summary>
+    /// <summary>
+    /// Step i from x at tau_i with its data prediction <paramref name="d0"/> and those of the two steps before (null while absent).
+    /// </summary>
     internal Tensor Step(int i, Tensor x, Tensor d0, Tensor? previousD, Tensor? earlierD)
     {
         var c = _steps[i];

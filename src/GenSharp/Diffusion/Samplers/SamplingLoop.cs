@@ -6,7 +6,8 @@ namespace GenSharp.Diffusion.Samplers;
 /// <summary>
 /// The loop every deterministic few-step solver (DPM-Solver++, UniPC, EDM's Heun) walks over its <see cref="TimestepTable"/>:
 /// under <c>no_grad</c>, from a clone of x_T (the caller keeps x_T), one dispose scope per step, the observer's recorded states
-/// (x entering step i, keyed by its timestep index) and progress (in network evaluations), the wall time, and the <see cref="SamplerResult"/> with the true
+/// (x entering step i, keyed by its timestep index) and progress (in network evaluations), the wall time, and the
+/// <see cref="SamplerResult"/> with the true
 /// number of network evaluations. The solver's own step is <c>step(i, x)</c>: it returns x after step i, and moves out of the
 /// step's scope (<c>MoveToOuterDisposeScope</c>) whatever history it keeps for later steps; the loop disposes the previous x.
 /// </summary>

@@ -81,7 +81,8 @@ public sealed record ToyDdpmConfig
         Schedule.Validate();
         Objective.Validate();
         if (Conditioning is not null && Objective.Prediction != DdpmObjective.Epsilon)
-            throw new ConfigException($"--prediction {Objective.Prediction}: class-conditional runs predict epsilon only; drop --prediction or --condition");
+            throw new ConfigException(
+                $"--prediction {Objective.Prediction}: class-conditional runs predict epsilon only; drop --prediction or --condition");
         Conditioning?.Validate(resolved: DataHash.Length > 0); // class names are filled in when the run is created
         return this;
     }

@@ -71,7 +71,8 @@ public sealed class SamplerRegistryTests
     [InlineData("ddpm", SamplerSetting.Eta, "0.5", "--eta 0.5: does not apply to the ddpm sampler: ddpm has no eta; only ddim has an eta")]
     [InlineData("ddpm", SamplerSetting.Steps, "10", "--steps 10: does not apply to the ddpm sampler: ddpm runs all 20 steps")]
     [InlineData("ddpm", SamplerSetting.Spacing, "leading",
-        "--spacing leading: does not apply to the ddpm sampler: ddpm walks the full table T-1..0; only ddim, dpmpp, dpmpp3 and unipc have a timestep spacing")]
+        "--spacing leading: does not apply to the ddpm sampler: ddpm walks the full table T-1..0; only ddim, dpmpp, dpmpp3 and unipc have a " +
+        "timestep spacing")]
     [InlineData("dpmpp", SamplerSetting.Eta, "1", "--eta 1: does not apply to the dpmpp sampler")]
     [InlineData("ddim", SamplerSetting.Variance, "beta_tilde", "--variance beta_tilde: does not apply to the ddim sampler")]
     public void SettingsASamplerDoesNotReadAreRefused(string name, SamplerSetting setting, string value, string message)
