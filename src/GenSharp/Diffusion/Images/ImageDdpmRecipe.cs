@@ -58,7 +58,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
         var guidance = choice?.Guidance ?? new GuidanceChoice();
         guidance.RefuseIfUnconditional(config.Conditioning, "this run");
         return new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true,
-            config.Conditioning is { } c ? guidance.Resolve(c) : null);
+            config.Conditioning is { } c ? guidance.Resolve(c) : null, config.Objective);
     }
 
     public string SamplerLabel(ImageDdpmConfig config) => config.Sampler.Label;
@@ -66,7 +66,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public IReadOnlyList<IImageSampler> CurveSamplers(ImageDdpmConfig config, UNet network, Device device) =>
         config.EvalSamplers.Where(s => s.Label != config.Sampler.Label)
             .Select(s => (IImageSampler)new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)),
-                s.Validate(config.Schedule.Timesteps), device, ownsDiffusion: true))
+                s.Validate(config.Schedule.Timesteps), device, ownsDiffusion: true, objective: config.Objective))
             .ToList();
 
     public void CheckEvaluation(EvalRequest request) { }
@@ -84,7 +84,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
         int m = Math.Min(request.BitsPerDimImages, reference.Count);
         using var scope = NewDisposeScope();
         var bound = ImageDdpmBitsPerDim.Compute(network, diffusion, reference.Images.narrow(0, 0, m), request.Seed, request.Quiet,
-            Path.Combine(run.PlotsDir, "vlb-terms.png"));
+            Path.Combine(run.PlotsDir, "vlb-terms.png"), objective: config.Objective);
         evaluation.Metrics["bits_per_dim"] = bound.BitsPerDim;
         evaluation.Json["bits_per_dim"] = bound.ToJson();
         evaluation.Json["bits_per_dim_images"] = m;
@@ -118,11 +118,11 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     /// all from one generator seeded with <paramref name="seed"/> (so a seed fixes every start noise).
     /// </summary>
     public static SamplerResult Draw(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, int n, long seed, Device device,
-        bool quiet, SamplingObserver? observer = null, int batch = SamplingBatch)
+        bool quiet, SamplingObserver? observer = null, int batch = SamplingBatch, DdpmObjective? objective = null)
     {
         // a conditional U-Net draws conditional samples (w = 1) of uniformly random classes here
         using var sampler = new DdpmImageSampler(model, diffusion, spec, device, ownsDiffusion: false,
-            model.Classes > 0 ? new GuidedSampling(model.Classes, model.Classes, 1.0, null) : null);
+            model.Classes > 0 ? new GuidedSampling(model.Classes, model.Classes, 1.0, null) : null, objective);
         return BatchedSampling.Draw(sampler, n, seed, device, quiet, observer, batch);
     }
 }

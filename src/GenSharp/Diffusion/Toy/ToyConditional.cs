@@ -39,7 +39,7 @@ public static class ToyConditional
         var (x, k) = Mixture(distribution).SampleWithComponents(config.Training.Batch, rng, device);
         var x0 = (x - mean) / std;
         var y = LabelDropout.Apply(k, c.PUncond, c.NullLabel, rng);
-        return diffusion.LossSimple((xt, t) => model.Forward(xt, t, y), x0, rng);
+        return config.Objective.Loss(diffusion, (xt, t) => model.Forward(xt, t, y), x0, rng); // epsilon only (Validate), min-SNR or not
     }
 
     /// <summary>The run's own guided sampling: its guidance weight, components drawn uniformly at random.</summary>

@@ -12,43 +12,63 @@ namespace GenSharp.Tests.Diffusion.Conditioning;
 /// <summary>
 /// A class-conditional image DDPM (its loss <see cref="DdpmImageLoss"/> with label dropout, a U-Net with a label embedding and dropout)
 /// stopped right after a checkpoint, as a kill would stop it, and resumed in fresh objects ends with the same tensors and metrics rows as
-/// a run never interrupted (the label dropout draws from the run's generator, which the checkpoint holds).
+/// a run never interrupted (the label dropout draws from the run's generator, which the checkpoint holds). So does an unconditional run
+/// with v-prediction and min-SNR weighting (<see cref="DdpmObjective"/>, docs/ddpm.md#objective).
 /// </summary>
 [Collection(GlobalRngCollection.Name)]
 public sealed class ConditionalResumeTests
 {
     private const int Total = 12;
 
+    private static readonly UNetConfig Net =
+        new() { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Resolution = 8, Groups = 4, Dropout = 0.3 };
+
     [Fact]
     public void AConditionalRunStoppedAfterACheckpointResumesBitIdentically()
     {
-        var full = Train(stopAfter: null);
-        var stopped = Train(stopAfter: 7);
+        var config = new ImageDdpmConfig
+        {
+            Schedule = new NoiseScheduleConfig(Timesteps: 50),
+            Network = Net,
+            Conditioning = new ConditioningConfig { ClassNames = ["a", "b", "c"], PUncond = 0.3 },
+        };
+        AssertResumesBitIdentically(config, "model.label_emb.weight");
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")] // 9 s on the shared machine (load 12 on 2 cores)
+    public void AVPredictionMinSnrRunStoppedAfterACheckpointResumesBitIdentically() =>
+        AssertResumesBitIdentically(new ImageDdpmConfig
+        {
+            Schedule = new NoiseScheduleConfig(Timesteps: 50),
+            Network = Net,
+            Objective = new DdpmObjective(DdpmObjective.V, "min-snr:5").Validate(),
+        }, "model.conv_in.weight");
+
+    private static void AssertResumesBitIdentically(ImageDdpmConfig config, string someWeight)
+    {
+        var full = Train(config, stopAfter: null);
+        var stopped = Train(config, stopAfter: 7);
         string final = Path.GetFileName(Checkpoint.FindLatest(full.CheckpointsDir)!);
         Assert.Equal(final, Path.GetFileName(Checkpoint.FindLatest(stopped.CheckpointsDir)));
         using var a = Safetensors.Load(Path.Combine(full.CheckpointsDir, final));
         using var b = Safetensors.Load(Path.Combine(stopped.CheckpointsDir, final));
-        Assert.Contains("model.label_emb.weight", a.Tensors.Keys);
+        Assert.Contains(someWeight, a.Tensors.Keys);
         Assert.Equal(a.Tensors.Keys.Order(), b.Tensors.Keys.Order());
         foreach (var (name, t) in a.Tensors)
             Assert.True(t.bytes.SequenceEqual(b.Tensors[name].bytes), $"{name} differs after resume");
         Assert.Equal(Rows(full), Rows(stopped));
     }
 
-    private static RunDirectory Train(long? stopAfter)
+    private static RunDirectory Train(ImageDdpmConfig config, long? stopAfter)
     {
         var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-cond-resume").FullName, "r"));
-        var config = new ImageDdpmConfig
-        {
-            Schedule = new NoiseScheduleConfig(Timesteps: 50),
-            Network = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Resolution = 8, Groups = 4, Dropout = 0.3 },
-            Conditioning = new ConditioningConfig { ClassNames = ["a", "b", "c"], PUncond = 0.3 },
-        };
+        int classes = config.Conditioning?.Classes ?? 0;
         for (int session = 0; session < 2; session++)
         {
             manual_seed(5);
-            using var model = new UNet(config.Network, 3);
-            using var shadow = new UNet(config.Network, 3);
+            using var model = new UNet(config.Network, classes);
+            using var shadow = new UNet(config.Network, classes);
             using var ema = new Ema(model, shadow, 0.9);
             using var optimizer = new FusedAdamW(model.parameters(), 1e-3, weight_decay: 0);
             using var rng = new Generator(7, CPU);
@@ -59,7 +79,7 @@ public sealed class ConditionalResumeTests
             Tensor Loss(long step)
             {
                 var index = batches.BatchIndices(step);
-                return loss.Loss(data.index_select(0, index), labels.index_select(0, index), rng);
+                return loss.Loss(data.index_select(0, index), classes > 0 ? labels.index_select(0, index) : null, rng);
             }
             var trainer = new Trainer(new TrainerConfig(Total, 8, GradClip: 1, LogEvery: 2, CheckpointEvery: 3), model, optimizer,
                 new LearningRateSchedule(1e-3, Total, 2, "constant"), ema, rng, run, Loss);
