@@ -51,6 +51,10 @@ public static class TrainVdmCommand
             Description = "Train the learned schedule on the variance of the diffusion loss (Kingma et al. 2021 appendix I.2; one more " +
                 "backward pass per step)"
         };
+        var fourier = new Option<bool>("--fourier-features")
+        {
+            Description = "Concatenate sin/cos(2^k pi z_t), k = 7, 8, to the U-Net's input (Kingma et al. 2021; docs/vdm.md#fourier-features)"
+        };
         var sampleSteps = new Option<int>("--sample-steps")
         {
             Description = "T, the ancestral steps in SNR form of grids and evaluations (sample/eval: --steps)",
@@ -64,7 +68,7 @@ public static class TrainVdmCommand
             "  gensharp eval runs/vdm-fashion-mnist --n 1000 --bpd 1000 --steps 100");
         runOptions.AddTo(command);
         training.AddTo(command);
-        Option[] own = [trainLimit, .. unet.All, flip, schedule, gammaMin, gammaMax, width, learnEndpoints, varianceGradient, sampleSteps];
+        Option[] own = [trainLimit, .. unet.All, flip, schedule, gammaMin, gammaMax, width, learnEndpoints, varianceGradient, fourier, sampleSteps];
         foreach (var o in own) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse => ImageTrainAction.Run(parse, new VdmRecipe(), "a VDM", common, runOptions, training, d, dataSpec => d with
@@ -82,6 +86,7 @@ public static class TrainVdmCommand
                 LearnEndpoints = parse.GetValue(learnEndpoints),
                 VarianceGradient = parse.GetValue(varianceGradient),
             },
+            FourierFeatures = parse.GetValue(fourier),
             SamplingSteps = parse.GetValue(sampleSteps),
         }));
         return command;

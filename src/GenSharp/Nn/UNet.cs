@@ -18,7 +18,9 @@ namespace GenSharp.Nn;
 ///         nearest x2 + 3x3 conv (not after the first level)
 ///   out = conv_out(SiLU(norm_out(h)))                               (B, InChannels, H, W)
 /// A class-conditional U-Net (<c>classes</c> K &gt; 0) adds a learned label embedding to e: e += label_emb(y), y in 0..K with K the
-/// null label (docs/ddpm.md#classifier-free-guidance); called without labels it uses the null label.
+/// null label (docs/ddpm.md#classifier-free-guidance); called without labels it uses the null label. <c>extraInputs</c> E &gt; 0 widens
+/// conv_in only: x then has InChannels + E channels (the data, then E channels derived from it, e.g. VDM's Fourier features,
+/// docs/vdm.md#fourier-features), and the output still has InChannels.
 ///
 /// Each <c>down</c>/<c>up</c> entry is a stage (a list of layers); a stage starting with a residual block
 /// is a block stage, otherwise it is a resampling stage.
@@ -35,13 +37,15 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     private readonly Embedding? label_emb; // (K + 1, 4ch); absent in an unconditional U-Net, whose state dict is unchanged
 
     /// <param name="classes">K real labels (0: unconditional); the embedding has K + 1 rows, the last for the null label.</param>
-    public UNet(UNetConfig config, int classes = 0) : base(nameof(UNet))
+    /// <param name="extraInputs">E input channels beyond the data's, read by conv_in only (0: none)</param>
+    public UNet(UNetConfig config, int classes = 0, int extraInputs = 0) : base(nameof(UNet))
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(extraInputs);
         Config = config.Validate();
         int ch = config.Channels, tdim = config.TimeDim, groups = config.Groups;
         double p = config.Dropout;
         temb = nn.Sequential(nn.Linear(ch, tdim), nn.SiLU(), nn.Linear(tdim, tdim));
-        conv_in = nn.Conv2d(config.InChannels, ch, 3, padding: 1);
+        conv_in = nn.Conv2d(config.InChannels + extraInputs, ch, 3, padding: 1);
 
         down = new ModuleList<ModuleList<nn.Module>>();
         var skipWidths = new Stack<int>([ch]);
@@ -87,11 +91,15 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         norm_out = InitializedGroupNorm.Create(groups, width);
         conv_out = nn.Conv2d(width, config.InChannels, 3, padding: 1);
         Classes = classes;
+        InputChannels = config.InChannels + extraInputs;
         if (classes > 0) label_emb = nn.Embedding(classes + 1, tdim);
         RegisterComponents();
     }
 
     public UNetConfig Config { get; }
+
+    /// <summary>Channels of the input x: InChannels plus the extra inputs.</summary>
+    public int InputChannels { get; }
 
     /// <summary>K, the number of real labels (0 for an unconditional U-Net).</summary>
     public int Classes { get; }
@@ -149,9 +157,9 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     private void CheckInput(Tensor x)
     {
         int factor = 1 << (Config.Levels - 1);
-        if (x.dim() != 4 || x.shape[1] != Config.InChannels || x.shape[2] % factor != 0 || x.shape[3] % factor != 0)
+        if (x.dim() != 4 || x.shape[1] != InputChannels || x.shape[2] % factor != 0 || x.shape[3] % factor != 0)
             throw new ConfigException(
-                $"U-Net input of shape ({string.Join(", ", x.shape)}): expected (B, {Config.InChannels}, H, W) with H and W divisible by {factor}");
+                $"U-Net input of shape ({string.Join(", ", x.shape)}): expected (B, {InputChannels}, H, W) with H and W divisible by {factor}");
     }
 
     protected override void Dispose(bool disposing)

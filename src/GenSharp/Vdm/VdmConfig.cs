@@ -29,6 +29,10 @@ public sealed record VdmConfig : ImageRunConfig
     /// <summary>The noise predictor's U-Net (1,112,801 parameters at ch = 32 on 28x28x1).</summary>
     public UNetConfig Network { get; init; } = new();
 
+    /// <summary>Concatenate the Fourier features sin/cos(2^k pi z_t), k = 7, 8, to the U-Net's input (docs/vdm.md#fourier-features).
+    /// Off by default, and in the config.json of runs made before the option.</summary>
+    public bool FourierFeatures { get; init; }
+
     /// <summary>T, the steps of the ancestral sampler in SNR form used for grids and evaluations (100: CPU-affordable grids; eval --steps).</summary>
     public int SamplingSteps { get; init; } = 100;
 

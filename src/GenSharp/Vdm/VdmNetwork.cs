@@ -9,17 +9,20 @@ namespace GenSharp.Vdm;
 /// predictor eps_hat(z_t; gamma_t) and the log-SNR schedule gamma (parameters only when learned). The U-Net is conditioned on gamma_t
 /// rather than t, rescaled to its time input as 1000 (gamma_t - gamma_min) / (gamma_max - gamma_min) with the configured endpoints:
 /// a function of the SNR alone, so that the same network can be evaluated under another schedule with the same endpoints, under which
-/// L_inf is unchanged (Kingma et al. 2021, sec. 5.1; docs/vdm.md#invariance).
+/// L_inf is unchanged (Kingma et al. 2021, sec. 5.1; docs/vdm.md#invariance). With Fourier features the U-Net reads z_t and
+/// <see cref="FourierFeatures.Of"/>(z_t) concatenated along the channels and still predicts C channels (docs/vdm.md#fourier-features).
 /// </summary>
 public sealed class VdmNetwork : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly UNet unet;
     private readonly LogSnrSchedule gamma;
     private readonly double _gammaMin, _gammaMax;
+    private readonly bool _fourier;
 
-    public VdmNetwork(UNetConfig network, LogSnrScheduleConfig schedule) : base(nameof(VdmNetwork))
+    public VdmNetwork(UNetConfig network, LogSnrScheduleConfig schedule, bool fourierFeatures = false) : base(nameof(VdmNetwork))
     {
-        unet = new UNet(network);
+        _fourier = fourierFeatures;
+        unet = new UNet(network, extraInputs: fourierFeatures ? FourierFeatures.Channels(network.InChannels) : 0);
         gamma = schedule.Create();
         (_gammaMin, _gammaMax) = (schedule.Gamma0, schedule.Gamma1);
         RegisterComponents();
@@ -38,6 +41,7 @@ public sealed class VdmNetwork : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var time = (gammaT - _gammaMin) * (1000.0 / (_gammaMax - _gammaMin));
-        return unet.call(z, time).MoveToOuterDisposeScope();
+        var input = _fourier ? cat([z, FourierFeatures.Of(z)], 1) : z;
+        return unet.call(input, time).MoveToOuterDisposeScope();
     }
 }

@@ -34,9 +34,11 @@ public sealed class VdmRecipe : IImageFamily<VdmConfig, VdmNetwork>
 
     public string? Describe(VdmConfig config) =>
         $"VDM: {config.Schedule.Kind} log-SNR schedule from gamma_0 = {config.Schedule.Gamma0:G4} to gamma_1 = {config.Schedule.Gamma1:G4}" +
-        (config.Schedule.LearnEndpoints ? " (endpoints learned)" : "") + $"; samples by {config.SamplingSteps} ancestral steps";
+        (config.Schedule.LearnEndpoints ? " (endpoints learned)" : "") +
+        (config.FourierFeatures ? $"; Fourier features k = {string.Join(", ", FourierFeatures.Exponents)} of the input" : "") +
+        $"; samples by {config.SamplingSteps} ancestral steps";
 
-    public VdmNetwork CreateNetwork(VdmConfig config) => new(config.Network, config.Schedule);
+    public VdmNetwork CreateNetwork(VdmConfig config) => new(config.Network, config.Schedule, config.FourierFeatures);
 
     public IImageLoss CreateLoss(VdmConfig config, VdmNetwork model, Device device) => new VdmImageLoss(model, config.Schedule.VarianceGradient);
 

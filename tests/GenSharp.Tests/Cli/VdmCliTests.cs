@@ -18,11 +18,12 @@ public sealed class VdmCliTests
         string runs = TestTemp.Directory("gensharp-vdm").FullName;
         var train = CliRunner.Run(["train", "vdm", "--runs", runs, "--name", "tiny", "--data", "fashion-mnist", "--train-limit", "64",
             "--steps", "4", "--batch", "8", "--ch", "8", "--mults", "1,2", "--attn", "none", "--schedule", "learned", "--schedule-width", "8",
-            "--variance-gradient", "--sample-steps", "2", "--sample-every", "4", "--eval-every", "0", "--final-eval-n", "0",
+            "--variance-gradient", "--fourier-features", "--sample-steps", "2", "--sample-every", "4", "--eval-every", "0", "--final-eval-n", "0",
             "--checkpoint-every", "4", "--log-every", "2", "--threads", "1", "--quiet"]);
         Assert.True(train.ExitCode == 0, train.Err + train.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "tiny"));
         Assert.True(File.Exists(Path.Combine(run.PlotsDir, "log-snr-schedule.png")));
+        Assert.True(RunConfigFile.Read<GenSharp.Vdm.VdmConfig>(run).FourierFeatures);
         Assert.All(run.Metrics.Series("loss").Values, v => Assert.InRange(v, 1, 20));   // a bound in bits/dim of 8-bit data
 
         string output = Path.Combine(runs, "out");
