@@ -14,7 +14,9 @@ namespace GenSharp.Cli;
 /// <c>--steps --eta --spacing --variance</c>; <c>train ddpm</c>: <c>--sampler-steps</c>, <c>--sampler-variance</c>).
 /// Typed options describe a sampler on top of a basis (the run's sampler): without <c>--sampler</c> they change the
 /// basis's settings; with another name they start from that sampler's defaults. A typed option the sampler does not read
-/// is refused, and every error about a setting names the flag as the user typed it.
+/// is refused, and every error about a setting names the flag as the user typed it. A VDM run has one sampler of its own,
+/// <c>vdm-ancestral</c> (ancestral steps in SNR form; docs/vdm.md#sampling), outside the registry, whose samplers run on a
+/// discrete-time DDPM schedule: <c>sample</c>/<c>eval</c> list it beside them and take only its name and <c>--steps</c> on a VDM run.
 /// </summary>
 public sealed class SamplerCliOptions
 {
@@ -24,10 +26,15 @@ public sealed class SamplerCliOptions
     {
         _flags = flags ?? SamplerFlags.Default;
         string names = string.Join(", ", SamplerRegistry.All.Select(d => $"{d.Name} ({d.Summary})"));
-        Name = new(_flags.Sampler) { Description = $"{tag}Sampler: {names}; default: the run's" };
+        string vdm = flags is null ? $"; on a VDM run only {Vdm.VdmAncestralSampler.Name} (ancestral in SNR form, --steps T)" : "";
+        Name = new(_flags.Sampler) { Description = $"{tag}Sampler: {names}{vdm}; default: the run's" };
         string defaults = string.Join(", ", SamplerRegistry.All.Where(d => d.Accepts(SamplerSetting.Steps))
             .Select(d => $"{d.Name} {d.DefaultSteps(1000)}"));
-        Steps = new(_flags.Steps) { Description = $"{tag}Sampling steps K {For(SamplerSetting.Steps)}; default {defaults} at T = 1000, at most T" };
+        string vdmSteps = flags is null ? "; on a VDM run its ancestral steps T, default the run's --sample-steps" : "";
+        Steps = new(_flags.Steps)
+        {
+            Description = $"{tag}Sampling steps K {For(SamplerSetting.Steps)}; default {defaults} at T = 1000, at most T{vdmSteps}"
+        };
         Eta = new(_flags.Eta) { Description = $"{tag}Noise scale eta {For(SamplerSetting.Eta)}: 0 deterministic, 1 = DDPM's noise level" };
         string spacings = string.Join(", ", TimestepTable.Spacings);
         Spacing = new(_flags.Spacing) { Description = $"{tag}Timestep spacing {For(SamplerSetting.Spacing)}: {spacings}" };
@@ -58,6 +65,9 @@ public sealed class SamplerCliOptions
         var typed = Typed(parse);
         if (typed.Count == 0) return basis;
         string name = parse.GetValue(Name) ?? basis?.Name ?? new SamplerSpec().Name;
+        if (name == Vdm.VdmAncestralSampler.Name)
+            throw new ConfigException($"{_flags.Sampler} {name}: the sampler of VDM runs (train vdm, docs/vdm.md#sampling); this run takes " +
+                string.Join(", ", SamplerRegistry.Names));
         return Respelled(parse, () =>
         {
             var settings = typed.Where(t => t.Setting != SamplerSetting.Sampler).Select(t => (t.Setting, t.Value));
@@ -95,17 +105,33 @@ public sealed class SamplerCliOptions
             case ToyDdpmConfig.Kind: // toy runs sample by ancestral DDPM with their variance, never clipped
                 var toy = RunConfigFile.Read<ToyDdpmConfig>(run);
                 return Read(parse, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false), toy.Schedule.Timesteps);
-            case Vdm.VdmConfig.Kind: // ancestral steps in SNR form; only --steps applies (docs/vdm.md#sampling)
-                var other = typed.FirstOrDefault(t => t.Setting != SamplerSetting.Steps);
-                if (other.Flag is not null)
-                    throw new ConfigException($"{other.Flag}: a VDM run samples by ancestral steps in SNR form; only --steps applies " +
-                        "(docs/vdm.md#sampling)");
-                return new SamplerSpec("ddpm", Steps: parse.GetValue(Steps));
+            case Vdm.VdmConfig.Kind:
+                return ReadVdm(parse, typed);
             default:
                 string langevin = kind == Score.Images.ImageNcsnConfig.Kind
                     ? "; an NCSN run samples by annealed Langevin dynamics (--T, --eps, --levels-used, --no-denoise)" : "";
                 throw new ConfigException($"{typed[0].Flag}: applies to DDPM runs (diffusion samplers); this run is '{kind}'{langevin}");
         }
+    }
+
+    /// <summary>
+    /// A VDM run's sampler: vdm-ancestral, T ancestral steps in SNR form (docs/vdm.md#sampling). The registry's samplers need the
+    /// discrete-time schedule of a GaussianDiffusion, which a VDM does not have, so another name or a setting other than the steps is
+    /// refused with what a VDM takes instead.
+    /// </summary>
+    private SamplerSpec ReadVdm(ParseResult parse, List<(SamplerSetting Setting, string Flag, string Value)> typed)
+    {
+        const string vdm = Vdm.VdmAncestralSampler.Name;
+        foreach (var (setting, flag, value) in typed)
+        {
+            if (setting == SamplerSetting.Sampler && value != vdm)
+                throw new ConfigException($"{flag} {value}: a VDM run samples only with {vdm}, its ancestral sampler in SNR form (the others " +
+                    $"run on a discrete-time DDPM schedule); leave {flag} out and set the steps with {_flags.Steps} (docs/vdm.md#sampling)");
+            if (setting is not (SamplerSetting.Sampler or SamplerSetting.Steps))
+                throw new ConfigException($"{flag} {value}: does not apply to a VDM run, whose sampler {vdm} (ancestral in SNR form) takes only " +
+                    $"{_flags.Steps} (docs/vdm.md#sampling)");
+        }
+        return new SamplerSpec(vdm, Steps: parse.GetValue(Steps));
     }
 
     /// <summary>

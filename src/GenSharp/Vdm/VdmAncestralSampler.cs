@@ -17,11 +17,14 @@ namespace GenSharp.Vdm;
 /// </summary>
 public sealed class VdmAncestralSampler(VdmNetwork network, int steps, Device device) : IImageSampler
 {
-    public string Label => $"vdm-ancestral-{steps}";
+    /// <summary>The sampler's name for <c>--sampler</c> on a VDM run (it is not in the registry of discrete-time samplers).</summary>
+    public const string Name = "vdm-ancestral";
+
+    public string Label => $"{Name}-{steps}";
 
     public int FunctionEvaluations => steps;
 
-    public object Settings => new Dictionary<string, object?> { ["name"] = "vdm-ancestral", ["steps"] = steps };
+    public object Settings => new Dictionary<string, object?> { ["name"] = Name, ["steps"] = steps };
 
     public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
     {

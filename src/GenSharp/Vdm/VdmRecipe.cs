@@ -50,15 +50,16 @@ public sealed class VdmRecipe : IImageFamily<VdmConfig, VdmNetwork>
         int steps = config.SamplingSteps;
         if (choice?.Diffusion is { } spec)
         {
-            if (spec.Name != "ddpm") throw new ConfigException($"--sampler {spec.Name}: a VDM run samples by ancestral steps in SNR form " +
-                "(--sampler ddpm, the default); set their number with --steps");
+            if (spec.Name != VdmAncestralSampler.Name)
+                throw new ConfigException($"--sampler {spec.Name}: a VDM run samples only with {VdmAncestralSampler.Name}, its ancestral " +
+                    "sampler in SNR form; set its steps with --steps (docs/vdm.md#sampling)");
             steps = spec.Steps ?? steps;
             VdmConfig.CheckSteps(steps, "--steps");
         }
         return new VdmAncestralSampler(network, steps, device);
     }
 
-    public string SamplerLabel(VdmConfig config) => $"vdm-ancestral-{config.SamplingSteps}";
+    public string SamplerLabel(VdmConfig config) => $"{VdmAncestralSampler.Name}-{config.SamplingSteps}";
 
     public void CheckEvaluation(EvalRequest request) { }
 

@@ -27,14 +27,15 @@ public sealed class VdmCliTests
         Assert.All(run.Metrics.Series("loss").Values, v => Assert.InRange(v, 1, 20));   // a bound in bits/dim of 8-bit data
 
         string output = Path.Combine(runs, "out");
-        var sample = CliRunner.Run("sample", run.Root, "--n", "3", "--steps", "3", "-o", output, "--threads", "1", "--quiet");
+        var sample = CliRunner.Run("sample", run.Root, "--n", "3", "--sampler", "vdm-ancestral", "--steps", "3", "-o", output, "--threads", "1",
+            "--quiet");
         Assert.True(sample.ExitCode == 0, sample.Err);
         Assert.Contains("3 network evaluations", sample.Out);
         using (var images = PngFolder.Load(output))
             Assert.Equal(new long[] { 3, 1, 28, 28 }, images.Images.shape);
         var ddim = CliRunner.Run("sample", run.Root, "--n", "3", "--eta", "1", "--quiet");
         Assert.Equal(2, ddim.ExitCode);
-        Assert.Contains("only --steps applies", ddim.Err);
+        Assert.Contains("--eta 1: does not apply to a VDM run", ddim.Err);
 
         var eval = CliRunner.Run("eval", run.Root, "--n", "10", "--bpd", "20", "--steps", "2", "--no-figures", "--threads", "1", "--quiet");
         Assert.True(eval.ExitCode == 0, eval.Err);
@@ -48,6 +49,34 @@ public sealed class VdmCliTests
         Assert.True(m.GetProperty("loss_variance").GetDouble() > 0);
         Assert.Equal(2, m.GetProperty("function_evaluations").GetDouble());
         Assert.Equal(20, json.RootElement.GetProperty("bits_per_dim").GetProperty("images").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("sample", "--sampler ddim", "--sampler ddim: a VDM run samples only with vdm-ancestral")]
+    [InlineData("eval", "--sampler dpmpp --steps 10", "--sampler dpmpp: a VDM run samples only with vdm-ancestral")]
+    [InlineData("eval", "--sampler vdm-ancestral --spacing leading", "--spacing leading: does not apply to a VDM run")]
+    [InlineData("sample", "--variance beta_tilde", "--variance beta_tilde: does not apply to a VDM run")]
+    public void OtherSamplersOnAVdmRunAreOneLineErrorsNamingWhatItTakes(string verb, string options, string expected)
+    {
+        // the refusal comes from config.json alone, before any checkpoint is read (docs/vdm.md#sampling)
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-vdm-sampler").FullName, "run"));
+        RunConfigFile.Write(run, new GenSharp.Vdm.VdmConfig());
+        var (rc, _, err) = CliRunner.Run([verb, run.Root, "--quiet", .. options.Split(' ')]);
+        Assert.Equal(2, rc);
+        Assert.StartsWith("error: " + expected, err);
+        Assert.Contains("--steps (docs/vdm.md#sampling)", err);
+        Assert.DoesNotContain('\n', err.Trim());
+    }
+
+    [Fact]
+    public void TheVdmSamplerOnADdpmRunIsAOneLineErrorListingTheRunsSamplers()
+    {
+        var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-vdm-sampler").FullName, "run"));
+        RunConfigFile.Write(run, new GenSharp.Diffusion.Images.ImageDdpmConfig());
+        var (rc, _, err) = CliRunner.Run(["sample", run.Root, "--quiet", "--sampler", "vdm-ancestral"]);
+        Assert.Equal(2, rc);
+        Assert.StartsWith("error: --sampler vdm-ancestral: the sampler of VDM runs (train vdm, docs/vdm.md#sampling); this run takes ddpm, ddim", err);
+        Assert.DoesNotContain('\n', err.Trim());
     }
 
     [Theory]
