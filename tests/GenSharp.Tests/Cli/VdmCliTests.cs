@@ -75,7 +75,8 @@ public sealed class VdmCliTests
         RunConfigFile.Write(run, new GenSharp.Diffusion.Images.ImageDdpmConfig());
         var (rc, _, err) = CliRunner.Run(["sample", run.Root, "--quiet", "--sampler", "vdm-ancestral"]);
         Assert.Equal(2, rc);
-        Assert.StartsWith("error: --sampler vdm-ancestral: the sampler of VDM runs (train vdm, docs/vdm.md#sampling); this run takes ddpm, ddim", err);
+        Assert.StartsWith("error: --sampler vdm-ancestral: the sampler of VDM runs (train vdm, docs/vdm.md#sampling); this run takes ddpm, ddim",
+            err);
         Assert.DoesNotContain('\n', err.Trim());
     }
 
