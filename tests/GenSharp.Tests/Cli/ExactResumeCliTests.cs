@@ -49,10 +49,10 @@ public sealed class ExactResumeCliTests
         ["--data", "fashion-mnist", "--train-limit", "128", "--batch", "8", "--ch", "8", "--mults", "1,2", "--attn", "none", "--dropout", "0.2",
          "--schedule", "learned", "--learn-endpoints", "--schedule-width", "16", "--sample-steps", "3", "--lr-decay", "constant", "--warmup", "4",
          "--sample-every", "6", "--eval-every", "0", "--final-eval-n", "0", "--checkpoint-every", "4", "--log-every", "3", "--threads", "2",
-         "--quiet"]; // no FD curve: the pipeline's, resumed exactly in the DDPM and NCSN cases above
+         "--fourier-features", "--quiet"]; // no FD curve: the pipeline's, resumed exactly in the DDPM and NCSN cases above
 
     [Fact]
-    public void AVdmWithALearnedScheduleResumesExactlyAfterAKillAndWhenExtended()
+    public void AVdmWithALearnedScheduleResumesExactlyAfterAKillAndWhenExtended() // with Fourier features of the input
     {
         string runs = TestTemp.Directory("gensharp-exact").FullName;
         Train(runs, "vdm", "full", [.. Vdm, "--steps", "12"]);
