@@ -45,7 +45,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 
         down = new ModuleList<ModuleList<nn.Module>>();
         var skipWidths = new Stack<int>([ch]);
-        int width = ch, resolution = config.Resolution;
+        int width = ch, resolution = config.Height;
         for (int level = 0; level < config.Levels; level++)
         {
             for (int i = 0; i < config.ResBlocksPerLevel; i++)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GenSharp.Nn;
 
 /// <summary>
@@ -22,8 +24,24 @@ public sealed record UNetConfig
     /// <summary>Feature-map sizes (in pixels) at which a self-attention block follows each residual block. The middle always has one.</summary>
     public int[] AttentionResolutions { get; init; } = [7];
 
-    /// <summary>Input height and width.</summary>
-    public int Resolution { get; init; } = 28;
+    /// <summary>Input height in pixels (32 for the 32x96 CAPTCHAs, docs/captcha.md#size).</summary>
+    public int Height { get; init; } = 28;
+
+    /// <summary>Input width in pixels.</summary>
+    public int Width { get; init; } = 28;
+
+    /// <summary>
+    /// Older config.json files (square images only) hold one "resolution"; reading it sets both sides. Never written.
+    /// </summary>
+    [JsonInclude, JsonPropertyName("resolution"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private int? LegacyResolution
+    {
+        get => null;
+        init
+        {
+            if (value is int side) { Height = side; Width = side; }
+        }
+    }
 
     /// <summary>GroupNorm groups; must divide every width.</summary>
     public int Groups { get; init; } = 8;
@@ -37,8 +55,11 @@ public sealed record UNetConfig
     /// <summary>Number of levels (resolutions).</summary>
     public int Levels => Multipliers.Length;
 
-    /// <summary>The feature-map size of each level: Resolution, Resolution/2, ...</summary>
-    public int[] LevelResolutions => Enumerable.Range(0, Multipliers.Length).Select(i => Resolution >> i).ToArray();
+    /// <summary>
+    /// The feature-map height of each level: Height, Height/2, ...; the attention resolutions name levels by it (the width is
+    /// Width, Width/2, ...).
+    /// </summary>
+    public int[] LevelResolutions => Enumerable.Range(0, Multipliers.Length).Select(i => Height >> i).ToArray();
 
     /// <summary>Checks every field; the error says what to change.</summary>
     public UNetConfig Validate()
@@ -61,9 +82,10 @@ public sealed record UNetConfig
                 throw new ConfigException($"U-Net width {width} (ch {Channels} x multiplier) is not divisible by {Groups} GroupNorm groups; " +
                     "choose --ch and multipliers so that every width is a multiple of the groups");
         int factor = 1 << (Levels - 1);
-        if (Resolution < factor || Resolution % factor != 0)
-            throw new ConfigException($"U-Net resolution {Resolution}: must be divisible by 2^(levels-1) = {factor} for {Levels} levels; " +
-                "use fewer levels or pad the images");
+        foreach (var (side, size) in new[] { ("height", Height), ("width", Width) })
+            if (size < factor || size % factor != 0)
+                throw new ConfigException($"U-Net input {side} {size}: must be divisible by 2^(levels-1) = {factor} for {Levels} levels; " +
+                    "use fewer levels or pad the images");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ConfigException($"U-Net dropout {Dropout}: must be in [0, 1)");
         if (AttentionResolutions is null) throw new ConfigException("U-Net attention resolutions: give a list (possibly empty)");
         var sizes = LevelResolutions;

@@ -49,7 +49,7 @@ public sealed class DdpmImageSampler : IImageSampler
     public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
     {
         _model.eval();
-        var shape = new long[] { n, _model.Config.InChannels, _model.Config.Resolution, _model.Config.Resolution };
+        var shape = new long[] { n, _model.Config.InChannels, _model.Config.Height, _model.Config.Width };
         if (Guidance is not { } g) return _sampler.Sample((x, t) => _model.call(x, t), shape, generator, _device, observer);
         var labels = g.Labels(n, generator, _device);
         var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), labels, g.NullLabel, g.W, g.Rescale);

@@ -42,7 +42,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public ImageDdpmConfig Complete(ImageDdpmConfig config, ImageDataset train) =>
         config with
         {
-            Network = config.Network with { InChannels = train.Channels, Resolution = train.Height },
+            Network = config.Network with { InChannels = train.Channels, Height = train.Height, Width = train.Width },
             Conditioning = ConditionalImageEvaluation.WithClasses(config.Conditioning, config.Training.Data, train),
         };
 
