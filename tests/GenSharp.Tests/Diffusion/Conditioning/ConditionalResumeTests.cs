@@ -41,7 +41,8 @@ public sealed class ConditionalResumeTests
         var config = new ImageDdpmConfig
         {
             Schedule = new NoiseScheduleConfig(Timesteps: 50),
-            Network = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8, Groups = 4, Dropout = 0.3 },
+            Network = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8, Groups = 4,
+                Dropout = 0.3 },
             Conditioning = new ConditioningConfig { ClassNames = ["a", "b", "c"], PUncond = 0.3 },
         };
         for (int session = 0; session < 2; session++)
