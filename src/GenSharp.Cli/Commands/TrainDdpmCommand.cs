@@ -52,6 +52,11 @@ public static class TrainDdpmCommand
             Description = "[images] resolutions with self-attention, comma-separated, or none (default " +
                 $"{string.Join(",", img.Network.AttentionResolutions)})"
         };
+        var crossAttn = new Option<string?>("--cross-attn")
+        {
+            Description = "[--condition text] feature-map heights with cross-attention to the text tokens, comma-separated " +
+                "(default: the lowest two levels, 16,8 on 32x96 CAPTCHAs; docs/captcha.md#cross-attention-levels)"
+        };
         var dropout = new Option<double?>("--dropout") { Description = $"[images] dropout in residual blocks (default {img.Network.Dropout})" };
         var flip = new Option<bool>("--flip") { Description = "[images] random horizontal flips of training images" };
         var sampler = new SamplerCliOptions(SamplerFlags.Training, tag: "[images] ");
@@ -76,7 +81,7 @@ public static class TrainDdpmCommand
             "  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
         var evalSamplers = new EvalSamplersCliOption();
-        var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, sampler.Name, sampler.Steps, sampler.Eta,
+        var imageOnly = new Option[] { ch, mults, resBlocks, attn, crossAttn, dropout, flip, precision, sampler.Name, sampler.Steps, sampler.Eta,
             sampler.Spacing, schedulerConfig.File, evalSamplers.EvalSamplers };
         runOptions.AddTo(command);
         training.AddTo(command);
@@ -145,6 +150,7 @@ public static class TrainDdpmCommand
                             Multipliers = ParseInts(parse.GetValue(mults), "--mults") ?? img.Network.Multipliers,
                             ResBlocksPerLevel = parse.GetValue(resBlocks) ?? img.Network.ResBlocksPerLevel,
                             AttentionResolutions = ParseInts(parse.GetValue(attn), "--attn") ?? img.Network.AttentionResolutions,
+                            CrossAttentionResolutions = ParseInts(parse.GetValue(crossAttn), "--cross-attn") ?? [],
                             Dropout = parse.GetValue(dropout) ?? img.Network.Dropout,
                         },
                         // the typed sampler options on the default sampler, checked against T with the flags as typed

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using GenSharp.Nn.Text;
 
 namespace GenSharp.Nn;
 
@@ -42,6 +43,16 @@ public sealed record UNetConfig
             if (value is int side) { Height = side; Width = side; }
         }
     }
+
+    /// <summary>
+    /// Feature-map heights at which a cross-attention block to the text tokens follows each block (and the middle's attention, when
+    /// the lowest level is named); a text-conditional U-Net only (<see cref="Text"/>). docs/captcha.md#text-conditioning.
+    /// </summary>
+    public int[] CrossAttentionResolutions { get; init; } = [];
+
+    /// <summary>The text encoder of a text-conditional U-Net; null (absent from config.json): no text.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public UNetTextConfig? Text { get; init; }
 
     /// <summary>GroupNorm groups; must divide every width.</summary>
     public int Groups { get; init; } = 8;
@@ -93,6 +104,28 @@ public sealed record UNetConfig
             if (!sizes.Contains(r))
                 throw new ConfigException($"U-Net attention resolution {r}: not one of this U-Net's feature-map sizes " +
                     $"({string.Join(", ", sizes)}); pick from those or leave it out");
+        ValidateText(sizes);
         return this;
+    }
+
+    private void ValidateText(int[] sizes)
+    {
+        if (CrossAttentionResolutions is null) throw new ConfigException("U-Net cross-attention resolutions: give a list (possibly empty)");
+        if (Text is null)
+        {
+            if (CrossAttentionResolutions.Length > 0)
+                throw new ConfigException("--cross-attn: cross-attention reads text; it applies with --condition text only");
+            return;
+        }
+        Text.Validate();
+        if (CrossAttentionResolutions.Length == 0)
+            throw new ConfigException("--cross-attn none: a text-conditional U-Net needs at least one cross-attention level, e.g. " +
+                string.Join(",", sizes.TakeLast(2)));
+        foreach (int r in CrossAttentionResolutions)
+            if (!sizes.Contains(r))
+                throw new ConfigException($"--cross-attn {r}: not one of this U-Net's feature-map heights ({string.Join(", ", sizes)}); pick from those");
+        foreach (int width in Multipliers.Select(m => Channels * m))
+            if (width % Text.Heads != 0)
+                throw new ConfigException($"U-Net width {width}: not divisible by the {Text.Heads} cross-attention heads; choose --ch accordingly");
     }
 }

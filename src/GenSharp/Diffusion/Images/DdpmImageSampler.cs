@@ -24,8 +24,8 @@ public sealed class DdpmImageSampler : IImageSampler
     public DdpmImageSampler(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, Device device, bool ownsDiffusion,
         GuidedSampling? guidance = null)
     {
-        if ((model.Classes > 0) != (guidance is not null))
-            throw new ArgumentException(model.Classes > 0 ? "a conditional U-Net needs guided sampling" : "an unconditional U-Net takes no guidance");
+        if (model.IsConditional != (guidance is not null))
+            throw new ArgumentException(model.IsConditional ? "a conditional U-Net needs guided sampling" : "an unconditional U-Net takes no guidance");
         _model = model;
         _diffusion = diffusion;
         _spec = spec;

@@ -37,14 +37,22 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public static EvalOutcome? Train(ImageDdpmConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter? log = null) =>
         ImageRunPipeline<ImageDdpmConfig, UNet>.Train(new ImageDdpmRecipe(), config, run, device, resume, quiet, log);
 
-    public ImageDataset LoadTrain(ImageDdpmConfig config, Device? device) => RunImages.Train(config.Training.Data, config.HeldOut, device: device);
+    public ImageDataset LoadTrain(ImageDdpmConfig config, Device? device)
+    {
+        var train = RunImages.Train(config.Training.Data, config.HeldOut, device: device);
+        return config.Conditioning?.Kind == ConditioningConfig.Text && config.Network.Text is not null
+            ? TextConditioning.Labelled(train, config.Network.Text.Tokens) : train;
+    }
 
-    public ImageDdpmConfig Complete(ImageDdpmConfig config, ImageDataset train) =>
-        config with
-        {
-            Network = config.Network with { InChannels = train.Channels, Height = train.Height, Width = train.Width },
-            Conditioning = ConditionalImageEvaluation.WithClasses(config.Conditioning, config.Training.Data, train),
-        };
+    public ImageDdpmConfig Complete(ImageDdpmConfig config, ImageDataset train)
+    {
+        config = config with { Network = config.Network with { InChannels = train.Channels, Height = train.Height, Width = train.Width } };
+        if (config.Conditioning?.Kind == ConditioningConfig.Text && config.Flip)
+            throw new ConfigException("--flip: a mirrored CAPTCHA no longer shows its string; leave --flip out with --condition text");
+        return config.Conditioning?.Kind == ConditioningConfig.Text
+            ? config with { Network = TextConditioning.Network(config.Network, config.Training.Data, train) }
+            : config with { Conditioning = ConditionalImageEvaluation.WithClasses(config.Conditioning, config.Training.Data, train) };
+    }
 
     public string? Describe(ImageDdpmConfig config) => null;
 
@@ -58,7 +66,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
         var guidance = choice?.Guidance ?? new GuidanceChoice();
         guidance.RefuseIfUnconditional(config.Conditioning, "this run");
         return new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true,
-            config.Conditioning is { } c ? guidance.Resolve(c) : null);
+            config.Conditioning is { } c ? guidance.Resolve(c, network.Tokens) : null);
     }
 
     public string SamplerLabel(ImageDdpmConfig config) => config.Sampler.Label;
@@ -120,9 +128,10 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public static SamplerResult Draw(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, int n, long seed, Device device,
         bool quiet, SamplingObserver? observer = null, int batch = SamplingBatch)
     {
-        // a conditional U-Net draws conditional samples (w = 1) of uniformly random classes here
+        // a conditional U-Net draws conditional samples (w = 1) of uniformly random classes or strings here (a text U-Net's null
+        // condition is padding, 0, which its Classes is)
         using var sampler = new DdpmImageSampler(model, diffusion, spec, device, ownsDiffusion: false,
-            model.Classes > 0 ? new GuidedSampling(model.Classes, model.Classes, 1.0, null) : null);
+            model.IsConditional ? new GuidedSampling(model.Classes, model.Classes, 1.0, null, 0, model.Tokens) : null);
         return BatchedSampling.Draw(sampler, n, seed, device, quiet, observer, batch);
     }
 }

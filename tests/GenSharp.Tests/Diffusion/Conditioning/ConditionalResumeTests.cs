@@ -12,50 +12,68 @@ namespace GenSharp.Tests.Diffusion.Conditioning;
 /// <summary>
 /// A class-conditional image DDPM (its loss <see cref="DdpmImageLoss"/> with label dropout, a U-Net with a label embedding and dropout)
 /// stopped right after a checkpoint, as a kill would stop it, and resumed in fresh objects ends with the same tensors and metrics rows as
-/// a run never interrupted (the label dropout draws from the run's generator, which the checkpoint holds).
+/// a run never interrupted (the label dropout draws from the run's generator, which the checkpoint holds). The same for a text-conditional
+/// one (a text encoder and cross-attention in the U-Net, whole strings dropped; docs/captcha.md#text-conditioning).
 /// </summary>
 [Collection(GlobalRngCollection.Name)]
 public sealed class ConditionalResumeTests
 {
     private const int Total = 12;
 
-    [Fact]
-    public void AConditionalRunStoppedAfterACheckpointResumesBitIdentically()
+    private static readonly ImageDdpmConfig ClassRun = new()
     {
-        var full = Train(stopAfter: null);
-        var stopped = Train(stopAfter: 7);
+        Schedule = new NoiseScheduleConfig(Timesteps: 50),
+        Network = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8, Groups = 4,
+            Dropout = 0.3 },
+        Conditioning = new ConditioningConfig { ClassNames = ["a", "b", "c"], PUncond = 0.3 },
+    };
+
+    [Fact]
+    public void AConditionalRunStoppedAfterACheckpointResumesBitIdentically() =>
+        AssertResumesBitIdentically(ClassRun, 3, g => randint(0, 3, [32], generator: g), "model.label_emb.weight");
+
+    [Fact]
+    public void ATextConditionalRunStoppedAfterACheckpointResumesBitIdentically()
+    {
+        var tokens = new GenSharp.Nn.Text.TextTokens("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", 4);
+        var config = ClassRun with
+        {
+            Network = TextConditioningTests.TinyTextUNet(8, 8) with { Dropout = 0.3 },
+            Conditioning = new ConditioningConfig { Kind = ConditioningConfig.Text, PUncond = 0.3 },
+        };
+        AssertResumesBitIdentically(config, 0, g => randint(0, tokens.Alphabet.Length, [32, tokens.MaxLength], generator: g) + 2,
+            "model.text_encoder.token.weight");
+    }
+
+    private static void AssertResumesBitIdentically(ImageDdpmConfig config, int classes, Func<Generator, Tensor> labels, string key)
+    {
+        var full = Train(config, classes, labels, stopAfter: null);
+        var stopped = Train(config, classes, labels, stopAfter: 7);
         string final = Path.GetFileName(Checkpoint.FindLatest(full.CheckpointsDir)!);
         Assert.Equal(final, Path.GetFileName(Checkpoint.FindLatest(stopped.CheckpointsDir)));
         using var a = Safetensors.Load(Path.Combine(full.CheckpointsDir, final));
         using var b = Safetensors.Load(Path.Combine(stopped.CheckpointsDir, final));
-        Assert.Contains("model.label_emb.weight", a.Tensors.Keys);
+        Assert.Contains(key, a.Tensors.Keys);
         Assert.Equal(a.Tensors.Keys.Order(), b.Tensors.Keys.Order());
         foreach (var (name, t) in a.Tensors)
             Assert.True(t.bytes.SequenceEqual(b.Tensors[name].bytes), $"{name} differs after resume");
         Assert.Equal(Rows(full), Rows(stopped));
     }
 
-    private static RunDirectory Train(long? stopAfter)
+    private static RunDirectory Train(ImageDdpmConfig config, int classes, Func<Generator, Tensor> drawLabels, long? stopAfter)
     {
         var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-cond-resume").FullName, "r"));
-        var config = new ImageDdpmConfig
-        {
-            Schedule = new NoiseScheduleConfig(Timesteps: 50),
-            Network = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8, Groups = 4,
-                Dropout = 0.3 },
-            Conditioning = new ConditioningConfig { ClassNames = ["a", "b", "c"], PUncond = 0.3 },
-        };
         for (int session = 0; session < 2; session++)
         {
             manual_seed(5);
-            using var model = new UNet(config.Network, 3);
-            using var shadow = new UNet(config.Network, 3);
+            using var model = new UNet(config.Network, classes);
+            using var shadow = new UNet(config.Network, classes);
             using var ema = new Ema(model, shadow, 0.9);
             using var optimizer = new FusedAdamW(model.parameters(), 1e-3, weight_decay: 0);
             using var rng = new Generator(7, CPU);
             using var loss = new DdpmImageLoss(config, model, CPU);
             using var data = rand([32, 1, 8, 8], generator: rng) * 2 - 1;
-            using var labels = randint(0, 3, [32], generator: rng);
+            using var labels = drawLabels(rng);
             using var batches = new BatchSampler(32, 8, 3);
             Tensor Loss(long step)
             {
