@@ -10,8 +10,9 @@ namespace GenSharp.Diffusion.Conditioning;
 /// <c>--guidance-sweep 0,1,2,3,5,7</c>; <c>--guidance-rescale PHI</c> (<see cref="ClassifierFreeGuidance.Rescale"/>, default 0); for a
 /// text-conditional run, <c>--text</c>/<c>--text-file</c> (the strings to draw, cycled over the samples; without them random strings).
 /// </summary>
+/// <param name="TextsFrom">Where <paramref name="Texts"/> came from, for errors: null for <c>--text</c>, else the file (named by line).</param>
 public sealed record GuidanceChoice(double? Guidance = null, string? Class = null, double[]? Sweep = null, double? Rescale = null,
-    string[]? Texts = null)
+    string[]? Texts = null, string? TextsFrom = null)
 {
     /// <summary>True when nothing was asked for.</summary>
     public bool IsEmpty => Guidance is null && Class is null && Sweep is null && Rescale is null && Texts is null;
@@ -22,7 +23,7 @@ public sealed record GuidanceChoice(double? Guidance = null, string? Class = nul
         if (conditioning is not null || IsEmpty) return;
         string flag = Texts is not null ? "--text" : Class is not null ? "--class" : Guidance is not null ? "--guidance" : Rescale is not null ? "--guidance-rescale"
             : "--guidance-sweep";
-        throw new ConfigException($"{flag}: {run} is unconditional (trained without --condition); train with --condition class|component to use it");
+        throw new ConfigException($"{flag}: {run} is unconditional (trained without --condition); train with --condition class|component|text to use it");
     }
 
     /// <summary>The guided sampling this choice makes of <paramref name="conditioning"/> (<paramref name="tokens"/>: a text run's).</summary>
@@ -32,7 +33,8 @@ public sealed record GuidanceChoice(double? Guidance = null, string? Class = nul
         if (text && Class is not null) throw new ConfigException($"--class {Class}: this run is conditioned on text; use --text STRING");
         if (!text && Texts is not null) throw new ConfigException("--text: this run is conditioned on classes; use --class");
         if (text && tokens is null) throw new ArgumentException("a text-conditional run needs its tokens", nameof(tokens));
-        if (Texts is { } t) using (tokens!.Characters(t)) { } // refuses a string outside the run's alphabet or length
+        if (Texts is { } t) // refuses a string outside the run's alphabet or length (it trained on one), naming its line in a --text-file
+            using (tokens!.Characters(t, TextsFrom is null ? "--text" : $"--text-file {TextsFrom} line", TextsFrom is not null, exact: true)) { }
         return new GuidedSampling(
             conditioning.Classes,
             conditioning.NullLabel,

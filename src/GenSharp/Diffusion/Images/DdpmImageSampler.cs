@@ -56,6 +56,9 @@ public sealed class DdpmImageSampler : IImageSampler
         return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations, Labels = labels };
     }
 
+    public (string Header, string[] Values) LabelColumn(Tensor labels) =>
+        Guidance?.Text is { } tokens ? ("text", tokens.Decode(labels)) : IImageSampler.ClassColumn(labels);
+
     public void Dispose()
     {
         if (_ownsDiffusion) _diffusion.Dispose();

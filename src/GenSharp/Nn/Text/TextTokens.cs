@@ -42,14 +42,18 @@ public sealed class TextTokens
     /// The characters alone, (B, MaxLength) int64 (alphabet index + 2, padding 0): a text-conditional run's labels, so that the empty
     /// string, the null condition, is all padding (<see cref="Pad"/>), as a class run's null label is one number.
     /// </summary>
-    public Tensor Characters(IReadOnlyList<string> texts, string where = "text")
+    /// <param name="where">What the strings are, for errors (e.g. <c>--text</c>).</param>
+    /// <param name="numbered">Name each string by its 1-based number after <paramref name="where"/> (e.g. <c>--text-file F line</c> 3).</param>
+    /// <param name="exact">Refuse strings shorter than <see cref="MaxLength"/> (a run trained on one length only).</param>
+    public Tensor Characters(IReadOnlyList<string> texts, string where = "text", bool numbered = false, bool exact = false)
     {
         var ids = new long[texts.Count * MaxLength];
         for (int i = 0; i < texts.Count; i++)
         {
             string t = texts[i];
-            string at = where == "text" ? where : $"{where} {i + 1}"; // e.g. "--text-file F line 3"
-            if (t.Length > MaxLength) throw new ConfigException($"{at} '{t}': longer than the run's {MaxLength} characters; give shorter text");
+            string at = numbered ? $"{where} {i + 1}" : where;
+            if (t.Length > MaxLength || exact && t.Length < MaxLength)
+                throw new ConfigException($"{at} '{t}': {t.Length} characters; this run draws strings of {(exact ? "" : "at most ")}{MaxLength}");
             for (int j = 0; j < t.Length; j++)
             {
                 int c = Alphabet.IndexOf(t[j]);

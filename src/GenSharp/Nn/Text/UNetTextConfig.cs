@@ -22,6 +22,7 @@ public sealed record UNetTextConfig
     /// <summary>Attention heads of the encoder and of the cross-attention blocks.</summary>
     public int Heads { get; init; } = 4;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public TextTokens Tokens => new(Alphabet, MaxLength);
 
     public UNetTextConfig Validate()

@@ -104,17 +104,37 @@ public sealed class TextConditioningTests
         using var unet = Model();
         using var scope = NewDisposeScope();
         var conditioning = new ConditioningConfig { Kind = ConditioningConfig.Text }.Validate();
-        var guidance = new GuidanceChoice(Guidance: 2, Texts: ["7KQ2", "AB"]).Resolve(conditioning, unet.Tokens);
+        var guidance = new GuidanceChoice(Guidance: 2, Texts: ["7KQ2", "ABCD"]).Resolve(conditioning, unet.Tokens);
         using var sampler = new DdpmImageSampler(unet, new GaussianDiffusion(new NoiseSchedule(new NoiseScheduleConfig(Timesteps: 20))),
             new SamplerSpec("ddim", 3).Validate(20), CPU, ownsDiffusion: true, guidance);
         using var g = new Generator(2, CPU);
         var result = sampler.Sample(5, g, new SamplingObserver());
         Assert.Equal(new long[] { 5, 1, 8, 24 }, result.Samples.shape);
-        Assert.Equal(["7KQ2", "AB", "7KQ2", "AB", "7KQ2"], unet.Tokens!.Decode(result.Labels!));
+        Assert.Equal(["7KQ2", "ABCD", "7KQ2", "ABCD", "7KQ2"], unet.Tokens!.Decode(result.Labels!));
         Assert.Equal(6, result.FunctionEvaluations); // both halves of a guided step
-        var e = Assert.Throws<ConfigException>(() => Tokens.Characters(["7KQ2", "7KO2"], "--text-file s.txt line"));
-        Assert.Contains("line 2", e.Message);
+        var e = Assert.Throws<ConfigException>(() =>
+            new GuidanceChoice(Texts: ["7KQ2", "7KO2"], TextsFrom: "s.txt").Resolve(conditioning, unet.Tokens));
+        Assert.StartsWith("--text-file s.txt line 2 '7KO2'", e.Message);                 // O is not in the alphabet
+        e = Assert.Throws<ConfigException>(() => new GuidanceChoice(Texts: ["AB"]).Resolve(conditioning, unet.Tokens));
+        Assert.Contains("strings of 4", e.Message);                                      // the run trained on 4 characters only
         Assert.Throws<ConfigException>(() => new GuidanceChoice(Class: "3").Resolve(conditioning, unet.Tokens));
+    }
+
+    [Fact]
+    public void SampleWritesTheRequestedStringsToLabelsCsv()
+    {
+        using var unet = Model();
+        var conditioning = new ConditioningConfig { Kind = ConditioningConfig.Text }.Validate();
+        var guidance = new GuidanceChoice(Guidance: 0.5, Texts: ["7KQ2", "ABCD", "ZZ22"], TextsFrom: "t.txt");
+        using var sampler = new DdpmImageSampler(unet, new GaussianDiffusion(new NoiseSchedule(new NoiseScheduleConfig(Timesteps: 10))),
+            new SamplerSpec("ddim", 2).Validate(10), CPU, ownsDiffusion: true, guidance.Resolve(conditioning, unet.Tokens));
+        var root = TestTemp.Directory("gensharp-text-sample").FullName;
+        var run = GenSharp.Training.RunDirectory.Create(Path.Combine(root, "run"));
+        string folder = Path.Combine(root, "out");
+        GenSharp.Pipelines.SampleFolder.Draw(run, new GenSharp.SampleRequest(4, 1, folder, Quiet: true), sampler, CPU);
+        Assert.Equal(["file,text", "000000.png,7KQ2", "000001.png,ABCD", "000002.png,ZZ22", "000003.png,7KQ2"],
+            File.ReadAllLines(Path.Combine(folder, "labels.csv")));
+        Assert.Equal(4, Directory.GetFiles(folder, "*.png").Length);
     }
 
     [Fact]
