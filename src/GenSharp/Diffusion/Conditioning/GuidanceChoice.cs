@@ -56,15 +56,20 @@ public sealed record GuidedSampling(int Classes, long NullLabel, double W, int? 
 {
     /// <summary>
     /// The labels of one sampler call: (n) int64, all <see cref="Class"/> or uniform draws from <paramref name="generator"/>; for text
-    /// (n, L) characters, <see cref="Texts"/> cycled or uniform strings of full length drawn from <paramref name="generator"/>.
+    /// (n, L) characters, <see cref="Texts"/> cycled (sample i of the whole draw, <paramref name="first"/> + i here, shows string i mod
+    /// count) or uniform strings of full length drawn from <paramref name="generator"/>.
     /// </summary>
-    public Tensor Labels(long n, Generator generator, Device device)
+    public Tensor Labels(long n, Generator generator, Device device, long first = 0)
     {
         if (Text is { } tokens)
         {
             if (Texts is { Length: > 0 } t)
-                using (var all = tokens.Characters(t)) return all.index_select(0, arange(n) % t.Length).to(device);
-            using var scope = NewDisposeScope();
+            {
+                using var scope = NewDisposeScope();
+                var all = tokens.Characters(t);
+                return all.index_select(0, (arange(n) + first) % t.Length).to(device).MoveToOuterDisposeScope();
+            }
+            using var drawScope = NewDisposeScope();
             return (randint(0, tokens.Alphabet.Length, [n, tokens.MaxLength], generator: generator, device: device) + 2)
                 .MoveToOuterDisposeScope();
         }

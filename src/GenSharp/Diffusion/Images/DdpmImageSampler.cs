@@ -51,7 +51,7 @@ public sealed class DdpmImageSampler : IImageSampler
         _model.eval();
         var shape = new long[] { n, _model.Config.InChannels, _model.Config.Height, _model.Config.Width };
         if (Guidance is not { } g) return _sampler.Sample((x, t) => _model.call(x, t), shape, generator, _device, observer);
-        var labels = g.Labels(n, generator, _device);
+        var labels = g.Labels(n, generator, _device, observer.FirstSample);
         var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), labels, g.NullLabel, g.W, g.Rescale);
         return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations, Labels = labels };
     }

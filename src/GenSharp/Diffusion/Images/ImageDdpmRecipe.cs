@@ -84,7 +84,9 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public void ExtendEvaluation(RunDirectory run, ImageDdpmConfig config, UNet network, EvalRequest request, Device device,
         ImageEvaluationResult evaluation)
     {
-        if (config.Conditioning is not null)
+        if (config.Conditioning?.Kind == ConditioningConfig.Text)
+            TextImageEvaluation.Extend(run, config, network, request, device, evaluation);
+        else if (config.Conditioning is not null)
             ConditionalImageEvaluation.Extend(run, config, network, request, device, evaluation);
         if (request.BitsPerDimImages <= 0) return;
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
@@ -110,6 +112,10 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     {
         if (evaluation.Metrics.TryGetValue("bits_per_dim", out var bpd) && bpd is not null)
             yield return ("variational bound", $"{bpd:F3} bits/dim on {evaluation.Json["bits_per_dim_images"]} held-out images");
+        if (evaluation.Metrics.TryGetValue("ocr_string_accuracy_unseen", out var unseen) && unseen is not null)
+            yield return ("OCR accuracy", $"unseen strings {unseen:F3} (characters {evaluation.Metrics["ocr_char_accuracy_unseen"]:F3}), " +
+                $"seen {evaluation.Metrics["ocr_string_accuracy"]:F3} (characters {evaluation.Metrics["ocr_char_accuracy"]:F3}) " +
+                $"at w = {evaluation.Json["guidance"]}");
         if (evaluation.Metrics.TryGetValue("conditional_accuracy", out var acc) && acc is not null)
             yield return ("conditional accuracy", $"{acc:F3} at w = {evaluation.Json["guidance"]} (the classifier on held-out real images: " +
                 $"{evaluation.Metrics.GetValueOrDefault("classifier_real_accuracy"):F3})");
@@ -117,7 +123,8 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
 
     public void AddReportSections(HtmlReport html, RunDirectory run, ImageDdpmConfig config)
     {
-        if (config.Conditioning is not null) ConditionalImageReport.AddSections(html, run);
+        if (config.Conditioning?.Kind == ConditioningConfig.Text) TextImageReport.AddSections(html, run);
+        else if (config.Conditioning is not null) ConditionalImageReport.AddSections(html, run);
         ImageDdpmReport.AddSections(html, run);
     }
 
