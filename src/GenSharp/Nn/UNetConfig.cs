@@ -123,7 +123,8 @@ public sealed record UNetConfig
                 string.Join(",", sizes.TakeLast(2)));
         foreach (int r in CrossAttentionResolutions)
             if (!sizes.Contains(r))
-                throw new ConfigException($"--cross-attn {r}: not one of this U-Net's feature-map heights ({string.Join(", ", sizes)}); pick from those");
+                throw new ConfigException($"--cross-attn {r}: not one of this U-Net's feature-map heights ({string.Join(", ", sizes)}); " +
+                    "pick from those");
         foreach (int width in Multipliers.Select(m => Channels * m))
             if (width % Text.Heads != 0)
                 throw new ConfigException($"U-Net width {width}: not divisible by the {Text.Heads} cross-attention heads; choose --ch accordingly");

@@ -21,9 +21,10 @@ public sealed record GuidanceChoice(double? Guidance = null, string? Class = nul
     public void RefuseIfUnconditional(ConditioningConfig? conditioning, string run)
     {
         if (conditioning is not null || IsEmpty) return;
-        string flag = Texts is not null ? "--text" : Class is not null ? "--class" : Guidance is not null ? "--guidance" : Rescale is not null ? "--guidance-rescale"
-            : "--guidance-sweep";
-        throw new ConfigException($"{flag}: {run} is unconditional (trained without --condition); train with --condition class|component|text to use it");
+        string flag = Texts is not null ? "--text" : Class is not null ? "--class" : Guidance is not null ? "--guidance"
+            : Rescale is not null ? "--guidance-rescale" : "--guidance-sweep";
+        throw new ConfigException($"{flag}: {run} is unconditional (trained without --condition); " +
+            "train with --condition class|component|text to use it");
     }
 
     /// <summary>The guided sampling this choice makes of <paramref name="conditioning"/> (<paramref name="tokens"/>: a text run's).</summary>
@@ -73,7 +74,9 @@ public sealed record GuidedSampling(int Classes, long NullLabel, double W, int? 
             return (randint(0, tokens.Alphabet.Length, [n, tokens.MaxLength], generator: generator, device: device) + 2)
                 .MoveToOuterDisposeScope();
         }
-        return Class is { } c ? full([n], (long)c, dtype: ScalarType.Int64, device: device) : randint(0, Classes, [n], generator: generator, device: device);
+        return Class is { } c
+            ? full([n], (long)c, dtype: ScalarType.Int64, device: device)
+            : randint(0, Classes, [n], generator: generator, device: device);
     }
 
     /// <summary>A short label suffix for file names and eval.json, e.g. <c>w3-class5</c>.</summary>

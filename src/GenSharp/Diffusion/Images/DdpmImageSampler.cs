@@ -25,7 +25,8 @@ public sealed class DdpmImageSampler : IImageSampler
         GuidedSampling? guidance = null)
     {
         if (model.IsConditional != (guidance is not null))
-            throw new ArgumentException(model.IsConditional ? "a conditional U-Net needs guided sampling" : "an unconditional U-Net takes no guidance");
+            throw new ArgumentException(model.IsConditional ? "a conditional U-Net needs guided sampling"
+                : "an unconditional U-Net takes no guidance");
         _model = model;
         _diffusion = diffusion;
         _spec = spec;
