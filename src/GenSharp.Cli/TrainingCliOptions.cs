@@ -91,6 +91,11 @@ public sealed class TrainingCliOptions
             Description = "Stop training when its wall time (over every session of the run) reaches this, e.g. 90s, 30m, 1h, then checkpoint and " +
                 "evaluate as at the last step; the learning-rate schedule stays the one --steps defines (default: none)"
         });
+        CpuBudget = Add(TrainingFields.TimeBudget, new Option<string?>("--cpu-budget")
+        {
+            Description = "As --time-budget, but counting the process's CPU time (all threads), which other work on a shared machine does not " +
+                "shrink: with --threads 1, 30m is 30 minutes of one core (default: none)"
+        });
     }
 
     public Option<string?> Data { get; }
@@ -111,6 +116,7 @@ public sealed class TrainingCliOptions
     public Option<int?> FinalEvalN { get; }
     public Option<bool> TensorBoard { get; }
     public Option<string?> TimeBudget { get; }
+    public Option<string?> CpuBudget { get; }
 
     /// <summary>The options this command offers, in help order.</summary>
     public IReadOnlyList<Option> All => _all;
@@ -147,6 +153,7 @@ public sealed class TrainingCliOptions
             FinalEvalSamples = Get(parse, FinalEvalN) ?? d.FinalEvalSamples,
             TensorBoard = _fields.HasFlag(TrainingFields.TensorBoard) ? parse.GetValue(TensorBoard) || d.TensorBoard : d.TensorBoard,
             TimeBudgetSeconds = Get(parse, TimeBudget) is { } budget ? Durations.ParseSeconds(budget, "--time-budget") : d.TimeBudgetSeconds,
+            CpuBudgetSeconds = Get(parse, CpuBudget) is { } cpu ? Durations.ParseSeconds(cpu, "--cpu-budget") : d.CpuBudgetSeconds,
         };
     }
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace GenSharp;
 
 /// <summary>The one JSON style of GenSharp's files: snake_case names, indented, enums as strings.</summary>
-public static class JsonDefaults
+internal static class JsonDefaults
 {
     public static readonly JsonSerializerOptions Options = new()
     {

@@ -19,11 +19,13 @@ public static class CompareCommand
         var output = new Option<string>("--out") { Description = "Output folder (compare.json, compare.html)", DefaultValueFactory = _ => "compare" };
         var train = new Option<bool>("--train")
         {
-            Description = "First train one run of each family (DDPM, NCSN, GAN with each loss, VAE) into OUT/runs"
+            Description = "First train one run of each family (DDPM, NCSN, GAN with each loss, VAE, latent diffusion, VDM) into OUT/runs; " +
+                          "the same command again resumes them (finished runs are kept)"
         };
         var budget = new Option<string>("--budget")
         {
-            Description = "With --train: the wall-time budget of each run (train --time-budget), e.g. 3m, 30m", DefaultValueFactory = _ => "30m"
+            Description = "With --train: the CPU-time budget of each run (train --cpu-budget; all threads count, so with --threads 2 " +
+                          "30m is about 15 minutes of wall time), e.g. 3m, 30m; latent diffusion splits it between its autoencoder and its diffusion model", DefaultValueFactory = _ => "30m"
         };
         var quiet = new Option<bool>("--quiet") { Description = "No progress output" };
         var command = new Command("compare", "Score image runs on one yardstick (docs/evaluation.md#compare): FD and KID beside the floor, " +

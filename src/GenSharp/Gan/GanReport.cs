@@ -8,7 +8,7 @@ namespace GenSharp.Gan;
 
 /// <summary>report.html of a GAN run: losses, the critic's Wasserstein estimate, metrics and class histogram per epoch, sample grids, final metrics,
 /// configuration.</summary>
-public static class GanReport
+internal static class GanReport
 {
     public static void Write(RunDirectory run, GanConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped,
         ImageMetricsReport? scores = null, ReferenceBaselines.Result? baselines = null)

@@ -8,7 +8,7 @@ namespace GenSharp.Interop;
 /// <see cref="Quote"/> turns those tokens (outside strings) into strings before parsing; <see cref="Unquote"/> turns the strings
 /// back into tokens when writing, so that Python reads a float again.
 /// </summary>
-public static class PythonJson
+internal static class PythonJson
 {
     private static readonly string[] Tokens = ["-Infinity", "Infinity", "NaN"];
 

@@ -9,7 +9,7 @@ namespace GenSharp.Latent;
 /// A latent sampler followed by the autoencoder's decoder (docs/latent-diffusion.md#sampling): images in [-1, 1] for the pipeline's grids,
 /// sample folders and scores. Its label, evaluations and settings are the latent sampler's; the time includes decoding. Owns both.
 /// </summary>
-public sealed class DecodedSampler(IImageSampler latent, LatentAutoencoder autoencoder) : IImageSampler
+internal sealed class DecodedSampler(IImageSampler latent, LatentAutoencoder autoencoder) : IImageSampler
 {
     public string Label => latent.Label;
     public int FunctionEvaluations => latent.FunctionEvaluations;

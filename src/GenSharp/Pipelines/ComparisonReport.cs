@@ -7,7 +7,7 @@ namespace GenSharp.Pipelines;
 /// compare.html (docs/evaluation.md#compare): the sortable table of <see cref="RunComparison.Columns"/>, the quality/diversity/speed plot
 /// (FD against samples/s, marker size by recall) with the Pareto front marked, and one sample grid per run at the same seed.
 /// </summary>
-public static class ComparisonReport
+internal static class ComparisonReport
 {
     /// <summary>
     /// Indices of the runs no other run dominates on (lower FD, higher recall, higher samples/s): at least as good on all three and better

@@ -11,7 +11,7 @@ namespace GenSharp.Pipelines;
 /// there are none, the predicted-class histogram, the sampler's cost, the samples); the family's own sections; the training
 /// loss, the FD curve beside its floor and the grid progression; the configuration.
 /// </summary>
-public static class ImageRunReport
+internal static class ImageRunReport
 {
     public static void Write<TConfig, TNet>(IImageFamily<TConfig, TNet> family, RunDirectory run, TConfig config, ImageEvaluationResult? evaluation)
         where TConfig : ImageRunConfig

@@ -13,7 +13,7 @@ namespace GenSharp.Pipelines;
 /// for at every point until found (a missing file skips that
 /// point with a notice); data it cannot score (not 28x28 grey) switch the curve off.
 /// </summary>
-public sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, bool quiet, TextWriter log) : IDisposable
+internal sealed class ImageTrainingCurve(ImageRunConfig config, RunDirectory run, bool quiet, TextWriter log) : IDisposable
 {
     private FeatureExtractor? _extractor;
     private Tensor? _reference;

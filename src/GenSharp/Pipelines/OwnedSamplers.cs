@@ -1,7 +1,7 @@
 namespace GenSharp.Pipelines;
 
 /// <summary>Samplers a pipeline created and disposes together (e.g. <see cref="IImageFamily{TConfig, TNet}.CurveSamplers"/>).</summary>
-public sealed class OwnedSamplers(IReadOnlyList<IImageSampler> samplers) : IDisposable
+internal sealed class OwnedSamplers(IReadOnlyList<IImageSampler> samplers) : IDisposable
 {
     public IReadOnlyList<IImageSampler> All => samplers;
 

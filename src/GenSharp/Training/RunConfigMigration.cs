@@ -7,7 +7,7 @@ namespace GenSharp.Training;
 /// some under a family's older name) to today's layout, so that old runs still sample, evaluate and resume. A config that
 /// already has a <c>training</c> object is returned unchanged.
 /// </summary>
-public static class RunConfigMigration
+internal static class RunConfigMigration
 {
     private static readonly string[] Shared =
     [

@@ -133,8 +133,12 @@ public sealed class Trainer
         return Step;
     }
 
-    /// <summary>True when the run has used its wall-time budget (<see cref="TrainerConfig.TimeBudgetSeconds"/>).</summary>
-    public bool OverBudget => _config.TimeBudgetSeconds > 0 && WallSeconds >= _config.TimeBudgetSeconds;
+    /// <summary>
+    /// True when the run has used its wall-time or its CPU-time budget (<see cref="TrainerConfig.TimeBudgetSeconds"/>,
+    /// <see cref="TrainerConfig.CpuBudgetSeconds"/>).
+    /// </summary>
+    public bool OverBudget => (_config.TimeBudgetSeconds > 0 && WallSeconds >= _config.TimeBudgetSeconds)
+                              || (_config.CpuBudgetSeconds > 0 && CpuSeconds >= _config.CpuBudgetSeconds);
 
     /// <summary>True when <see cref="Run"/> stopped before the configured total because the time budget ran out.</summary>
     public bool StoppedByTimeBudget { get; private set; }

@@ -9,6 +9,8 @@ namespace GenSharp.Training;
 /// <param name="KeepCheckpoints">How many most recent checkpoints to keep.</param>
 /// <param name="TensorBoard">Also write TensorBoard event files (run/tensorboard/) with the logged scalars.</param>
 /// <param name="TimeBudgetSeconds">Stop at the first step whose cumulative wall time (over every session) reaches this (0 = none).</param>
+/// <param name="CpuBudgetSeconds">Stop at the first step whose cumulative process CPU time (all threads, over every session) reaches this
+/// (0 = none): a budget that a shared machine's load does not shrink.</param>
 public sealed record TrainerConfig(
     long TotalSteps,
     int BatchSize,
@@ -17,7 +19,8 @@ public sealed record TrainerConfig(
     int CheckpointEvery = 1000,
     int KeepCheckpoints = 3,
     bool TensorBoard = false,
-    double TimeBudgetSeconds = 0)
+    double TimeBudgetSeconds = 0,
+    double CpuBudgetSeconds = 0)
 {
     public TrainerConfig Validate()
     {
@@ -29,6 +32,8 @@ public sealed record TrainerConfig(
         if (CheckpointEvery < 1) throw new ConfigException($"--checkpoint-every {CheckpointEvery}: must be at least 1");
         if (!(TimeBudgetSeconds >= 0) || !double.IsFinite(TimeBudgetSeconds))
             throw new ConfigException($"--time-budget {TimeBudgetSeconds} s: must be >= 0 (0 = none)");
+        if (!(CpuBudgetSeconds >= 0) || !double.IsFinite(CpuBudgetSeconds))
+            throw new ConfigException($"--cpu-budget {CpuBudgetSeconds} s: must be >= 0 (0 = none)");
         if (KeepCheckpoints < 1) throw new ConfigException($"keep checkpoints {KeepCheckpoints}: must be at least 1");
         return this;
     }

@@ -7,7 +7,7 @@ namespace GenSharp.Training;
 /// Report sections image runs share: the FD-over-training plot beside its floor (DDPM and NCSN per step, GAN and VAE per
 /// epoch), the per-epoch mode-coverage plots of GAN and VAE runs, and the early / middle / late sample grids.
 /// </summary>
-public static class TrainingReportSections
+internal static class TrainingReportSections
 {
     /// <summary>Plots <c>fd</c> and <c>fd_floor</c> of the run's eval_curve.jsonl per step, if it has any points.</summary>
     public static void AddFdCurve(HtmlReport html, RunDirectory run, string samplesLabel, string caption)

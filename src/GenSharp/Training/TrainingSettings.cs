@@ -65,6 +65,12 @@ public sealed record TrainingSettings
     public double TimeBudgetSeconds { get; init; }
 
     /// <summary>
+    /// CPU-time budget of the training loop in seconds (the process's CPU time over all threads, counted over every session; 0 = none):
+    /// as <see cref="TimeBudgetSeconds"/>, but what one run gets does not shrink when other work shares the machine.
+    /// </summary>
+    public double CpuBudgetSeconds { get; init; }
+
+    /// <summary>
     /// The defaults of an epoch-based family on Fashion-MNIST (GAN, VAE): <paramref name="epochs"/> passes, no warm-up, decay,
     /// clipping or EMA unless the family sets them, 2,000 samples scored after each epoch and 10,000 (the test set) at the end.
     /// </summary>
@@ -83,7 +89,7 @@ public sealed record TrainingSettings
     /// <summary>The training loop's settings for <paramref name="totalSteps"/> steps of <paramref name="examplesPerStep"/> examples.</summary>
     public TrainerConfig LoopConfig(long? totalSteps = null, int? examplesPerStep = null, double? gradClip = null) =>
         new(totalSteps ?? Steps, examplesPerStep ?? Batch, gradClip ?? GradClip, LogEvery, CheckpointEvery, TensorBoard: TensorBoard,
-            TimeBudgetSeconds: TimeBudgetSeconds);
+            TimeBudgetSeconds: TimeBudgetSeconds, CpuBudgetSeconds: CpuBudgetSeconds);
 
     /// <summary>Checks every shared value and says which option to change; returns this.</summary>
     public TrainingSettings Validate()
@@ -118,6 +124,8 @@ public sealed record TrainingSettings
         Limits.Check("--final-eval-n", FinalEvalSamples, 0, Limits.MaxSamples);
         if (!(TimeBudgetSeconds >= 0) || !double.IsFinite(TimeBudgetSeconds))
             throw new ConfigException($"--time-budget {TimeBudgetSeconds} s: must be >= 0 (0 = none)");
+        if (!(CpuBudgetSeconds >= 0) || !double.IsFinite(CpuBudgetSeconds))
+            throw new ConfigException($"--cpu-budget {CpuBudgetSeconds} s: must be >= 0 (0 = none)");
         return this;
     }
 }

@@ -8,7 +8,7 @@ namespace GenSharp.Vae;
 
 /// <summary>The VAE's figures: prior samples, test images above their reconstructions, and decoded straight lines between the latent means of
 /// test-image pairs.</summary>
-public static class VaeFigures
+internal static class VaeFigures
 {
     public const string SamplesPng = "samples.png";
     public const string ReconstructionsPng = "reconstructions.png";

@@ -10,7 +10,7 @@ namespace GenSharp.Vae;
 /// report.html of a VAE run: test ELBO and its terms, image metrics beside the floor and ceiling with the predicted-class
 /// histogram, training curves, FD and mode coverage per epoch, samples, reconstructions, interpolation, configuration.
 /// </summary>
-public static class VaeReport
+internal static class VaeReport
 {
     public static void Write(RunDirectory run, VaeConfig config, IReadOnlyDictionary<string, double?> metrics, string? metricsSkipped,
         ImageMetricsReport? scores = null, ReferenceBaselines.Result? baselines = null)

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Vdm;
 
 /// <summary>A VDM run's own figure (its log-SNR schedule) and report rows (the bound term by term, L_T beside L_inf, the variance).</summary>
-public static class VdmReport
+internal static class VdmReport
 {
     public const string SchedulePng = "log-snr-schedule.png";
 

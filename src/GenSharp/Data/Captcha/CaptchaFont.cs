@@ -6,7 +6,7 @@ namespace GenSharp.Data.Captcha;
 /// The font CAPTCHAs are drawn with: DejaVu Sans Bold from Debian's fonts-dejavu-core (installed by build/setup-debian.sh),
 /// found by path so that the rendering does not depend on which fonts a machine happens to have.
 /// </summary>
-public static class CaptchaFont
+internal static class CaptchaFont
 {
     /// <summary>Where Debian installs the font.</summary>
     public const string DefaultPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";

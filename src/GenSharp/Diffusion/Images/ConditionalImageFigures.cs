@@ -11,7 +11,7 @@ namespace GenSharp.Diffusion.Images;
 /// Figures of a class-conditional image DDPM (docs/evaluation.md#conditional-generation): a class-by-row sample grid at each guidance weight,
 /// the fidelity/diversity trade-off over w, per-class FD bars; <see cref="ConditionalImageReport"/> shows them.
 /// </summary>
-public static class ConditionalImageFigures
+internal static class ConditionalImageFigures
 {
     public static string SweepJsonPath(RunDirectory run) => Path.Combine(run.PlotsDir, "guidance-sweep.json");
     public static string GridPath(RunDirectory run, double w) => Path.Combine(run.PlotsDir, $"classes-w{W(w)}.png");

@@ -6,7 +6,7 @@ using GenSharp.Training;
 namespace GenSharp.Diffusion.Images;
 
 /// <summary>The report section of a class-conditional image DDPM: guidance table, class-by-row grids, trade-off plot, per-class FD.</summary>
-public static class ConditionalImageReport
+internal static class ConditionalImageReport
 {
     public static void AddSections(HtmlReport html, RunDirectory run)
     {

@@ -21,7 +21,7 @@ public sealed record SamplerComparisonEntry(string Label, SamplerSpec Spec, int 
 /// DPM-Solver++ grids from one start noise with their wall times, and a DDIM interpolation between two noises.
 /// Every figure is a PNG under plots/; the comparison's numbers go to plots/samplers.json.
 /// </summary>
-public static class ImageDdpmFigures
+internal static class ImageDdpmFigures
 {
     /// <summary>The columns of the forward-noising figure (the course shows t = 0, 20, 40, 60, ...).</summary>
     public static readonly int[] ForwardSteps = [0, 20, 40, 60, 100, 200, 300, 500, 700, 1000];

@@ -7,7 +7,7 @@ namespace GenSharp.Diffusion.Images;
 
 /// <summary>The image DDPM's own report sections (the pipeline writes the rest): forward and reverse process, samplers side by side,
 /// interpolation.</summary>
-public static class ImageDdpmReport
+internal static class ImageDdpmReport
 {
     public static void AddSections(HtmlReport html, RunDirectory run)
     {

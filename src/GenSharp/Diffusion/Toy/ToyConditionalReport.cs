@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion.Toy;
 
 /// <summary>The per-component exact metrics of a component-conditional toy run in eval.json (docs/evaluation.md#conditional-generation).</summary>
-public static class ToyConditionalReport
+internal static class ToyConditionalReport
 {
     /// <summary>
     /// Adds <c>guidance</c>, <c>per_component</c> (at the run's or the requested w), <c>guidance_sweep</c> (with --guidance-sweep) and

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Diffusion.Toy;
 
 /// <summary>The figures and the report.html of a 2D DDPM run.</summary>
-public static class ToyDdpmReport
+internal static class ToyDdpmReport
 {
     /// <summary>Generated samples over the true density's heat-map.</summary>
     public static void WriteSampleScatter(Tensor samples, IToyDistribution distribution, string path, string title)

@@ -17,7 +17,7 @@ namespace GenSharp.Score.Images;
 /// E[x | x~] = x~ + sigma^2 s(x~, sigma), which shows what the score network learned at each level).
 /// Every figure is a PNG under plots/.
 /// </summary>
-public static class ImageNcsnFigures
+internal static class ImageNcsnFigures
 {
     public static string NoiseLevelsPath(RunDirectory run) => Path.Combine(run.PlotsDir, "noise-levels.png");
     public static string ProgressionPath(RunDirectory run) => Path.Combine(run.PlotsDir, "annealing-progression.png");

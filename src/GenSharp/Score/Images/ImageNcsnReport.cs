@@ -6,7 +6,7 @@ using GenSharp.Training;
 namespace GenSharp.Score.Images;
 
 /// <summary>The image NCSN's own report sections (the pipeline writes the rest): the noise plan, the annealing and denoising figures.</summary>
-public static class ImageNcsnReport
+internal static class ImageNcsnReport
 {
     public static void AddSections(HtmlReport html, RunDirectory run, ImageNcsnConfig config)
     {

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Score.Toy;
 
 /// <summary>The figures of the score-toy experiments, written as PNG under plots/ and remembered by section for the report.</summary>
-public sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture, ScoreToyConfig config)
+internal sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture, ScoreToyConfig config)
 {
     private readonly (double XMin, double XMax, double YMin, double YMax) _extent = ToyDdpmReport.Extent(mixture);
     private readonly List<(string Label, double[] Losses)> _losses = [];

@@ -6,7 +6,7 @@ using GenSharp.Training;
 namespace GenSharp.Score.Toy;
 
 /// <summary>experiment.json, results.json and the self-contained report.html of the score-toy experiments.</summary>
-public static class ScoreToyReport
+internal static class ScoreToyReport
 {
     public static void Write(string outDir, ScoreToyConfig config, ScoreToyResults results, ScoreToyFigures figures)
     {
