@@ -13,7 +13,7 @@ namespace GenSharp.Diffusion.Images;
 /// string, mismatched reads in brackets), the cross-attention maps of one sample (which token each image region attends to), the OCR
 /// accuracies over the guidance weight, and the summary <see cref="TextImageReport"/> shows.
 /// </summary>
-public static class TextImageFigures
+internal static class TextImageFigures
 {
     /// <summary>Samples shown per requested string.</summary>
     public const int Columns = 4;

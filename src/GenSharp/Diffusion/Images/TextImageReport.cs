@@ -6,7 +6,7 @@ using static GenSharp.Diffusion.Images.TextImageFigures;
 namespace GenSharp.Diffusion.Images;
 
 /// <summary>The report section of a text-conditional image DDPM: OCR accuracies over w, requested vs read, a cross-attention map.</summary>
-public static class TextImageReport
+internal static class TextImageReport
 {
     public static void AddSections(HtmlReport html, RunDirectory run)
     {
