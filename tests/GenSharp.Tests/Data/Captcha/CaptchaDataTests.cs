@@ -42,14 +42,22 @@ public sealed class CaptchaDataTests
         Assert.Null(RunImages.DeclareHeldOut(data, 0));
     }
 
-    /// <summary>The U-Net samples square images only, so an image run on 32x96 CAPTCHAs is refused in one line (docs/captcha.md#size).</summary>
-    [Fact]
-    public void AnImageRunOnCaptchasIsRefusedInOneLine()
+    /// <summary>
+    /// Image runs train on the 32x96 CAPTCHAs (docs/captcha.md#size); what a CAPTCHA run cannot honour is refused in one line before
+    /// a run folder exists: class conditioning (CAPTCHAs have strings, not classes) and --flip with text conditioning.
+    /// </summary>
+    [Theory]
+    [InlineData("class", "", "has no class labels")]
+    [InlineData("text", "--flip", "mirrored CAPTCHA")]
+    [InlineData("none", "--cross-attn=8", "--condition text only")]
+    public void WhatACaptchaRunCannotHonourIsRefusedInOneLine(string condition, string extra, string message)
     {
         string runs = TestTemp.Directory("gensharp-captcha-run").FullName;
-        var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", "captcha:n=16,heldout=16", "--runs", runs, "--quiet", "--threads", "1");
+        string[] args = ["train", "ddpm", "--data", "captcha:n=80,heldout=16", "--condition", condition, "--runs", runs, "--quiet",
+            "--threads", "1", .. extra.Length > 0 ? new[] { extra } : []];
+        var (rc, _, err) = CliRunner.Run(args);
         Assert.Equal(2, rc);
-        Assert.Contains("square", err);
+        Assert.Contains(message, err);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Empty(Directory.GetFileSystemEntries(runs));
     }
