@@ -89,7 +89,8 @@ public sealed class TrainingCliOptions
         TimeBudget = Add(TrainingFields.TimeBudget, new Option<string?>("--time-budget")
         {
             Description = "Stop training when its wall time (over every session of the run) reaches this, e.g. 90s, 30m, 1h, then checkpoint and " +
-                "evaluate as at the last step; the learning-rate schedule stays the one --steps defines (default: none)"
+                "evaluate as at the last step. Without --steps the budget sets the length; with --lr-decay cosine the run times its first " +
+                "steps and plans its last step, so the rate decays to its end on time (docs/training.md#time-budget) (default: none)"
         });
         CpuBudget = Add(TrainingFields.TimeBudget, new Option<string?>("--cpu-budget")
         {
@@ -132,7 +133,9 @@ public sealed class TrainingCliOptions
     /// <summary><paramref name="d"/> with every option the user typed applied; the default warm-up capped at a tenth of the run.</summary>
     public TrainingSettings Read(ParseResult parse, TrainingSettings d)
     {
-        long steps = Get(parse, Steps) ?? d.Steps;
+        bool budgeted = Get(parse, TimeBudget) is not null || Get(parse, CpuBudget) is not null;
+        // a budget without --steps trains for the budget: the length is planned from the measured step time (docs/training.md#time-budget)
+        long steps = Get(parse, Steps) ?? (budgeted && d.Steps > 0 ? TrainingSettings.BudgetedStepCap : d.Steps);
         return d with
         {
             Data = Get(parse, Data) ?? d.Data,

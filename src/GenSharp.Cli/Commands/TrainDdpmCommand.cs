@@ -71,6 +71,16 @@ public static class TrainDdpmCommand
                 $"stays fp32) (default {img.Precision})"
         };
 
+        var prediction = new Option<string?>("--prediction")
+        {
+            Description = "What the network predicts: epsilon (the noise) or v = alpha_t eps - sigma_t x_0 (Salimans & Ho 2022); every sampler " +
+                "converts v to eps (default epsilon; docs/ddpm.md#objective)"
+        };
+        var lossWeighting = new Option<string?>("--loss-weighting")
+        {
+            Description = "Loss weighting over timesteps: none, or min-snr:GAMMA (Hang et al. 2023; GAMMA 5 in the paper) (default none)"
+        };
+
         var command = new Command("ddpm", "Train a DDPM (docs/ddpm.md). On 2D toy data: an MLP noise predictor scored with exact metrics. On " +
             "images: the reference U-Net " +
             "(docs/unet.md) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
@@ -79,6 +89,7 @@ public static class TrainDdpmCommand
             "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n" +
             "  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +
             "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n" +
+            "  gensharp train ddpm --data fashion-mnist --prediction v --loss-weighting min-snr:5 --name v-minsnr\n" +
             "  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
         var evalSamplers = new EvalSamplersCliOption();
@@ -86,7 +97,7 @@ public static class TrainDdpmCommand
             sampler.Spacing, schedulerConfig.File, evalSamplers.EvalSamplers };
         runOptions.AddTo(command);
         training.AddTo(command);
-        foreach (var o in new Option[] { schedule, timesteps, sampler.Variance }.Concat(toyOnly).Concat(imageOnly))
+        foreach (var o in new Option[] { schedule, timesteps, sampler.Variance, prediction, lossWeighting }.Concat(toyOnly).Concat(imageOnly))
             command.Options.Add(o);
         common.AddTo(command);
         var conditionOptions = new ConditionCliOptions();
@@ -104,6 +115,10 @@ public static class TrainDdpmCommand
             if (resume)
             {
                 schedulerConfig.Read(parse, output, runOptions.Resume); // refused: a resumed run keeps its schedule
+                var objectiveFlag = new Option[] { prediction, lossWeighting }.FirstOrDefault(o => TrainingCliOptions.Typed(parse, o));
+                if (objectiveFlag is not null)
+                    throw new ConfigException($"{objectiveFlag.Name} with --resume: a resumed run keeps the objective in its config.json; drop " +
+                        $"{objectiveFlag.Name}, or start a new run with --name");
                 (run, kind) = RunCliOptions.OpenForResume(root, "a DDPM", parse.GetValue(training.Steps), output, ToyDdpmConfig.Kind,
                     ImageDdpmConfig.Kind);
             }
@@ -117,6 +132,8 @@ public static class TrainDdpmCommand
                 var imported = schedulerConfig.Read(parse, output, schedule, timesteps); // a diffusers scheduler_config.json, if given
                 var scheduleConfig = imported?.Schedule
                     ?? (toy.Schedule with { Kind = parse.GetValue(schedule)!, Timesteps = parse.GetValue(timesteps) }).Validate();
+                var objective = new DdpmObjective(parse.GetValue(prediction) ?? imported?.Prediction ?? DdpmObjective.Epsilon,
+                    parse.GetValue(lossWeighting) ?? DdpmObjective.Unweighted).Validate();
                 object config;
                 if (isToy)
                 {
@@ -128,6 +145,7 @@ public static class TrainDdpmCommand
                         Training = shared,
                         SamplerVariance = parse.GetValue(sampler.Variance) ?? toy.SamplerVariance,
                         Schedule = scheduleConfig,
+                        Objective = objective,
                         Conditioning = conditionOptions.Read(parse, isToy: true),
                         Network = toy.Network with
                         {
@@ -145,6 +163,7 @@ public static class TrainDdpmCommand
                         Precision = parse.GetValue(precision) ?? img.Precision,
                         Flip = parse.GetValue(flip),
                         Schedule = scheduleConfig,
+                        Objective = objective,
                         Conditioning = conditionOptions.Read(parse, isToy: false),
                         Network = SizedFor(dataSpec, img.Network, text) with
                         {

@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 namespace GenSharp.Interop;
 
 /// <summary>
-/// The three diffusers schedulers GenSharp reads and writes (docs/interop.md#diffusers-scheduler-configs): each with every field of
+/// The four diffusers schedulers GenSharp reads and writes (docs/interop.md#diffusers-scheduler-configs): each with every field of
 /// its constructor (the fields a <c>scheduler_config.json</c> holds) and diffusers' default for it, and the GenSharp sampler it maps
-/// to. Field names and defaults are those of diffusers' <c>DDPMScheduler</c>, <c>DDIMScheduler</c> and
-/// <c>DPMSolverMultistepScheduler</c> (src/diffusers/schedulers/scheduling_ddpm.py, scheduling_ddim.py,
+/// to. Field names and defaults are those of diffusers' <c>DDPMScheduler</c>, <c>DDIMScheduler</c>,
+/// <c>DPMSolverMultistepScheduler</c> and <c>UniPCMultistepScheduler</c> (src/diffusers/schedulers/scheduling_ddpm.py, scheduling_ddim.py,
 /// scheduling_dpmsolver_multistep.py, and the API pages docs/source/en/api/schedulers/*.md). diffusers writes
 /// <c>lambda_min_clipped = -inf</c> as the bare token <c>-Infinity</c>; it is held here as the string "-Infinity"
 /// (<see cref="PythonJson"/>).
@@ -37,9 +37,17 @@ public sealed record DiffusersSchedulerClass(string Name, string Sampler, JsonOb
         "lambda_min_clipped": "-Infinity", "variance_type": null, "timestep_spacing": "linspace"
         """);
 
-    public static readonly IReadOnlyList<DiffusersSchedulerClass> All = [Ddpm, Ddim, DpmSolverMultistep];
+    /// <summary>UniPC (Zhao et al. 2023), bh2, order 2, data prediction: GenSharp's <c>unipc</c> sampler (scheduling_unipc_multistep.py).</summary>
+    public static readonly DiffusersSchedulerClass UniPcMultistep = Of("UniPCMultistepScheduler", "unipc", """
+        "solver_order": 2, "predict_x0": true, "solver_type": "bh2", "lower_order_final": true, "disable_corrector": [],
+        "solver_p": null, "use_karras_sigmas": false, "use_exponential_sigmas": false, "use_beta_sigmas": false, "use_flow_sigmas": false,
+        "flow_shift": 1.0, "timestep_spacing": "linspace", "final_sigmas_type": "zero", "use_dynamic_shifting": false,
+        "time_shift_type": "exponential"
+        """);
 
-    /// <summary>The class called <paramref name="name"/>; another name is a one-line error listing the three.</summary>
+    public static readonly IReadOnlyList<DiffusersSchedulerClass> All = [Ddpm, Ddim, DpmSolverMultistep, UniPcMultistep];
+
+    /// <summary>The class called <paramref name="name"/>; another name is a one-line error listing the four.</summary>
     public static DiffusersSchedulerClass Find(string? name, string source) =>
         All.FirstOrDefault(c => c.Name == name)
         ?? throw new ConfigException($"{source}: _class_name {(name is null ? "missing" : $"'{name}'")}: GenSharp reads " +
@@ -48,7 +56,8 @@ public sealed record DiffusersSchedulerClass(string Name, string Sampler, JsonOb
     /// <summary>The class for GenSharp's sampler <paramref name="sampler"/>.</summary>
     public static DiffusersSchedulerClass ForSampler(string sampler) =>
         All.FirstOrDefault(c => c.Sampler == sampler || sampler == "dpmpp3" && c == DpmSolverMultistep)   // 3M: solver_order 3
-        ?? throw new ConfigException($"sampler {sampler}: has no diffusers scheduler; export a run that samples with ddpm, ddim, dpmpp or dpmpp3");
+        ?? throw new ConfigException(
+            $"sampler {sampler}: has no diffusers scheduler; export a run that samples with ddpm, ddim, dpmpp, dpmpp3 or unipc");
 
     private static DiffusersSchedulerClass Of(string name, string sampler, string fields) =>
         new(name, sampler, JsonNode.Parse("{" + Common + ", " + fields + "}")!.AsObject());

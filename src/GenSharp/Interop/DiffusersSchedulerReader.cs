@@ -9,7 +9,7 @@ namespace GenSharp.Interop;
 /// <summary>
 /// Reads a diffusers <c>scheduler_config.json</c> of a <see cref="DiffusersSchedulerClass"/> into GenSharp's noise schedule and
 /// sampler (docs/interop.md#diffusers-scheduler-configs). A missing field takes diffusers' default for that class (what
-/// <c>from_config</c> does). Every field is read: a value GenSharp cannot honour (prediction_type v_prediction, beta_schedule
+/// <c>from_config</c> does). Every field is read: a value GenSharp cannot honour (prediction_type sample, beta_schedule
 /// scaled_linear, trained_betas, thresholding, learned variances, Karras sigmas, ...) and a field GenSharp does not
 /// know are refused with a one-line <see cref="ConfigException"/>; a value that has no effect is reported in
 /// <see cref="DiffusersSchedulerSettings.Notes"/>. Keys starting with '_' are diffusers' bookkeeping (<c>_class_name</c>,
@@ -47,6 +47,7 @@ public static class DiffusersSchedulerReader
         {
             "ddpm" => ReadDdpm(f, notes),
             "ddim" => ReadDdim(f, notes),
+            "unipc" => ReadUniPc(f, notes),
             _ => ReadDpmSolver(f, notes),
         };
         sampler = ApplyGenSharpSampler(f, sampler, notes);
@@ -59,7 +60,7 @@ public static class DiffusersSchedulerReader
         {
             throw new ConfigException($"{source}: {e.Message}", e);
         }
-        return new DiffusersSchedulerSettings(cls.Name, schedule, sampler, notes);
+        return new DiffusersSchedulerSettings(cls.Name, schedule, sampler, notes, ReadPrediction(f));
     }
 
     private static NoiseScheduleConfig ReadSchedule(Fields f, List<string> notes)
@@ -70,7 +71,6 @@ public static class DiffusersSchedulerReader
             throw f.Refuse("trained_betas", "an explicit beta list; GenSharp's schedules are linear and cosine (squaredcos_cap_v2) only");
         if (f.Bool("rescale_betas_zero_snr"))
             throw f.Refuse("rescale_betas_zero_snr", "zero terminal SNR rescaling is not implemented in GenSharp; use false");
-        f.Require("prediction_type", "epsilon", "GenSharp's networks predict the noise epsilon; v_prediction and sample are not implemented");
         if (f.Bool("thresholding"))
             throw f.Refuse("thresholding", "dynamic thresholding (Imagen) is not implemented; use false (clip_sample clips x0 to [-1, 1])");
         f.NoEffectUnlessDefault("dynamic_thresholding_ratio", "thresholding is false", notes);
@@ -88,6 +88,14 @@ public static class DiffusersSchedulerReader
                 throw f.Refuse("beta_schedule", $"'{other}' is not one of GenSharp's schedules; linear and squaredcos_cap_v2 (cosine) are");
         }
     }
+
+    /// <summary>prediction_type: epsilon, or v_prediction (GenSharp's --prediction v, docs/ddpm.md#objective).</summary>
+    private static string ReadPrediction(Fields f) => f.String("prediction_type") switch
+    {
+        "epsilon" => DdpmObjective.Epsilon,
+        "v_prediction" => DdpmObjective.V,
+        _ => throw f.Refuse("prediction_type", "GenSharp's networks predict epsilon or v (v_prediction); sample is not implemented"),
+    };
 
     private static SamplerSpec ReadDdpm(Fields f, List<string> notes)
     {
@@ -143,6 +151,25 @@ public static class DiffusersSchedulerReader
         return new SamplerSpec(order == 3 ? "dpmpp3" : "dpmpp", Spacing: spacing, ClipX0: false, StepsOffset: offset);
     }
 
+    private static SamplerSpec ReadUniPc(Fields f, List<string> notes)
+    {
+        if (f.Int("solver_order") != 2) throw f.Refuse("solver_order", "GenSharp's UniPC is UniPC-2 (diffusers' default); use 2");
+        if (!f.Bool("predict_x0")) throw f.Refuse("predict_x0", "GenSharp's UniPC updates the data prediction; use true");
+        f.Require("solver_type", "bh2", "GenSharp's UniPC is the B(h) = e^h - 1 variant (bh2, diffusers' default)");
+        if (!f.Bool("lower_order_final"))
+            throw f.Refuse("lower_order_final", "GenSharp's last step onto sigma = 0 is first order (a second-order one is undefined there)");
+        if (f.Node("disable_corrector") is not JsonArray { Count: 0 })
+            throw f.Refuse("disable_corrector", "GenSharp's UniPC corrects after every step but the last; use []");
+        if (f.Node("solver_p") is not null) throw f.Refuse("solver_p", "GenSharp's predictor is UniP-2 itself; use null");
+        foreach (string flag in new[] { "use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas", "use_dynamic_shifting" })
+            if (f.Bool(flag)) throw f.Refuse(flag, "GenSharp's steps are the timestep table's (timestep_spacing); use false");
+        f.NoEffectUnlessDefault("flow_shift", "use_flow_sigmas is false", notes);
+        f.NoEffectUnlessDefault("time_shift_type", "use_dynamic_shifting is false", notes);
+        f.Require("final_sigmas_type", "zero", "GenSharp's last step lands on sigma = 0 (x_0)");
+        var (spacing, offset) = ReadSpacing(f, notes);
+        return new SamplerSpec("unipc", Spacing: spacing, ClipX0: false, StepsOffset: offset);
+    }
+
     private static bool ReadClip(Fields f)
     {
         bool clip = f.Bool("clip_sample");
@@ -172,9 +199,9 @@ public static class DiffusersSchedulerReader
         {
             int? steps = g["steps"]?.GetValue<int>();
             double eta = spec.Name == "ddim" ? g["eta"]?.GetValue<double>() ?? 0 : 0;
-            bool dpm = spec.Name is "dpmpp" or "dpmpp3";
+            bool dpm = spec.Name is "dpmpp" or "dpmpp3" or "unipc";
             bool clip = dpm ? g["clip_x0"]?.GetValue<bool>() ?? false : spec.ClipX0;
-            if (dpm && clip) notes.Add("_gensharp_sampler clip_x0 true: GenSharp clips DPM-Solver++'s x0 to [-1, 1]");
+            if (dpm && clip) notes.Add("_gensharp_sampler clip_x0 true: GenSharp clips the solver's x0 to [-1, 1]");
             return spec with { Steps = steps, Eta = eta, ClipX0 = clip };
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)

@@ -7,7 +7,8 @@ namespace GenSharp.Interop;
 
 /// <summary>
 /// Writes GenSharp's noise schedule and sampler as a diffusers <c>scheduler_config.json</c> (docs/interop.md#diffusers-scheduler-configs):
-/// <c>ddpm</c> as DDPMScheduler, <c>ddim</c> as DDIMScheduler, <c>dpmpp</c> as DPMSolverMultistepScheduler, with every field of the
+/// <c>ddpm</c> as DDPMScheduler, <c>ddim</c> as DDIMScheduler, <c>dpmpp</c> as DPMSolverMultistepScheduler, <c>unipc</c> as
+/// UniPCMultistepScheduler, with every field of the
 /// class (as diffusers' <c>save_config</c> writes them), so that <c>SchedulerClass.from_config</c> rebuilds the same process and
 /// timestep table. What a scheduler config has no field for (the number of sampling steps, DDIM's eta, clipping DPM-Solver++'s x0)
 /// goes into <c>_gensharp_sampler</c>, which diffusers skips (it drops keys starting with '_') and
@@ -19,12 +20,14 @@ public static class DiffusersSchedulerWriter
     public const string FileName = "scheduler_config.json";
 
     /// <summary>The config as JSON text (Python's json module reads it; -inf is written as Python writes it, -Infinity).</summary>
-    public static string ToJson(NoiseScheduleConfig schedule, SamplerSpec sampler)
+    /// <param name="prediction">What the network predicts: epsilon, or v (written as prediction_type v_prediction).</param>
+    public static string ToJson(NoiseScheduleConfig schedule, SamplerSpec sampler, string prediction = DdpmObjective.Epsilon)
     {
         var cls = DiffusersSchedulerClass.ForSampler(sampler.Name);
         var config = new JsonObject { ["_class_name"] = cls.Name };
         foreach (var (key, value) in cls.Defaults) config[key] = value?.DeepClone();
         config["num_train_timesteps"] = schedule.Timesteps;
+        config["prediction_type"] = prediction == DdpmObjective.V ? "v_prediction" : "epsilon";
         config["beta_start"] = schedule.BetaStart;
         config["beta_end"] = schedule.BetaEnd;
         config["beta_schedule"] = schedule.Kind switch
@@ -35,6 +38,9 @@ public static class DiffusersSchedulerWriter
                 "schedule squaredcos_cap_v2 has s = 0.008 and max_beta = 0.999 only; this run cannot be written as a diffusers config"),
         };
         config["timestep_spacing"] = sampler.Spacing;
+        if (sampler.Spacing == TimestepTable.Karras)
+            throw new ConfigException("--spacing karras: GenSharp steps on the nearest discrete timesteps, diffusers' use_karras_sigmas on the " +
+                "continuous sigmas; no diffusers config has this table, export with another spacing");
         if (sampler.Spacing == TimestepTable.LogSnr)
         {
             if (!cls.Defaults.ContainsKey("use_lu_lambdas"))
@@ -62,7 +68,7 @@ public static class DiffusersSchedulerWriter
         var gensharp = new JsonObject { ["name"] = sampler.Name };
         if (sampler.Steps is int steps) gensharp["steps"] = steps;
         if (sampler.Name == "ddim") gensharp["eta"] = sampler.Eta;
-        if (sampler.Name is "dpmpp" or "dpmpp3") gensharp["clip_x0"] = sampler.ClipX0;
+        if (sampler.Name is "dpmpp" or "dpmpp3" or "unipc") gensharp["clip_x0"] = sampler.ClipX0;
         config["_gensharp_sampler"] = gensharp;
         return PythonJson.Unquote(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true })) + "\n";
     }
@@ -75,8 +81,9 @@ public static class DiffusersSchedulerWriter
         notes.Add($"diffusers: call scheduler.set_timesteps({steps}) (the number of sampling steps is not a scheduler config field)");
         if (sampler.Name == "ddim") notes.Add($"diffusers: pass eta={sampler.Eta.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
             "to scheduler.step()");
-        if (sampler.Name == "dpmpp" && sampler.ClipX0)
-            notes.Add("diffusers: DPMSolverMultistepScheduler does not clip x0 to [-1, 1] as this run's sampler does (it has no such field)");
+        if (sampler.Name is "dpmpp" or "dpmpp3" or "unipc" && sampler.ClipX0)
+            notes.Add($"diffusers: {DiffusersSchedulerClass.ForSampler(sampler.Name).Name} does not clip x0 to [-1, 1] as this run's sampler does " +
+                "(it has no such field)");
         return notes;
     }
 
@@ -90,15 +97,17 @@ public static class DiffusersSchedulerWriter
         string kind = Training.RunConfigFile.ReadKind(run);
         NoiseScheduleConfig schedule;
         SamplerSpec sampler;
+        string prediction;
         if (kind == Diffusion.Images.ImageDdpmConfig.Kind)
         {
             var image = Training.RunConfigFile.Read<Diffusion.Images.ImageDdpmConfig>(run).Validate();
-            (schedule, sampler) = (image.Schedule, image.Sampler.Validate(image.Schedule.Timesteps));
+            (schedule, sampler, prediction) = (image.Schedule, image.Sampler.Validate(image.Schedule.Timesteps), image.Objective.Prediction);
         }
         else if (kind == Diffusion.Toy.ToyDdpmConfig.Kind)
         {
             var toy = Training.RunConfigFile.Read<Diffusion.Toy.ToyDdpmConfig>(run).Validate();
-            (schedule, sampler) = (toy.Schedule, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false));
+            (schedule, sampler, prediction) = (toy.Schedule, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false),
+                toy.Objective.Prediction);
         }
         else
         {
@@ -107,7 +116,7 @@ public static class DiffusersSchedulerWriter
         }
         string path = System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), FileName);
         if (run.Owns(path)) throw new ConfigException($"--out {folder}: inside the run's own files; choose a folder outside {run.Root}");
-        string json = ToJson(schedule, sampler); // refuses what diffusers cannot express before anything is written
+        string json = ToJson(schedule, sampler, prediction); // refuses what diffusers cannot express before anything is written
         if (!force && File.Exists(path)) throw new ConfigException($"{path} exists; pass --force to overwrite it, or choose another --out");
         Training.AtomicFile.WriteAllText(path, json);
         return (path, Notes(sampler, schedule.Timesteps));

@@ -13,7 +13,7 @@ namespace GenSharp.Output;
 public sealed class ProgressReporter : IDisposable
 {
     private readonly string _description;
-    private readonly long _total;
+    private long _total;
     private readonly TextWriter? _summary;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task? _render;
@@ -61,6 +61,12 @@ public sealed class ProgressReporter : IDisposable
         }
     }
 
+    /// <summary>Changes the total (a budgeted run that has just planned its length).</summary>
+    public void Retarget(long total)
+    {
+        lock (_lock) _total = Math.Max(1, total);
+    }
+
     private async Task RenderAsync()
     {
         try
@@ -76,9 +82,10 @@ public sealed class ProgressReporter : IDisposable
                     while (true)
                     {
                         bool stopping = _stop.IsCancellationRequested;
-                        long done;
+                        long done, total;
                         string live;
-                        lock (_lock) { done = _done; live = _live; }
+                        lock (_lock) { done = _done; live = _live; total = _total; }
+                        task.MaxValue = total;
                         task.Value = done;
                         task.Description = Markup.Escape(live.Length > 0 ? $"{_description}  {live}" : _description);
                         if (stopping) break;

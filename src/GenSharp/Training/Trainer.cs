@@ -30,6 +30,7 @@ public sealed class Trainer
     private readonly nn.Module _model;
     private readonly ITrainingStep _step;
     private readonly LearningRateSchedule? _schedule;
+    private readonly BudgetPlan? _plan;
     private readonly Ema? _ema;
     private readonly Generator _rng;
     private readonly RunDirectory _run;
@@ -62,6 +63,8 @@ public sealed class Trainer
         _model = model;
         _step = step;
         _schedule = schedule?.Validate();
+        if (_schedule is { Decay: not "constant" } && (_config.TimeBudgetSeconds > 0 || _config.CpuBudgetSeconds > 0))
+            _plan = new BudgetPlan(_config.TimeBudgetSeconds, _config.CpuBudgetSeconds, _config.TotalSteps);
         _ema = ema;
         _rng = rng;
         _run = run;
@@ -70,6 +73,17 @@ public sealed class Trainer
 
     /// <summary>Steps completed so far (after <see cref="Resume"/> the checkpoint's step).</summary>
     public long Step { get; private set; }
+
+    /// <summary>
+    /// The last step: the configured total, or for a budgeted run with a decaying learning rate the step it planned from its measured
+    /// step time (<see cref="BudgetPlan"/>).
+    /// </summary>
+    public long TotalSteps => _plan?.Planned is long p ? Math.Min(p, _config.TotalSteps) : _config.TotalSteps;
+
+    /// <summary>The learning-rate schedule in force: the given one, decaying over the planned steps once a budgeted run has planned them.</summary>
+    public LearningRateSchedule? Schedule => _plan?.Planned is not null && _schedule is { } s
+        ? s with { TotalSteps = TotalSteps, WarmupSteps = Math.Min(s.WarmupSteps, TotalSteps) }
+        : _schedule;
 
     /// <summary>Wall-clock seconds spent training, summed over resumed sessions.</summary>
     public double WallSeconds { get; private set; }
@@ -124,6 +138,7 @@ public sealed class Trainer
             WallSeconds = wall;
         if (loaded.Metadata.TryGetValue("cpu_time_s", out string? c) && double.TryParse(c, CultureInfo.InvariantCulture, out double cpu))
             CpuSeconds = cpu;
+        _plan?.Restore(loaded.Metadata);
         _window.Restore(loaded.Metadata.GetValueOrDefault("metrics_window"));
         _observed.Restore(loaded.Metadata.GetValueOrDefault("metrics_observed"));
         bool extending = Step < _config.TotalSteps;
@@ -153,13 +168,14 @@ public sealed class Trainer
         var windowClock = Stopwatch.StartNew();
         long windowStart = Step;
 
-        using var progress = ProgressReporter.Start(description, _config.TotalSteps, quiet);
+        using var progress = ProgressReporter.Start(description, TotalSteps, quiet);
+        _plan?.StartSession(Step);
         var tensorBoard = _tensorBoard = _config.TensorBoard ? torch.utils.tensorboard.SummaryWriter(_run.TensorBoardDir) : null;
         progress.Report(Step);
-        StoppedByTimeBudget = OverBudget && Step < _config.TotalSteps;
-        while (Step < _config.TotalSteps && !OverBudget)
+        StoppedByTimeBudget = (OverBudget || Step >= TotalSteps) && Step < _config.TotalSteps;
+        while (Step < TotalSteps && !OverBudget)
         {
-            double? lr = _schedule?.At(Step);
+            double? lr = Schedule?.At(Step);
             if (lr is double rate)
                 foreach (var (_, optimizer) in _step.Optimizers)
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
@@ -174,8 +190,9 @@ public sealed class Trainer
             Step++;
             WallSeconds = wallAtStart + clock.Elapsed.TotalSeconds;
             CpuSeconds = cpuAtStart + (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
+            if (_plan?.Observe(Step, WallSeconds, CpuSeconds) == true) progress.Retarget(TotalSteps);
 
-            bool last = Step == _config.TotalSteps || OverBudget;
+            bool last = Step == TotalSteps || OverBudget;
             if (last && Step < _config.TotalSteps) StoppedByTimeBudget = true;
             bool aligned = Step % _config.LogEvery == 0;
             if (aligned || last)
@@ -207,6 +224,7 @@ public sealed class Trainer
         var record = new Dictionary<string, object?> { ["step"] = Step };
         foreach (var (name, mean) in _window.Means()) record[name] = mean;
         if (lr is not null) record["lr"] = lr;
+        if (_plan?.Planned is long planned) record["planned_steps"] = planned;
         foreach (var (name, mean) in _observed.Means()) record[name] = mean;
         _step.Annotate(Step, record);
         record["wall_time_s"] = Math.Round(WallSeconds, 3);
@@ -236,7 +254,7 @@ public sealed class Trainer
 
     private TrainingSnapshot Snapshot() => new(_model, _ema?.Shadow, _step.Optimizers[0].Value, _rng)
     {
-        LrScheduleJson = _schedule?.ToJson(),
+        LrScheduleJson = Schedule?.ToJson(),
         Optimizers = _step.Optimizers.Skip(1).ToDictionary(o => o.Key, o => o.Value),
         GlobalRng = GlobalRng,
     };
@@ -250,6 +268,7 @@ public sealed class Trainer
             ["metrics_window"] = _window.ToJson(),
             ["metrics_observed"] = _observed.ToJson(),
         };
+        _plan?.Save(metadata);
         Checkpoint.Save(_run.CheckpointPath(Step), Snapshot() with { Step = Step, Metadata = metadata });
         var all = Directory.GetFiles(_run.CheckpointsDir, "step-*.safetensors").Order(StringComparer.Ordinal).ToArray();
         for (int i = 0; i < all.Length - _config.KeepCheckpoints; i++)

@@ -64,6 +64,9 @@ public sealed record TrainingSettings
     /// </summary>
     public double TimeBudgetSeconds { get; init; }
 
+    /// <summary>The step count of a budgeted run given no <c>--steps</c>: the budget, not the count, ends it.</summary>
+    public const long BudgetedStepCap = 1_000_000_000;
+
     /// <summary>
     /// CPU-time budget of the training loop in seconds (the process's CPU time over all threads, counted over every session; 0 = none):
     /// as <see cref="TimeBudgetSeconds"/>, but what one run gets does not shrink when other work shares the machine.

@@ -50,7 +50,8 @@ public sealed class SamplerCliTests
         Assert.Contains("--variance foo: use beta or beta_tilde", Refused(verb, ToyRun(), "--variance", "foo", "--quiet"));
         Assert.Contains("--spacing leading: does not apply to the ddpm sampler", Refused(verb, ToyRun(), "--spacing", "leading", "--quiet"));
         Assert.Contains("--steps 101: must be between 1 and the 100", Refused(verb, image, "--steps", "101", "--quiet"));
-        Assert.Contains("--sampler heun: unknown; use one of ddpm, ddim, dpmpp, dpmpp3", Refused(verb, image, "--sampler", "heun", "--quiet"));
+        Assert.Contains("--sampler lms: unknown; use one of ddpm, ddim, dpmpp, dpmpp3, unipc, heun",
+            Refused(verb, image, "--sampler", "lms", "--quiet"));
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class DiffusersSchedulerTests
 
     /// <summary>What GenSharp cannot honour is a one-line error naming the field, its value and what to do; nothing is skipped.</summary>
     [Theory]
-    [InlineData("""{"_class_name": "DDIMScheduler", "prediction_type": "v_prediction"}""", "prediction_type \"v_prediction\"")]
+    [InlineData("""{"_class_name": "DDIMScheduler", "prediction_type": "sample"}""", "prediction_type \"sample\"")]
     [InlineData("""{"_class_name": "DDIMScheduler", "beta_schedule": "scaled_linear"}""", "beta_schedule \"scaled_linear\"")]
     [InlineData("""{"_class_name": "DDIMScheduler", "beta_schedule": "sigmoid"}""", "beta_schedule \"sigmoid\"")]
     [InlineData("""{"_class_name": "DDIMScheduler", "trained_betas": [0.1, 0.2]}""", "trained_betas [0.1,0.2]")]
@@ -141,6 +141,8 @@ public sealed class DiffusersSchedulerTests
     [InlineData("dpmpp3", "linear", "trailing", 0)]
     [InlineData("dpmpp3", "linear", "logsnr", 0)]
     [InlineData("dpmpp", "cosine", "logsnr", 0)]
+    [InlineData("unipc", "linear", "trailing", 0)]
+    [InlineData("unipc", "cosine", "leading", 1)]
     public void WriteThenReadIsTheIdentity(string name, string kind, string spacing, int offset)
     {
         var schedule = new NoiseScheduleConfig(kind, 500, 2e-4, 0.03);
@@ -155,6 +157,38 @@ public sealed class DiffusersSchedulerTests
         if (name == "dpmpp") Assert.Contains("\"lambda_min_clipped\": -Infinity", json); // as Python's json writes -inf
         if (name == "dpmpp3") Assert.Contains("\"solver_order\": 3", json);
         if (spacing == "logsnr") Assert.Contains("\"use_lu_lambdas\": true", json);      // diffusers' name for steps uniform in lambda
+    }
+
+    /// <summary>
+    /// diffusers' UniPCMultistepScheduler defaults are GenSharp's unipc on the multistep linspace table; other variants are refused.
+    /// </summary>
+    [Fact]
+    public void UniPcMultistepSchedulerIsReadWithItsDefaultsAndOtherVariantsAreRefused()
+    {
+        var s = DiffusersSchedulerReader.Parse("""{"_class_name": "UniPCMultistepScheduler"}""", "u.json");
+        Assert.Equal(new SamplerSpec("unipc", 20, Spacing: "linspace", ClipX0: false), s.Sampler);
+        foreach (var (field, value) in new[] { ("solver_type", "\"bh1\""), ("solver_order", "3"), ("predict_x0", "false"),
+                     ("disable_corrector", "[0]"), ("lower_order_final", "false"), ("use_karras_sigmas", "true") })
+        {
+            var e = Assert.Throws<ConfigException>(() =>
+                DiffusersSchedulerReader.Parse($$"""{"_class_name": "UniPCMultistepScheduler", "{{field}}": {{value}}}""", "u.json"));
+            Assert.StartsWith($"u.json: {field} ", e.Message);
+        }
+        var logsnr = Assert.Throws<ConfigException>(() => DiffusersSchedulerWriter.ToJson(new NoiseScheduleConfig(),
+            new SamplerSpec("unipc", 10, Spacing: "logsnr")));
+        Assert.Contains("UniPCMultistepScheduler has no log-SNR spacing", logsnr.Message);
+    }
+
+    /// <summary>prediction_type v_prediction is GenSharp's --prediction v, read and written back; epsilon stays the default.</summary>
+    [Fact]
+    public void VPredictionIsReadAndWritten()
+    {
+        var v = DiffusersSchedulerReader.Parse("""{"_class_name": "DPMSolverMultistepScheduler", "prediction_type": "v_prediction"}""", "v.json");
+        Assert.Equal(DdpmObjective.V, v.Prediction);
+        Assert.Equal(DdpmObjective.Epsilon, DiffusersSchedulerReader.Parse("""{"_class_name": "DDIMScheduler"}""", "e.json").Prediction);
+        string json = DiffusersSchedulerWriter.ToJson(new NoiseScheduleConfig(), new SamplerSpec("unipc", 10), DdpmObjective.V);
+        Assert.Contains("\"prediction_type\": \"v_prediction\"", json);
+        Assert.Equal(DdpmObjective.V, DiffusersSchedulerReader.Parse(json, "w.json").Prediction);
     }
 
     [Fact]

@@ -22,14 +22,14 @@ public sealed class SchedulerConfigCliTests
         string runs = TestTemp.Directory("gensharp-schedcfg").FullName;
         string good = WriteConfig(TestTemp.Directory("gensharp-schedcfg-file").FullName, """{"_class_name": "DDIMScheduler"}""");
         string vpred = WriteConfig(TestTemp.Directory("gensharp-schedcfg-v").FullName,
-            """{"_class_name": "DDIMScheduler", "prediction_type": "v_prediction"}""");
+            """{"_class_name": "DDIMScheduler", "prediction_type": "sample"}""");
         (string[] Args, string Expected)[] cases =
         [
             (["--data", "fashion-mnist", "--scheduler-config", good, "--timesteps", "200"], $"--scheduler-config {good} with --timesteps"),
             (["--data", "fashion-mnist", "--scheduler-config", good, "--schedule", "cosine"], "drop --schedule"),
             (["--data", "fashion-mnist", "--scheduler-config", good, "--resume"], "a resumed run keeps the schedule"),
             (["--data", "toy:mog2", "--scheduler-config", good], "--scheduler-config applies to image data only"),
-            (["--data", "fashion-mnist", "--scheduler-config", vpred], "prediction_type \"v_prediction\""),
+            (["--data", "fashion-mnist", "--scheduler-config", vpred], "prediction_type \"sample\""),
             (["--data", "fashion-mnist", "--scheduler-config", Path.Combine(runs, "none.json")], "file not found"),
         ];
         foreach (var (args, expected) in cases)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSharp.Tests.Training;
 
 /// <summary>The wall-time budget of the training loop: stops on time, checkpoints there, and a resumed run does not train past it.</summary>
-[Collection("training")]
+[Collection("memory")] // timing: no other test's work in the process meanwhile
 public sealed class TimeBudgetTests
 {
     [Fact]

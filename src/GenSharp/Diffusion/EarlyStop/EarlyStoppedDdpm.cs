@@ -39,7 +39,7 @@ public sealed class EarlyStoppedDdpm : IDisposable
     public IImageSampler Generator => _start.Sampler;
 
     /// <summary>The DDPM's own noise predictor eps_theta(x_t, t) (EMA weights, eval mode).</summary>
-    public Tensor Eps(Tensor x, Tensor t) => _network.call(x, t);
+    public Tensor Eps(Tensor x, Tensor t) => Config.Objective.AsEps((a, b) => _network.call(a, b), Diffusion.Schedule)(x, t);
 
     /// <summary>Opens both runs; refuses a DDPM run of another kind, a class-conditional one, or a start run that cannot be sampled.</summary>
     public static EarlyStoppedDdpm Open(RunDirectory run, RunDirectory startRun, Device device)
@@ -82,7 +82,8 @@ public sealed class EarlyStoppedDdpm : IDisposable
 
     /// <summary>One of the DDPM's own samplers from x_T ~ N(0, I) (the sweep's baselines), on this object's network.</summary>
     public IImageSampler Full(SamplerSpec spec, Device device) =>
-        new DdpmImageSampler(_network, Diffusion, spec.Validate(Config.Schedule.Timesteps), device, ownsDiffusion: false);
+        new DdpmImageSampler(_network, Diffusion, spec.Validate(Config.Schedule.Timesteps), device, ownsDiffusion: false,
+            objective: Config.Objective);
 
     public void Dispose()
     {

@@ -18,16 +18,22 @@ public sealed class DdpmImageLoss : IImageLoss
     private readonly UNet? _working;
     private readonly GaussianDiffusion _diffusion;
     private readonly ConditioningConfig? _conditioning;
+    private readonly DdpmObjective _objective;
 
     public DdpmImageLoss(ImageDdpmConfig config, UNet model, Device device)
-        : this(config.Schedule, config.Precision, config.Conditioning, model, device)
+        : this(config.Schedule, config.Precision, config.Conditioning, model, device, config.Objective)
     {
     }
 
-    /// <summary>L_simple of <paramref name="model"/> on any (N, C, H, W) data, e.g. an autoencoder's latents (docs/latent-diffusion.md).</summary>
-    public DdpmImageLoss(NoiseScheduleConfig schedule, string precision, ConditioningConfig? conditioning, UNet model, Device device)
+    /// <summary>
+    /// L_simple of <paramref name="model"/> on any (N, C, H, W) data, e.g. an autoencoder's latents (docs/latent-diffusion.md), or the loss of
+    /// another <paramref name="objective"/> (v-prediction, min-SNR weighting; docs/ddpm.md#objective).
+    /// </summary>
+    public DdpmImageLoss(NoiseScheduleConfig schedule, string precision, ConditioningConfig? conditioning, UNet model, Device device,
+        DdpmObjective? objective = null)
     {
         _model = model;
+        _objective = objective ?? new DdpmObjective();
         _conditioning = conditioning;
         MixedPrecision = precision == TrainingPrecision.Bf16
             ? new MixedPrecision(model, new UNet(model.Config, model.Classes).to(device))
@@ -49,8 +55,8 @@ public sealed class DdpmImageLoss : IImageLoss
             y = LabelDropout.Apply(labels, c.PUncond, c.NullLabel, rng);
         }
         return _working is null
-            ? _diffusion.LossSimple((x, t) => _model.Forward(x, t, y), x0, rng)
-            : _diffusion.LossSimple((x, t) => MixedPrecision.ToMaster(_working.Forward(MixedPrecision!.ToWorking(x), t, y)), x0, rng); // bf16
+            ? _objective.Loss(_diffusion, (x, t) => _model.Forward(x, t, y), x0, rng)
+            : _objective.Loss(_diffusion, (x, t) => MixedPrecision.ToMaster(_working.Forward(MixedPrecision!.ToWorking(x), t, y)), x0, rng); // bf16
     }
 
     public void Dispose()

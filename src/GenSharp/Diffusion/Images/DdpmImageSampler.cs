@@ -18,12 +18,15 @@ public sealed class DdpmImageSampler : IImageSampler
     private readonly IDiffusionSampler _sampler;
     private readonly Device _device;
     private readonly bool _ownsDiffusion;
+    private readonly DdpmObjective _objective;
 
     /// <param name="ownsDiffusion">Dispose <paramref name="diffusion"/> with this sampler.</param>
     /// <param name="guidance">Guided sampling of a conditional U-Net (required for one, refused for an unconditional one).</param>
+    /// <param name="objective">What the U-Net predicts (null: epsilon); its output is turned into eps by <see cref="DdpmObjective.AsEps"/>.</param>
     public DdpmImageSampler(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, Device device, bool ownsDiffusion,
-        GuidedSampling? guidance = null)
+        GuidedSampling? guidance = null, DdpmObjective? objective = null)
     {
+        _objective = objective ?? new DdpmObjective();
         if (model.IsConditional != (guidance is not null))
             throw new ArgumentException(model.IsConditional ? "a conditional U-Net needs guided sampling"
                 : "an unconditional U-Net takes no guidance");
@@ -51,7 +54,8 @@ public sealed class DdpmImageSampler : IImageSampler
     {
         _model.eval();
         var shape = new long[] { n, _model.Config.InChannels, _model.Config.Height, _model.Config.Width };
-        if (Guidance is not { } g) return _sampler.Sample((x, t) => _model.call(x, t), shape, generator, _device, observer);
+        if (Guidance is not { } g)
+            return _sampler.Sample(_objective.AsEps((x, t) => _model.call(x, t), _diffusion.Schedule), shape, generator, _device, observer);
         var labels = g.Labels(n, generator, _device, observer.FirstSample);
         var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), labels, g.NullLabel, g.W, g.Rescale);
         return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations, Labels = labels };

@@ -28,8 +28,9 @@ public sealed record ImageDdpmBitsPerDimResult(int Images, double BitsPerDim, do
 public static class ImageDdpmBitsPerDim
 {
     public static ImageDdpmBitsPerDimResult Compute(UNet model, GaussianDiffusion diffusion, Tensor images, long seed, bool quiet,
-        string? plotPath = null, int batch = 50)
+        string? plotPath = null, int batch = 50, DdpmObjective? objective = null)
     {
+        var eps = (objective ?? new DdpmObjective()).AsEps((x, t) => model.call(x, t), diffusion.Schedule);
         model.eval();
         var bound = new VariationalBound(diffusion);
         int n = (int)images.shape[0];
@@ -45,7 +46,7 @@ public static class ImageDdpmBitsPerDim
             int size = Math.Min(batch, n - b * batch);
             int done = b * diffusion.Timesteps;
             var observer = new SamplingObserver(onStep: (k, _) => { if (k % 20 == 0) progress.Report(done + k); });
-            using var r = bound.Evaluate((x, t) => model.call(x, t), images.narrow(0, (long)b * batch, size), g, observer);
+            using var r = bound.Evaluate(eps, images.narrow(0, (long)b * batch, size), g, observer);
             sum += r.BitsPerDim.sum().item<double>();
             prior += r.Prior.sum().item<double>();
             decoder += r.Decoder.sum().item<double>();

@@ -29,6 +29,9 @@ public sealed record ImageDdpmConfig : ImageRunConfig
     /// <summary>Noise schedule (docs/ddpm.md#noise-schedules): linear 1e-4..0.02 over T = 1000 by default.</summary>
     public NoiseScheduleConfig Schedule { get; init; } = new();
 
+    /// <summary>What the U-Net predicts (epsilon or v) and the loss weighting (none or min-snr:GAMMA); docs/ddpm.md#objective.</summary>
+    public DdpmObjective Objective { get; init; } = new();
+
     /// <summary>The noise predictor: the reference U-Net (1,112,801 parameters at ch = 32 on 28x28x1).</summary>
     public UNetConfig Network { get; init; } = new();
 
@@ -52,6 +55,10 @@ public sealed record ImageDdpmConfig : ImageRunConfig
         ValidateShared();
         GenSharp.Training.TrainingPrecision.Validate(Precision);
         Schedule.Validate();
+        Objective.Validate();
+        if (Conditioning is not null && Objective.Prediction != DdpmObjective.Epsilon)
+            throw new ConfigException(
+                $"--prediction {Objective.Prediction}: class-conditional runs predict epsilon only; drop --prediction or --condition");
         Network.Validate();
         Sampler.Validate(Schedule.Timesteps);
         foreach (var spec in EvalSamplers) spec.Validate(Schedule.Timesteps);

@@ -94,7 +94,8 @@ internal static class ImageDdpmFigures
         int T = diffusion.Timesteps;
         var recordAt = Enumerable.Range(0, 10).Select(k => T - 1 - k * T / 10).ToArray();
         var spec = SamplerRegistry.Find("ddpm").Defaults(T, clipX0: true);
-        var result = ImageDdpmRecipe.Draw(model, diffusion, spec, 6, config.Training.Seed + 11, device, quiet, new SamplingObserver(recordAt));
+        var result = ImageDdpmRecipe.Draw(model, diffusion, spec, 6, config.Training.Seed + 11, device, quiet, new SamplingObserver(recordAt),
+            objective: config.Objective);
         using var scope = NewDisposeScope();
         var frames = result.Trajectory.OrderByDescending(kv => kv.Key).Select(kv => kv.Value).Append(result.Samples).ToList();
         var captions = result.Trajectory.Keys.OrderDescending().Select(t => $"t={t + 1}").Append("t=0").ToArray();
@@ -112,7 +113,7 @@ internal static class ImageDdpmFigures
         var entries = new List<SamplerComparisonEntry>();
         foreach (var spec in ComparedSamplers(diffusion.Timesteps))
         {
-            var result = ImageDdpmRecipe.Draw(model, diffusion, spec, images, config.Training.Seed + 13, device, quiet);
+            var result = ImageDdpmRecipe.Draw(model, diffusion, spec, images, config.Training.Seed + 13, device, quiet, objective: config.Objective);
             using var samples = result.Samples;
             string grid = Path.Combine(run.PlotsDir, $"sampler-{spec.Label}.png");
             ImageGrid.Save(samples, grid, columns: 4, scale: 2);
@@ -141,7 +142,7 @@ internal static class ImageDdpmFigures
             var a = randn(shape, generator: g, device: device);
             var b = randn(shape, generator: g, device: device);
             var noises = cat(weights.Select(w => Slerp.Between(a, b, w)).ToArray(), 0);
-            var images = sampler.SampleFrom((x, t) => model.call(x, t), noises, g).Samples;
+            var images = sampler.SampleFrom(config.Objective.AsEps((x, t) => model.call(x, t), diffusion.Schedule), noises, g).Samples;
             rows.Add(($"pair {pair + 1}", images));
         }
         string path = Path.Combine(run.PlotsDir, "ddim-interpolation.png");

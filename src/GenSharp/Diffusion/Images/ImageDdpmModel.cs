@@ -26,8 +26,8 @@ public sealed class ImageDdpmModel : IDisposable
     /// <summary>The image shape (C, H, W).</summary>
     public long[] ImageShape => [Network.Config.InChannels, Network.Config.Height, Network.Config.Width];
 
-    /// <summary>eps_theta(x_t, t) of the EMA network.</summary>
-    public Tensor Eps(Tensor x, Tensor t) => Network.call(x, t);
+    /// <summary>eps_theta(x_t, t) of the EMA network (converted from its v prediction in a v run, <see cref="DdpmObjective.AsEps"/>).</summary>
+    public Tensor Eps(Tensor x, Tensor t) => Config.Objective.AsEps((a, b) => Network.call(a, b), Diffusion.Schedule)(x, t);
 
     /// <summary>Opens <paramref name="run"/>; refuses any run that is not an image DDPM, naming <paramref name="verb"/>.</summary>
     public static ImageDdpmModel Open(RunDirectory run, Device device, string verb)

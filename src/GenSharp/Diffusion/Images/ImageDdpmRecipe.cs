@@ -66,7 +66,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
         var guidance = choice?.Guidance ?? new GuidanceChoice();
         guidance.RefuseIfUnconditional(config.Conditioning, "this run");
         return new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true,
-            config.Conditioning is { } c ? guidance.Resolve(c, network.Tokens) : null);
+            config.Conditioning is { } c ? guidance.Resolve(c, network.Tokens) : null, config.Objective);
     }
 
     public string SamplerLabel(ImageDdpmConfig config) => config.Sampler.Label;
@@ -74,7 +74,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public IReadOnlyList<IImageSampler> CurveSamplers(ImageDdpmConfig config, UNet network, Device device) =>
         config.EvalSamplers.Where(s => s.Label != config.Sampler.Label)
             .Select(s => (IImageSampler)new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)),
-                s.Validate(config.Schedule.Timesteps), device, ownsDiffusion: true))
+                s.Validate(config.Schedule.Timesteps), device, ownsDiffusion: true, objective: config.Objective))
             .ToList();
 
     public void CheckEvaluation(EvalRequest request) { }
@@ -94,7 +94,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
         int m = Math.Min(request.BitsPerDimImages, reference.Count);
         using var scope = NewDisposeScope();
         var bound = ImageDdpmBitsPerDim.Compute(network, diffusion, reference.Images.narrow(0, 0, m), request.Seed, request.Quiet,
-            Path.Combine(run.PlotsDir, "vlb-terms.png"));
+            Path.Combine(run.PlotsDir, "vlb-terms.png"), objective: config.Objective);
         evaluation.Metrics["bits_per_dim"] = bound.BitsPerDim;
         evaluation.Json["bits_per_dim"] = bound.ToJson();
         evaluation.Json["bits_per_dim_images"] = m;
@@ -133,12 +133,12 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     /// all from one generator seeded with <paramref name="seed"/> (so a seed fixes every start noise).
     /// </summary>
     public static SamplerResult Draw(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, int n, long seed, Device device,
-        bool quiet, SamplingObserver? observer = null, int batch = SamplingBatch)
+        bool quiet, SamplingObserver? observer = null, int batch = SamplingBatch, DdpmObjective? objective = null)
     {
         // a conditional U-Net draws conditional samples (w = 1) of uniformly random classes or strings here (a text U-Net's null
         // condition is padding, 0, which its Classes is)
         using var sampler = new DdpmImageSampler(model, diffusion, spec, device, ownsDiffusion: false,
-            model.IsConditional ? new GuidedSampling(model.Classes, model.Classes, 1.0, null, 0, model.Tokens) : null);
+            model.IsConditional ? new GuidedSampling(model.Classes, model.Classes, 1.0, null, 0, model.Tokens) : null, objective);
         return BatchedSampling.Draw(sampler, n, seed, device, quiet, observer, batch);
     }
 }

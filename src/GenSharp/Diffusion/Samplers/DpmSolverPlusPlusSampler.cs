@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,9 +52,9 @@ public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
             double expMinusH = sigmaT * alphaS / (alphaT * sigmaS);
             int order = t < 0 ? 1 : Math.Min(Math.Min(_config.Order, i + 1), Table.Steps < 15 && i == Table.Steps - 2 ? 2 : 3);
             double halfOverR0 = 0, c1 = 0, c2 = 0, a = alphaT * (1 - expMinusH), c0 = a;
+            double h = Lambda(t) - Lambda(s0), r0 = i > 0 ? (Lambda(s0) - Lambda(Table.Timesteps[i - 1])) / h : 0;
             if (order >= 2)
             {
-                double h = Lambda(t) - Lambda(s0), r0 = (Lambda(s0) - Lambda(Table.Timesteps[i - 1])) / h;
                 halfOverR0 = 0.5 / r0;
                 if (order == 3)
                 {
@@ -67,7 +66,7 @@ public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
                     c2 = b * p / r1 - c * q / r1;
                 }
             }
-            _steps[i] = new StepCoefficients(alphaS, sigmaS, sigmaT / sigmaS, a, order, halfOverR0, c0, c1, c2);
+            _steps[i] = new StepCoefficients(alphaS, sigmaS, sigmaT / sigmaS, a, order, halfOverR0, c0, c1, c2, h, r0);
         }
     }
 
@@ -86,41 +85,49 @@ public sealed class DpmSolverPlusPlusSampler : IDiffusionSampler
 
     public SamplerResult SampleFrom(Func<Tensor, Tensor, Tensor> epsModel, Tensor xT, Generator? generator, SamplingObserver? observer = null)
     {
-        using var noGrad = no_grad();
-        var clock = Stopwatch.StartNew();
-        var trajectory = new Dictionary<int, Tensor>();
-        var x = xT.clone().DetachFromDisposeScope(); // the caller keeps xT
         Tensor? previousD = null, earlierD = null; // D_s1 and D_s2, the data predictions of the two steps before
-        int K = Table.Steps;
-        for (int i = 0; i < K; i++)
+        var result = SamplingLoop.Run(Table, xT, observer, Table.Steps, (i, x) =>
         {
-            int ti = Table.Timesteps[i];
-            if (observer?.ShouldRecord(ti) == true) trajectory[ti] = x.clone().DetachFromDisposeScope();
-            using var scope = NewDisposeScope();
-            var c = _steps[i];
-            var t = full([x.shape[0]], ti, dtype: ScalarType.Int64, device: x.device);
-            var d0 = (x - c.SigmaS * epsModel(x, t)) / c.AlphaS;
-            if (_config.ClipX0) d0 = d0.clamp(-1, 1);
-            var next = c.Order switch
-            {
-                1 => c.SigmaRatio * x + c.DataCoefficient * d0,
-                2 => c.SigmaRatio * x + c.DataCoefficient * (d0 + c.HalfOverR0 * (d0 - previousD!)),
-                _ => c.SigmaRatio * x + c.C0 * d0 + c.C1 * previousD! + c.C2 * earlierD!,
-            };
-            next.MoveToOuterDisposeScope();
-            d0.MoveToOuterDisposeScope();
+            var d0 = DataPrediction(i, x, epsModel(x, SamplingLoop.Timesteps(x, Table.Timesteps[i]))).MoveToOuterDisposeScope();
+            var next = Step(i, x, d0, previousD, earlierD);
             earlierD?.Dispose();
             earlierD = previousD;
             previousD = d0;
-            x.Dispose();
-            x = next;
-            observer?.Step(i + 1, K);
-        }
+            return next;
+        });
         previousD?.Dispose();
         earlierD?.Dispose();
-        return new SamplerResult(x, K, clock.Elapsed.TotalSeconds, trajectory);
+        return result;
     }
 
-    private readonly record struct StepCoefficients(
-        double AlphaS, double SigmaS, double SigmaRatio, double DataCoefficient, int Order, double HalfOverR0, double C0, double C1, double C2);
+    /// <summary>D = x0_hat(x, tau_i) = (x - sigma_s0 eps) / alpha_s0, clipped to [-1, 1] when the config says so.</summary>
+    internal Tensor DataPrediction(int i, Tensor x, Tensor eps)
+    {
+        var d = (x - _steps[i].SigmaS * eps) / _steps[i].AlphaS;
+        return _config.ClipX0 ? d.clamp(-1, 1) : d;
+    }
+
+    /// <summary>
+    /// Step i from x at tau_i with its data prediction <paramref name="d0"/> and those of the two steps before (null while absent).
+    /// </summary>
+    internal Tensor Step(int i, Tensor x, Tensor d0, Tensor? previousD, Tensor? earlierD)
+    {
+        var c = _steps[i];
+        return c.Order switch
+        {
+            1 => c.SigmaRatio * x + c.DataCoefficient * d0,
+            2 => c.SigmaRatio * x + c.DataCoefficient * (d0 + c.HalfOverR0 * (d0 - previousD!)),
+            _ => c.SigmaRatio * x + c.C0 * d0 + c.C1 * previousD! + c.C2 * earlierD!,
+        };
+    }
+
+    /// <summary>
+    /// Step i's first-order part (x_t = SigmaRatio x_s0 + DataCoefficient D), its order, h = lambda_t - lambda_s0 and r0 = h_0 / h
+    /// (0 on the first step): what UniPC's corrector re-uses (<see cref="UniPcSampler"/>).
+    /// </summary>
+    internal (double SigmaRatio, double DataCoefficient, int Order, double H, double R0) Coefficients(int i) =>
+        (_steps[i].SigmaRatio, _steps[i].DataCoefficient, _steps[i].Order, _steps[i].H, _steps[i].R0);
+
+    private readonly record struct StepCoefficients(double AlphaS, double SigmaS, double SigmaRatio, double DataCoefficient, int Order,
+        double HalfOverR0, double C0, double C1, double C2, double H, double R0);
 }

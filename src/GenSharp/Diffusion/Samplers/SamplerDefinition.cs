@@ -31,8 +31,15 @@ public sealed record SamplerDefinition(
     public int Steps(SamplerSpec spec, int timesteps) =>
         Accepts(SamplerSetting.Steps) && spec.Steps is int k ? k : DefaultSteps(timesteps);
 
-    /// <summary>Network evaluations of one sample: steps x evaluations per step.</summary>
-    public int FunctionEvaluations(SamplerSpec spec, int timesteps) => Steps(spec, timesteps) * EvaluationsPerStep;
+    /// <summary>Network evaluations of K steps when they are not K x <see cref="EvaluationsPerStep"/> (EDM's Heun: 2K - 1).</summary>
+    public Func<int, int>? Evaluations { get; init; }
+
+    /// <summary>For a sampler without a spacing setting: the table it walks, for the refusal of <c>--spacing</c>.</summary>
+    public string FixedTable { get; init; } = "walks the full table T-1..0";
+
+    /// <summary>Network evaluations of one sample: steps x evaluations per step (or <see cref="Evaluations"/> of the steps).</summary>
+    public int FunctionEvaluations(SamplerSpec spec, int timesteps) =>
+        Evaluations?.Invoke(Steps(spec, timesteps)) ?? Steps(spec, timesteps) * EvaluationsPerStep;
 
     /// <summary>This sampler with its default settings for T = <paramref name="timesteps"/>.</summary>
     public SamplerSpec Defaults(int timesteps, bool clipX0) =>

@@ -24,7 +24,26 @@ public static class SamplerRegistry
             },
             (diffusion, config, start) => new DdimSampler(diffusion, config, start)),
         DpmSolverPlusPlus("dpmpp", "DPM-Solver++(2M), K steps, 10-25 typical", order: 2),
-        DpmSolverPlusPlus("dpmpp3", "DPM-Solver++(3M), K steps, 5-20 typical; --spacing logsnr for few steps", order: 3));
+        DpmSolverPlusPlus("dpmpp3", "DPM-Solver++(3M), K steps, 5-20 typical; --spacing logsnr for few steps", order: 3),
+        SamplerDefinition.Of("unipc", "UniPC (bh2, order 2): DPM-Solver++(2M) + corrector, K steps, 5-20 typical", 1, [Steps, Spacing],
+            t => Math.Min(20, t),
+            (spec, t) =>
+            {
+                var c = new UniPcSamplerConfig(spec.Steps ?? 0, spec.Spacing, spec.ClipX0, spec.StepsOffset).Validate();
+                TimestepTable.Check(t, c.Steps, c.Spacing, c.StepsOffset, multistep: true);
+                return c;
+            },
+            (diffusion, config, start) => new UniPcSampler(diffusion, config, start)),
+        SamplerDefinition.Of("heun", "EDM's Heun (Karras et al. 2022) on Karras sigmas, K steps = 2K-1 evaluations, 18 typical", 2, [Steps],
+            t => Math.Min(18, t),
+            (spec, t) =>
+            {
+                var c = new HeunSamplerConfig(spec.Steps ?? 0, spec.ClipX0).Validate();
+                TimestepTable.Check(t, c.Steps, TimestepTable.Karras);
+                return c;
+            },
+            (diffusion, config, start) => new HeunSampler(diffusion, config, start))
+            with { Evaluations = HeunSamplerConfig.Evaluations, FixedTable = "steps on Karras et al.'s noise levels (rho = 7)" });
 
     /// <summary>The registered names, in registration order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(d => d.Name).ToList();
@@ -79,7 +98,7 @@ public static class SamplerRegistry
                 Steps => $"{name} runs all {timesteps?.ToString() ?? "T"} steps; for fewer use --sampler {takers[0]} "
                     + "(with --eta 1 for DDPM-like noise)",
                 Eta => $"{name} has no eta; {who} an eta",
-                Spacing => $"{name} walks the full table T-1..0; {who} a timestep spacing",
+                Spacing => $"{name} {definition.FixedTable}; {who} a timestep spacing",
                 Variance => $"{name} has no variance choice; {who} one (beta or beta_tilde)",
                 _ => throw new ArgumentOutOfRangeException(nameof(given)),
             };

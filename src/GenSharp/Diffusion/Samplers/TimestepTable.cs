@@ -34,17 +34,30 @@ namespace GenSharp.Diffusion.Samplers;
 /// it lies at (linear interpolation in lambda, as diffusers' <c>_sigma_to_t</c> does in log sigma = -lambda) and rounded, then
 /// nudged apart where rounding made two equal. Needs the model's schedule (its alpha-bars). Few-step solvers take
 /// equal steps in their own variable lambda on it, where "trailing" crowds them at high noise.
+///
+/// karras (Karras et al. 2022, "Elucidating the design space of diffusion-based generative models", eq. 5, rho = 7): K noise levels
+///   sigma_i = (sigma_max^(1/rho) + i / (K-1) (sigma_min^(1/rho) - sigma_max^(1/rho)))^rho,  i = 0..K-1,
+/// with sigma = sqrt((1 - abar) / abar) (= e^-lambda) and sigma_max, sigma_min those of indices T-1 and 0, each mapped back to the
+/// nearest discrete index by the same interpolation in log sigma (k-diffusion's DiscreteEpsDDPMDenoiser.sigma_to_t, rounded so
+/// that the network sees a timestep it was trained on; its sigma is then that index's). It is EDM's Heun sampler's table
+/// (<see cref="HeunSampler"/>) and any other solver's with <c>--spacing karras</c>. Needs the alpha-bars too.
 /// </summary>
 public sealed class TimestepTable
 {
     /// <summary>The spacing names this build knows.</summary>
-    public static readonly string[] Spacings = ["trailing", "linspace", "leading", LogSnr];
+    public static readonly string[] Spacings = ["trailing", "linspace", "leading", LogSnr, Karras];
 
     /// <summary>diffusers' <c>timestep_spacing</c> values (logsnr is GenSharp's own).</summary>
     public static readonly string[] DiffusersSpacings = ["trailing", "linspace", "leading"];
 
     /// <summary>The spacing uniform in log-SNR (see the summary).</summary>
     public const string LogSnr = "logsnr";
+
+    /// <summary>Karras et al.'s noise levels, rho = 7 (see the summary).</summary>
+    public const string Karras = "karras";
+
+    /// <summary>EDM's rho for the karras spacing (Karras et al. 2022, sec. 3: 7 in all their experiments).</summary>
+    public const double KarrasRho = 7;
 
     private TimestepTable(int trainSteps, string spacing, int stepsOffset, bool multistep, int[] timesteps)
     {
@@ -90,9 +103,9 @@ public sealed class TimestepTable
         IReadOnlyList<double>? alphaBars = null)
     {
         Arguments(trainSteps, steps, spacing, stepsOffset, multistep);
-        if (spacing == LogSnr)
-            return new TimestepTable(trainSteps, spacing, stepsOffset, multistep, UniformInLogSnr(steps, alphaBars
-                ?? throw new ArgumentNullException(nameof(alphaBars), "the logsnr spacing needs the schedule's alpha-bars")));
+        if (spacing is LogSnr or Karras)
+            return new TimestepTable(trainSteps, spacing, stepsOffset, multistep, AtLambdas(steps, alphaBars
+                ?? throw new ArgumentNullException(nameof(alphaBars), $"the {spacing} spacing needs the schedule's alpha-bars"), spacing));
         long T = trainSteps, K = steps;
         bool dropZero = multistep && spacing != "trailing";
         long points = dropZero ? K + 1 : K; // the multistep variants place K+1 points and drop t = 0
@@ -125,7 +138,7 @@ public sealed class TimestepTable
     public static void Check(int trainSteps, int steps, string spacing = "trailing", int stepsOffset = 0, bool multistep = false)
     {
         Arguments(trainSteps, steps, spacing, stepsOffset, multistep);
-        if (spacing != LogSnr) Create(trainSteps, steps, spacing, stepsOffset, multistep); // the offset's reach past T-1
+        if (spacing is not (LogSnr or Karras)) Create(trainSteps, steps, spacing, stepsOffset, multistep); // the offset's reach past T-1
     }
 
     private static void Arguments(int trainSteps, int steps, string spacing, int stepsOffset, bool multistep)
@@ -145,19 +158,24 @@ public sealed class TimestepTable
     }
 
     /// <summary>
-    /// K indices uniform in lambda from index T-1 down to 0 (rounded; equal neighbours pushed apart by one), descending.
+    /// K indices from index T-1 down to 0 at the lambdas of <paramref name="spacing"/> (logsnr: uniform in lambda; karras: at
+    /// -log sigma_i), rounded, equal neighbours pushed apart by one; descending.
     /// </summary>
-    private static int[] UniformInLogSnr(int steps, IReadOnlyList<double> alphaBars)
+    private static int[] AtLambdas(int steps, IReadOnlyList<double> alphaBars, string spacing)
     {
         int T = alphaBars.Count;
         if (steps == 1) return [T - 1];                                    // one step from pure noise, as trailing takes it
         double Lambda(int t) => 0.5 * Math.Log(alphaBars[t] / (1 - alphaBars[t]));
         double high = Lambda(0), low = Lambda(T - 1);
+        double minRoot = Math.Exp(-high / KarrasRho), maxRoot = Math.Exp(-low / KarrasRho); // sigma_min^(1/rho), sigma_max^(1/rho)
         var ascending = new int[steps];
         int j = 0;
         for (int i = 0; i < steps; i++)
         {
-            double target = high + (low - high) * i / (steps - 1);       // lambda decreases with the index
+            double u = (double)(steps - 1 - i) / (steps - 1);            // 0 at index 0 (ascending), 1 at T-1
+            double target = spacing == LogSnr                             // lambda decreases with the index
+                ? high + (low - high) * i / (steps - 1)
+                : -KarrasRho * Math.Log(maxRoot + u * (minRoot - maxRoot)); // -log sigma_(K-1-i)
             while (j < T - 2 && Lambda(j + 1) >= target) j++;
             double fraction = (Lambda(j) - target) / (Lambda(j) - Lambda(j + 1));
             ascending[i] = (int)Math.Round(j + Math.Clamp(fraction, 0, 1), MidpointRounding.ToEven);

@@ -39,7 +39,7 @@ public static class ToyConditional
         var (x, k) = Mixture(distribution).SampleWithComponents(config.Training.Batch, rng, device);
         var x0 = (x - mean) / std;
         var y = LabelDropout.Apply(k, c.PUncond, c.NullLabel, rng);
-        return diffusion.LossSimple((xt, t) => model.Forward(xt, t, y), x0, rng);
+        return config.Objective.Loss(diffusion, (xt, t) => model.Forward(xt, t, y), x0, rng); // epsilon only (Validate), min-SNR or not
     }
 
     /// <summary>The run's own guided sampling: its guidance weight, components drawn uniformly at random.</summary>
@@ -82,10 +82,11 @@ public static class ToyConditional
     }
 
     /// <summary>
-    /// For each weight and component k: <paramref name="n"/> samples of class k scored under the true mixture (in data space).
+    /// For each weight and component k: <paramref name="n"/> samples of class k scored under the true mixture (in data space), guided with
+    /// rescale <paramref name="rescale"/> (docs/ddpm.md#classifier-free-guidance).
     /// </summary>
     public static List<ComponentRow> Evaluate(ToyDdpmConfig config, MlpNoisePredictor model, GaussianDiffusion diffusion, SamplerSpec spec,
-        IToyDistribution distribution, IEnumerable<double> weights, int n, long seed, Device device, bool quiet)
+        IToyDistribution distribution, IEnumerable<double> weights, int n, long seed, Device device, bool quiet, double rescale = 0)
     {
         var mixture = Mixture(distribution);
         var rows = new List<ComponentRow>();
@@ -94,7 +95,7 @@ public static class ToyConditional
             {
                 using var scope = NewDisposeScope();
                 using var g = new Generator((ulong)seed, device);
-                var guidance = new GuidedSampling(mixture.Components, mixture.Components, w, k);
+                var guidance = new GuidedSampling(mixture.Components, mixture.Components, w, k, rescale);
                 var drawn = ToyDdpmRecipe.DrawSamples(config, model, diffusion, n, g, device, quiet, sampler: spec, guidance: guidance);
                 var x = drawn.Samples.cpu();
                 double fraction = (mixture.Responsibilities(x).argmax(1) == k).to_type(ScalarType.Float64).mean().item<double>();

@@ -1,4 +1,5 @@
 using GenSharp.Data.Toy;
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Diffusion.Samplers;
 using static TorchSharp.torch;
 
@@ -18,10 +19,12 @@ internal static class ToyConditionalReport
         double main = request.Guidance?.Guidance ?? c.Guidance;
         var weights = (request.Guidance?.Sweep ?? []).Append(main).Distinct().ToList();
         int perComponent = Math.Max(100, request.N / c.Classes);
+        double rescale = request.Guidance?.Rescale is { } phi ? GuidanceWeight.CheckRescale(phi, "--guidance-rescale") : 0;
         var rows = ToyConditional.Evaluate(config, model, diffusion, spec, distribution, weights, perComponent, request.Seed + 3, device,
-            request.Quiet);
+            request.Quiet, rescale);
         var mainRows = rows.Where(r => r.Guidance == main).ToList();
         json["guidance"] = main;
+        json["guidance_rescale"] = rescale;
         json["per_component"] = mainRows.Select(Row).ToList();
         if (request.Guidance?.Sweep is { } sweep)
             json["guidance_sweep"] = sweep.Select(w => new Dictionary<string, object?>

@@ -54,6 +54,9 @@ public sealed record ToyDdpmConfig
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public ConditioningConfig? Conditioning { get; init; }
 
+    /// <summary>What the MLP predicts (epsilon or v) and the loss weighting (none or min-snr:GAMMA); docs/ddpm.md#objective.</summary>
+    public DdpmObjective Objective { get; init; } = new();
+
     /// <summary>Per-dimension mean and std used to standardise the data (measured on a seeded sample; stored for reproducibility).</summary>
     public double[] DataMean { get; init; } = [];
     public double[] DataStd { get; init; } = [];
@@ -76,6 +79,10 @@ public sealed record ToyDdpmConfig
         if (SamplerVariance is not ("beta" or "beta_tilde"))
             throw new ConfigException($"--sampler-variance {SamplerVariance}: use beta or beta_tilde");
         Schedule.Validate();
+        Objective.Validate();
+        if (Conditioning is not null && Objective.Prediction != DdpmObjective.Epsilon)
+            throw new ConfigException(
+                $"--prediction {Objective.Prediction}: class-conditional runs predict epsilon only; drop --prediction or --condition");
         Conditioning?.Validate(resolved: DataHash.Length > 0); // class names are filled in when the run is created
         return this;
     }

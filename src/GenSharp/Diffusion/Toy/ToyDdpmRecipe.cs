@@ -92,7 +92,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         {
             if (config.Conditioning is not null) return ToyConditional.Loss(config, model, diffusion, distribution, mean, std, rng, device);
             var x0 = (distribution.Sample(config.Training.Batch, rng, device) - mean) / std;
-            return diffusion.LossSimple((x, t) => model.call(x, t), x0, rng);
+            return config.Objective.Loss(diffusion, (x, t) => model.call(x, t), x0, rng);
         }
         var trainer = new Trainer(trainerConfig, model, optimizer, schedule, ema, rng, run, Loss,
             new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
@@ -227,7 +227,8 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             ? ToyConditional.Sample(model, spec.Create(diffusion), n, config.Network.DataDim, g, device, observer,
                 guidance ?? ToyConditional.Default(config.Conditioning!))
             : spec.Create(diffusion).Sample(
-                (x, t) => Nn.RowChunks.Apply(model.call, x, t), [n, config.Network.DataDim], g, device, observer); // bounded memory for any n
+                config.Objective.AsEps((x, t) => Nn.RowChunks.Apply(model.call, x, t), diffusion.Schedule), [n, config.Network.DataDim], g, device,
+                observer); // bounded memory for any n
         var unscaled = result.Samples * std + mean;
         result.Samples.Dispose();
         var trajectory = result.Trajectory.ToDictionary(kv => kv.Key, kv =>

@@ -12,57 +12,76 @@ namespace GenSharp.Tests.Diffusion.Conditioning;
 /// <summary>
 /// A class-conditional image DDPM (its loss <see cref="DdpmImageLoss"/> with label dropout, a U-Net with a label embedding and dropout)
 /// stopped right after a checkpoint, as a kill would stop it, and resumed in fresh objects ends with the same tensors and metrics rows as
-/// a run never interrupted (the label dropout draws from the run's generator, which the checkpoint holds). The same for a text-conditional
-/// one (a text encoder and cross-attention in the U-Net, whole strings dropped; docs/captcha.md#text-conditioning).
+/// a run never interrupted (the label dropout draws from the run's generator, which the checkpoint holds). So does an unconditional run
+/// with v-prediction and min-SNR weighting (<see cref="DdpmObjective"/>, docs/ddpm.md#objective), and a text-conditional one (a text
+/// encoder and cross-attention in the U-Net, whole strings dropped; docs/captcha.md#text-conditioning).
 /// </summary>
 [Collection(GlobalRngCollection.Name)]
 public sealed class ConditionalResumeTests
 {
     private const int Total = 12;
 
-    private static readonly ImageDdpmConfig ClassRun = new()
-    {
-        Schedule = new NoiseScheduleConfig(Timesteps: 50),
-        Network = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8, Groups = 4,
-            Dropout = 0.3 },
-        Conditioning = new ConditioningConfig { ClassNames = ["a", "b", "c"], PUncond = 0.3 },
-    };
+    private static readonly UNetConfig Net =
+        new() { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8, Groups = 4, Dropout = 0.3 };
+
+    private static readonly Func<Generator, Tensor> ClassLabels = g => randint(0, 3, [32], generator: g);
 
     [Fact]
-    public void AConditionalRunStoppedAfterACheckpointResumesBitIdentically() =>
-        AssertResumesBitIdentically(ClassRun, 3, g => randint(0, 3, [32], generator: g), "model.label_emb.weight");
+    public void AConditionalRunStoppedAfterACheckpointResumesBitIdentically()
+    {
+        var config = new ImageDdpmConfig
+        {
+            Schedule = new NoiseScheduleConfig(Timesteps: 50),
+            Network = Net,
+            Conditioning = new ConditioningConfig { ClassNames = ["a", "b", "c"], PUncond = 0.3 },
+        };
+        AssertResumesBitIdentically(config, ClassLabels, "model.label_emb.weight");
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")] // 9 s on the shared machine (load 12 on 2 cores)
+    public void AVPredictionMinSnrRunStoppedAfterACheckpointResumesBitIdentically() =>
+        AssertResumesBitIdentically(new ImageDdpmConfig
+        {
+            Schedule = new NoiseScheduleConfig(Timesteps: 50),
+            Network = Net,
+            Objective = new DdpmObjective(DdpmObjective.V, "min-snr:5").Validate(),
+        }, ClassLabels, "model.conv_in.weight");
 
     [Fact]
     public void ATextConditionalRunStoppedAfterACheckpointResumesBitIdentically()
     {
         var tokens = new GenSharp.Nn.Text.TextTokens("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", 4);
-        var config = ClassRun with
+        var config = new ImageDdpmConfig
         {
+            Schedule = new NoiseScheduleConfig(Timesteps: 50),
             Network = TextConditioningTests.TinyTextUNet(8, 8) with { Dropout = 0.3 },
             Conditioning = new ConditioningConfig { Kind = ConditioningConfig.Text, PUncond = 0.3 },
         };
-        AssertResumesBitIdentically(config, 0, g => randint(0, tokens.Alphabet.Length, [32, tokens.MaxLength], generator: g) + 2,
+        AssertResumesBitIdentically(config, g => randint(0, tokens.Alphabet.Length, [32, tokens.MaxLength], generator: g) + 2,
             "model.text_encoder.token.weight");
     }
 
-    private static void AssertResumesBitIdentically(ImageDdpmConfig config, int classes, Func<Generator, Tensor> labels, string key)
+    private static void AssertResumesBitIdentically(ImageDdpmConfig config, Func<Generator, Tensor> labels, string someWeight)
     {
-        var full = Train(config, classes, labels, stopAfter: null);
-        var stopped = Train(config, classes, labels, stopAfter: 7);
+        var full = Train(config, labels, stopAfter: null);
+        var stopped = Train(config, labels, stopAfter: 7);
         string final = Path.GetFileName(Checkpoint.FindLatest(full.CheckpointsDir)!);
         Assert.Equal(final, Path.GetFileName(Checkpoint.FindLatest(stopped.CheckpointsDir)));
         using var a = Safetensors.Load(Path.Combine(full.CheckpointsDir, final));
         using var b = Safetensors.Load(Path.Combine(stopped.CheckpointsDir, final));
-        Assert.Contains(key, a.Tensors.Keys);
+        Assert.Contains(someWeight, a.Tensors.Keys);
         Assert.Equal(a.Tensors.Keys.Order(), b.Tensors.Keys.Order());
         foreach (var (name, t) in a.Tensors)
             Assert.True(t.bytes.SequenceEqual(b.Tensors[name].bytes), $"{name} differs after resume");
         Assert.Equal(Rows(full), Rows(stopped));
     }
 
-    private static RunDirectory Train(ImageDdpmConfig config, int classes, Func<Generator, Tensor> drawLabels, long? stopAfter)
+    private static RunDirectory Train(ImageDdpmConfig config, Func<Generator, Tensor> drawLabels, long? stopAfter)
     {
         var run = RunDirectory.Create(Path.Combine(TestTemp.Directory("gensharp-cond-resume").FullName, "r"));
+        int classes = config.Conditioning?.Classes ?? 0;
+        bool conditional = config.Conditioning is not null;
         for (int session = 0; session < 2; session++)
         {
             manual_seed(5);
@@ -78,7 +97,7 @@ public sealed class ConditionalResumeTests
             Tensor Loss(long step)
             {
                 var index = batches.BatchIndices(step);
-                return loss.Loss(data.index_select(0, index), labels.index_select(0, index), rng);
+                return loss.Loss(data.index_select(0, index), conditional ? labels.index_select(0, index) : null, rng);
             }
             var trainer = new Trainer(new TrainerConfig(Total, 8, GradClip: 1, LogEvery: 2, CheckpointEvery: 3), model, optimizer,
                 new LearningRateSchedule(1e-3, Total, 2, "constant"), ema, rng, run, Loss);

@@ -13,6 +13,12 @@ namespace GenSharp.Tests.Diffusion.Samplers;
 /// </summary>
 internal sealed class ExactGaussian(float[] mu, float[] s)
 {
+    /// <summary>The few-step solvers' test data: means 1, -2, 0.5, 0 and standard deviations 0.5, 2, 1, 0.1.</summary>
+    public static ExactGaussian FourDimensional { get; } = new([1f, -2f, 0.5f, 0f], [0.5f, 2f, 1f, 0.1f]);
+
+    /// <summary>The default linear schedule, T = 1000.</summary>
+    public static GaussianDiffusion Linear() => new(new NoiseSchedule(new NoiseScheduleConfig()));
+
     public float[] Mu { get; } = mu;
     public float[] S { get; } = s;
     public int Dims => Mu.Length;
@@ -54,6 +60,19 @@ internal sealed class ExactGaussian(float[] mu, float[] s)
             std[d] = S[d] / Math.Sqrt(v);
         }
         return (mean, std);
+    }
+
+    /// <summary>
+    /// RMS distance between sampler <paramref name="name"/>'s result from 4,000 standard normal start points (seed 4) and the exact
+    /// probability-flow ODE solution from the same points.
+    /// </summary>
+    public double OdeError(GaussianDiffusion diffusion, string name, int steps, string spacing)
+    {
+        using var scope = NewDisposeScope();
+        var xT = randn([4000, Dims], generator: new TorchSharp.torch.Generator(4, CPU));
+        var sampler = GenSharp.Diffusion.Samplers.SamplerFactory.Create(name, diffusion, steps, spacing: spacing);
+        var exact = OdeSolution(xT, diffusion.Schedule.AlphaBars[sampler.Table.Timesteps[0]]);
+        return Rms(sampler.SampleFrom(EpsModel(diffusion.Schedule), xT, null).Samples, exact);
     }
 
     /// <summary>Root mean square difference of two [N, d] tensors.</summary>

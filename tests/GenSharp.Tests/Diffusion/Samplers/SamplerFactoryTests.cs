@@ -25,7 +25,7 @@ public sealed class SamplerFactoryTests
         Assert.Equal(evaluations, calls);
         Assert.Equal(evaluations, result.FunctionEvaluations);
         Assert.True(result.Seconds >= 0);
-        Assert.Equal(["ddpm", "ddim", "dpmpp", "dpmpp3"], SamplerFactory.Names);
+        Assert.Equal(["ddpm", "ddim", "dpmpp", "dpmpp3", "unipc", "heun"], SamplerFactory.Names);
     }
 
     [Theory]
@@ -36,7 +36,7 @@ public sealed class SamplerFactoryTests
     [InlineData("ddim", 10, -0.1, "trailing", "--eta -0.1")]
     [InlineData("ddim", 10, 50.0, "trailing", "too large for this trailing table")]
     [InlineData("dpmpp", 100, 0.0, "linspace", "drops t = 0")]
-    [InlineData("ddim", 10, 0.0, "karras", "--spacing karras")]
+    [InlineData("ddim", 10, 0.0, "uniform", "--spacing uniform")]
     public void ImpossibleRequestsAreConfigErrors(string name, int? steps, double eta, string spacing, string message)
     {
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(new NoiseScheduleConfig(Timesteps: 100)));

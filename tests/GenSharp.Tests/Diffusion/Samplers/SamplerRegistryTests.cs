@@ -12,7 +12,7 @@ public sealed class SamplerRegistryTests
     [Fact]
     public void NamesAreUniqueAndEachMapsToItsConfigRecord()
     {
-        Assert.Equal(["ddpm", "ddim", "dpmpp", "dpmpp3"], SamplerRegistry.Names);
+        Assert.Equal(["ddpm", "ddim", "dpmpp", "dpmpp3", "unipc", "heun"], SamplerRegistry.Names);
         Assert.Equal(SamplerRegistry.Names.Count, SamplerRegistry.Names.Distinct().Count());
         Assert.Equal(typeof(AncestralSamplerConfig), SamplerRegistry.Find("ddpm").ConfigType);
         Assert.Equal(typeof(DdimSamplerConfig), SamplerRegistry.Find("ddim").ConfigType);
@@ -31,13 +31,15 @@ public sealed class SamplerRegistryTests
     [InlineData("ddim", 7, 7)]
     [InlineData("dpmpp", null, 20)]
     [InlineData("dpmpp", 13, 13)]
+    [InlineData("unipc", 9, 9)]
+    [InlineData("heun", 6, 6)]
     public void FunctionEvaluationsAreStepsTimesEvaluationsPerStepAndMatchTheNetworkCalls(string name, int? steps, int expectedSteps)
     {
         using var diffusion = Diffusion(100);
         var spec = new SamplerSpec(name, steps, ClipX0: false);
         var definition = SamplerRegistry.Find(name);
         Assert.Equal(expectedSteps, definition.Steps(spec, 100));
-        Assert.Equal(expectedSteps * definition.EvaluationsPerStep, spec.FunctionEvaluations(100));
+        Assert.Equal(name == "heun" ? 2 * expectedSteps - 1 : expectedSteps * definition.EvaluationsPerStep, spec.FunctionEvaluations(100));
         using var scope = NewDisposeScope();
         int calls = 0;
         var sampler = spec.Create(diffusion);
@@ -50,8 +52,8 @@ public sealed class SamplerRegistryTests
     [Fact]
     public void AnUnknownNameListsTheKnownOnes()
     {
-        var e = Assert.Throws<ConfigException>(() => new SamplerSpec("heun").Validate(1000));
-        Assert.Equal("--sampler heun: unknown; use one of ddpm, ddim, dpmpp, dpmpp3", e.Message);
+        var e = Assert.Throws<ConfigException>(() => new SamplerSpec("lms").Validate(1000));
+        Assert.Equal("--sampler lms: unknown; use one of ddpm, ddim, dpmpp, dpmpp3, unipc, heun", e.Message);
     }
 
     [Theory]
@@ -69,7 +71,8 @@ public sealed class SamplerRegistryTests
     [InlineData("ddpm", SamplerSetting.Eta, "0.5", "--eta 0.5: does not apply to the ddpm sampler: ddpm has no eta; only ddim has an eta")]
     [InlineData("ddpm", SamplerSetting.Steps, "10", "--steps 10: does not apply to the ddpm sampler: ddpm runs all 20 steps")]
     [InlineData("ddpm", SamplerSetting.Spacing, "leading",
-        "--spacing leading: does not apply to the ddpm sampler: ddpm walks the full table T-1..0; only ddim, dpmpp and dpmpp3 have a timestep spacing")]
+        "--spacing leading: does not apply to the ddpm sampler: ddpm walks the full table T-1..0; only ddim, dpmpp, dpmpp3 and unipc have a " +
+        "timestep spacing")]
     [InlineData("dpmpp", SamplerSetting.Eta, "1", "--eta 1: does not apply to the dpmpp sampler")]
     [InlineData("ddim", SamplerSetting.Variance, "beta_tilde", "--variance beta_tilde: does not apply to the ddim sampler")]
     public void SettingsASamplerDoesNotReadAreRefused(string name, SamplerSetting setting, string value, string message)

@@ -48,6 +48,32 @@ public sealed class ToyDdpmRunTests
         Assert.Contains("--eval-n 10", bad.Err);
     }
 
+    /// <summary>
+    /// The per-component evaluation of a component-conditional run follows --guidance-rescale: at w = 1 the guided prediction is the
+    /// conditional one and rescaling changes nothing; at w = 6 it changes the samples (the option reaches the sampler).
+    /// </summary>
+    [Fact]
+    public void GuidanceRescaleReachesTheToysPerComponentEvaluation()
+    {
+        string runs = TestTemp.Directory("gensharp-toyrescale").FullName;
+        var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "c", "--data", "toy:mog2", "--condition", "component", .. Tiny]);
+        Assert.True(r.ExitCode == 0, r.Err);
+        string run = Path.Combine(runs, "c");
+        JsonNode Sweep(params string[] extra)
+        {
+            var e = CliRunner.Run(["eval", run, "--n", "200", "--guidance-sweep", "1,6", "--threads", "1", "--quiet", .. extra]);
+            Assert.True(e.ExitCode == 0, e.Err);
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval.json")))!;
+        }
+        var plain = Sweep();
+        var rescaled = Sweep("--guidance-rescale", "0.7");
+        Assert.Equal(0.0, plain["guidance_rescale"]!.GetValue<double>());
+        Assert.Equal(0.7, rescaled["guidance_rescale"]!.GetValue<double>());
+        double Ll(JsonNode json, int row) => json["guidance_sweep"]![row]!["per_component"]![0]!["mean_log_likelihood"]!.GetValue<double>();
+        Assert.Equal(Ll(plain, 0), Ll(rescaled, 0), 1e-9);   // w = 1
+        Assert.NotEqual(Ll(plain, 1), Ll(rescaled, 1), 1e-6); // w = 6
+    }
+
     [Fact]
     public void ConfigurationsWrittenBeforeEvalEveryKeepTheCurveAtSampleEvery()
     {
