@@ -4,8 +4,8 @@ using GenSharp.Diffusion.Conditioning;
 namespace GenSharp.Cli;
 
 /// <summary>
-/// <c>--condition class|component|none --p-uncond P --guidance W</c> of <c>train ddpm</c>: class conditioning with label dropout for
-/// classifier-free guidance (docs/ddpm.md#classifier-free-guidance).
+/// <c>--condition class|component|text|none --p-uncond P --guidance W</c> of <c>train ddpm</c>: class (or text, on CAPTCHAs) conditioning
+/// with label dropout for classifier-free guidance (docs/ddpm.md#classifier-free-guidance, docs/captcha.md#text-conditioning).
 /// </summary>
 public sealed class ConditionCliOptions
 {
@@ -13,12 +13,14 @@ public sealed class ConditionCliOptions
 
     public Option<string> Condition { get; } = new("--condition")
     {
-        Description = "Condition on labels: class (Fashion-MNIST classes, or png:DIR sub-folders), component (toy mixture components) or none",
+        Description = "Condition on labels: class (Fashion-MNIST classes, or png:DIR sub-folders), component (toy mixture components), " +
+            "text (the string of each --data captcha image, read by a text encoder and cross-attention) or none",
         DefaultValueFactory = _ => "none"
     };
     public Option<double?> PUncond { get; } = new("--p-uncond")
     {
-        Description = $"With --condition: probability that a training label is replaced by the null label (default {Defaults.PUncond})"
+        Description = $"With --condition: probability that a training label is replaced by the null label, for text the empty string " +
+            $"(default {Defaults.PUncond})"
     };
     public Option<double?> Guidance { get; } = new("--guidance")
     {
@@ -40,15 +42,22 @@ public sealed class ConditionCliOptions
         double? p = parse.GetValue(PUncond), w = parse.GetValue(Guidance);
         if (kind == "none")
         {
-            if (p is not null) throw new ConfigException($"--p-uncond {p}: applies with --condition class|component only");
-            if (w is not null) throw new ConfigException($"--guidance {w}: applies with --condition class|component only");
+            if (p is not null) throw new ConfigException($"--p-uncond {p}: applies with --condition class|component|text only");
+            if (w is not null) throw new ConfigException($"--guidance {w}: applies with --condition class|component|text only");
             return null;
         }
+        if (kind == ConditioningConfig.Text && isToy) throw new ConfigException("--condition text: toy data show no text; use --data captcha");
+        if (kind == ConditioningConfig.Text) return Make(kind, p, w);
         string expected = isToy ? ConditioningConfig.Component : ConditioningConfig.Class;
         if (kind is ConditioningConfig.Class or ConditioningConfig.Component && kind != expected)
             throw new ConfigException($"--condition {kind}: {(isToy ? "toy data condition on their mixture component" : "images condition on " +
                 "their class")}; use --condition {expected}");
-        if (kind != expected) throw new ConfigException($"--condition {kind}: use class (images), component (toys) or none");
+        if (kind != expected) throw new ConfigException($"--condition {kind}: use class (images), component (toys), text (CAPTCHAs) or none");
+        return Make(kind, p, w);
+    }
+
+    private static ConditioningConfig Make(string kind, double? p, double? w)
+    {
         if (p is { } pu && !(pu >= 0 && pu < 1)) throw new ConfigException($"--p-uncond {pu}: must be in [0, 1)");
         if (w is { } gw) GuidanceWeight.Check(gw, "--guidance");
         return new ConditioningConfig { Kind = kind, PUncond = p ?? Defaults.PUncond, Guidance = w ?? Defaults.Guidance };

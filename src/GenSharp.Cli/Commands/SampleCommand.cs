@@ -28,13 +28,14 @@ public static class SampleCommand
             "  gensharp sample runs/ddpm-fashion-mnist --sampler dpmpp --steps 20 --n 1000 -o fm-dpmpp\n" +
             "  gensharp sample runs/ddpm-fashion-mnist --n 10000 --shard 2/8\n" +
             "  gensharp sample runs/ddpm-fashion-mnist --start-from runs/gan-ns --t0 100 --n 1000   (early-stopped DDPM)\n" +
+            "  gensharp sample runs/ddpm-captcha-text --text 7KQ2 --guidance 3 --n 16\n" +
             "  gensharp sample runs/ddpm-rings --n 500 -o rings.csv\n  gensharp sample runs/ncsn-fashion-mnist --n 64 --T 3 --levels-used 50");
         command.Arguments.Add(runDir);
         foreach (var o in new Option[] { n, seed, output, quiet }) command.Options.Add(o);
         samplerOptions.AddTo(command);
         langevinOptions.AddTo(command);
         shardOptions.AddTo(command);
-        var guidanceOptions = new GuidanceCliOptions(sweep: false);
+        var guidanceOptions = new GuidanceCliOptions(sweep: false, text: true);
         guidanceOptions.AddTo(command);
         var earlyStop = new EarlyStopCliOptions(sweep: false);
         earlyStop.AddTo(command);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenSharp.Diffusion;
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Diffusion.Images;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Diffusion.Toy;
@@ -49,8 +50,13 @@ public static class TrainDdpmCommand
         };
         var attn = new Option<string?>("--attn")
         {
-            Description = "[images] resolutions with self-attention, comma-separated, or none (default " +
-                $"{string.Join(",", img.Network.AttentionResolutions)})"
+            Description = "[images] resolutions (feature-map heights) with self-attention, comma-separated, or none (default: the lowest " +
+                $"level, {string.Join(",", img.Network.AttentionResolutions)} on 28x28, 8 on 32x96 CAPTCHAs)"
+        };
+        var crossAttn = new Option<string?>("--cross-attn")
+        {
+            Description = "[--condition text] feature-map heights with cross-attention to the text tokens, comma-separated " +
+                "(default: the lowest two levels, 16,8 on 32x96 CAPTCHAs; docs/captcha.md#cross-attention-levels)"
         };
         var dropout = new Option<double?>("--dropout") { Description = $"[images] dropout in residual blocks (default {img.Network.Dropout})" };
         var flip = new Option<bool>("--flip") { Description = "[images] random horizontal flips of training images" };
@@ -87,7 +93,7 @@ public static class TrainDdpmCommand
             "  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
         var evalSamplers = new EvalSamplersCliOption();
-        var imageOnly = new Option[] { ch, mults, resBlocks, attn, dropout, flip, precision, sampler.Name, sampler.Steps, sampler.Eta,
+        var imageOnly = new Option[] { ch, mults, resBlocks, attn, crossAttn, dropout, flip, precision, sampler.Name, sampler.Steps, sampler.Eta,
             sampler.Spacing, schedulerConfig.File, evalSamplers.EvalSamplers };
         runOptions.AddTo(command);
         training.AddTo(command);
@@ -150,6 +156,7 @@ public static class TrainDdpmCommand
                 }
                 else
                 {
+                    bool text = parse.GetValue(conditionOptions.Condition) == ConditioningConfig.Text;
                     config = ImageDdpmRecipe.Resolve(img with
                     {
                         Training = training.Read(parse, img.Training with { Data = dataSpec }),
@@ -158,12 +165,19 @@ public static class TrainDdpmCommand
                         Schedule = scheduleConfig,
                         Objective = objective,
                         Conditioning = conditionOptions.Read(parse, isToy: false),
-                        Network = img.Network with
+                        Network = SizedFor(dataSpec, img.Network, text) with
                         {
                             Channels = parse.GetValue(ch) ?? img.Network.Channels,
                             Multipliers = ParseInts(parse.GetValue(mults), "--mults") ?? img.Network.Multipliers,
                             ResBlocksPerLevel = parse.GetValue(resBlocks) ?? img.Network.ResBlocksPerLevel,
-                            AttentionResolutions = ParseInts(parse.GetValue(attn), "--attn") ?? img.Network.AttentionResolutions,
+                            AttentionResolutions = ParseInts(parse.GetValue(attn), "--attn") ?? DefaultAttention(dataSpec,
+                                ParseInts(parse.GetValue(mults), "--mults") ?? img.Network.Multipliers, img.Network.AttentionResolutions),
+                            CrossAttentionResolutions = ParseInts(parse.GetValue(crossAttn), "--cross-attn") ?? (text
+                                ? TextConditioning.DefaultLevels(SizedFor(dataSpec, img.Network, text) with
+                                {
+                                    Multipliers = ParseInts(parse.GetValue(mults), "--mults") ?? img.Network.Multipliers,
+                                })
+                                : []),
                             Dropout = parse.GetValue(dropout) ?? img.Network.Dropout,
                         },
                         // the typed sampler options on the default sampler, checked against T with the flags as typed
@@ -185,6 +199,26 @@ public static class TrainDdpmCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// The U-Net sized for CAPTCHAs (and given its text path with <c>--condition text</c>) before the data are read, so that the
+    /// options naming its levels (<c>--attn</c>, <c>--cross-attn</c>) are checked against the 32x96 run they make.
+    /// </summary>
+    internal static Nn.UNetConfig SizedFor(string data, Nn.UNetConfig network, bool text) =>
+        Data.DataSpec.Parse(data) is Data.DataSpec.Captcha { Options: var o }
+            ? network with
+            {
+                Height = Data.Captcha.CaptchaOptions.Height, Width = Data.Captcha.CaptchaOptions.Width,
+                Text = text ? new Nn.Text.UNetTextConfig { Alphabet = o.Alphabet, MaxLength = o.Length } : null,
+            }
+            : network;
+
+    /// <summary>
+    /// Self-attention at the lowest level without --attn: 7 for the 28x28 reference, 32 / 2^(levels-1) for the 32x96 CAPTCHAs
+    /// (8 with --mults 1,2,2; docs/captcha.md#size).
+    /// </summary>
+    internal static int[] DefaultAttention(string data, int[] multipliers, int[] reference) =>
+        Data.DataSpec.Parse(data) is Data.DataSpec.Captcha ? [Data.Captcha.CaptchaOptions.Height >> (multipliers.Length - 1)] : reference;
 
     /// <summary>"1,2,2" -> [1, 2, 2]; "none" -> []; null -> null.</summary>
     internal static int[]? ParseInts(string? text, string flag)

@@ -43,7 +43,7 @@ internal sealed class UNetTrainingStep : IDisposable
         _diffusion = new GaussianDiffusion(new NoiseSchedule(new NoiseScheduleConfig(), device));
         _optimizer = new FusedAdamW(_parameters, lr: 2e-4, weight_decay: 0.01);
         _generator = new Generator((ulong)seed, device);
-        _x0 = (rand([batch, config.InChannels, config.Resolution, config.Resolution], device: device, generator: _generator) * 2 - 1)
+        _x0 = (rand([batch, config.InChannels, config.Height, config.Width], device: device, generator: _generator) * 2 - 1)
             .DetachFromDisposeScope();
         Batch = batch;
     }

@@ -56,7 +56,7 @@ public static class RunImages
         if (n < 1) throw new ConfigException($"--data {options.Canonical}: heldout must be at least 1 to score an image run");
         using var set = CaptchaSet.Render(options, split, n, options.Seed + (split == CaptchaSplit.Test ? 1 : 0), range);
         var images = device is null ? set.Images.clone() : set.Images.to(device);
-        return new ImageDataset(options.Canonical, images, null, [], range, set.ContentHash);
+        return new ImageDataset(options.Canonical, images, null, [], range, set.ContentHash, set.Texts);
     }
 
     private static ImageDataset Folder(string directory, string data, HeldOutSplit? heldOut, PixelRange range, Device? device, bool held)

@@ -42,7 +42,7 @@ public sealed record PyTorchArchitecture(string Model, IReadOnlyDictionary<strin
         ["mults"] = c.Multipliers,
         ["num_res"] = c.ResBlocksPerLevel,
         ["attn_res"] = c.AttentionResolutions,
-        ["res"] = c.Resolution,
+        ["res"] = c.Height, // the peer names attention levels by their height and runs on any H x W, as the U-Net does
         ["groups"] = c.Groups,
         ["dropout"] = c.Dropout,
     };

@@ -40,7 +40,7 @@ public sealed record LatentDiffusionConfig : ImageRunConfig
     /// <summary>The U-Net on latents: one level (7 is odd), width 64, two residual blocks, attention at 7.</summary>
     public UNetConfig Network { get; init; } = new()
     {
-        Channels = 64, Multipliers = [1], ResBlocksPerLevel = 2, AttentionResolutions = [7], Resolution = 7, InChannels = 4,
+        Channels = 64, Multipliers = [1], ResBlocksPerLevel = 2, AttentionResolutions = [7], Height = 7, Width = 7, InChannels = 4,
     };
 
     /// <summary>The sampler of grids and evaluations: DDIM-50 without clipping (latents are not bounded to [-1, 1]).</summary>

@@ -70,7 +70,7 @@ public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, 
             ScaleFactor = LatentAutoencoder.MeasureScale(train.Images),
             LatentShape = [train.Channels, train.Height, train.Width],
             ImageShape = [1, 28, 28],
-            Network = config.Network with { InChannels = train.Channels, Resolution = train.Height },
+            Network = config.Network with { InChannels = train.Channels, Height = train.Height, Width = train.Width },
         };
 
     public string? Describe(LatentDiffusionConfig config) =>

@@ -1,3 +1,4 @@
+using GenSharp.Nn.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,9 +19,13 @@ namespace GenSharp.Nn;
 ///         nearest x2 + 3x3 conv (not after the first level)
 ///   out = conv_out(SiLU(norm_out(h)))                               (B, InChannels, H, W)
 /// A class-conditional U-Net (<c>classes</c> K &gt; 0) adds a learned label embedding to e: e += label_emb(y), y in 0..K with K the
-/// null label (docs/ddpm.md#classifier-free-guidance); called without labels it uses the null label. <c>extraInputs</c> E &gt; 0 widens
-/// conv_in only: x then has InChannels + E channels (the data, then E channels derived from it, e.g. VDM's Fourier features,
-/// docs/vdm.md#fourier-features), and the output still has InChannels.
+/// null label (docs/ddpm.md#classifier-free-guidance); called without labels it uses the null label.
+/// A text-conditional U-Net (<see cref="UNetConfig.Text"/>) encodes its condition, y = (B, L) characters (0 = padding; all padding is
+/// the empty string, the null condition), with a jointly trained <see cref="TextEncoder"/> (<c>text_encoder</c>) and follows each block
+/// at the <see cref="UNetConfig.CrossAttentionResolutions"/> (and the middle's attention, at the lowest level) with a
+/// <see cref="CrossAttentionBlock"/>: Q from the image features, K and V from the tokens (docs/captcha.md#text-conditioning).
+/// <c>extraInputs</c> E &gt; 0 widens conv_in only: x then has InChannels + E channels (the data, then E channels derived from it,
+/// e.g. VDM's Fourier features, docs/vdm.md#fourier-features), and the output still has InChannels.
 ///
 /// Each <c>down</c>/<c>up</c> entry is a stage (a list of layers); a stage starting with a residual block
 /// is a block stage, otherwise it is a resampling stage.
@@ -35,6 +40,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     private readonly GroupNorm norm_out;
     private readonly Conv2d conv_out;
     private readonly Embedding? label_emb; // (K + 1, 4ch); absent in an unconditional U-Net, whose state dict is unchanged
+    private readonly TextEncoder? text_encoder; // a text-conditional U-Net only
 
     /// <param name="classes">K real labels (0: unconditional); the embedding has K + 1 rows, the last for the null label.</param>
     /// <param name="extraInputs">E input channels beyond the data's, read by conv_in only (0: none)</param>
@@ -49,7 +55,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 
         down = new ModuleList<ModuleList<nn.Module>>();
         var skipWidths = new Stack<int>([ch]);
-        int width = ch, resolution = config.Resolution;
+        int width = ch, resolution = config.Height;
         for (int level = 0; level < config.Levels; level++)
         {
             for (int i = 0; i < config.ResBlocksPerLevel; i++)
@@ -57,6 +63,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
                 var stage = new ModuleList<nn.Module>(new UNetResBlock(width, ch * config.Multipliers[level], tdim, groups, p));
                 width = ch * config.Multipliers[level];
                 if (config.AttentionResolutions.Contains(resolution)) stage.Add(new UNetAttentionBlock(width, groups));
+                AddCrossAttention(stage, config, resolution, width);
                 down.Add(stage);
                 skipWidths.Push(width);
             }
@@ -68,8 +75,9 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
             }
         }
 
-        mid = new ModuleList<nn.Module>(
-            new UNetResBlock(width, width, tdim, groups, p), new UNetAttentionBlock(width, groups), new UNetResBlock(width, width, tdim, groups, p));
+        mid = new ModuleList<nn.Module>(new UNetResBlock(width, width, tdim, groups, p), new UNetAttentionBlock(width, groups));
+        AddCrossAttention(mid, config, resolution, width);
+        mid.Add(new UNetResBlock(width, width, tdim, groups, p));
 
         up = new ModuleList<ModuleList<nn.Module>>();
         for (int level = config.Levels - 1; level >= 0; level--)
@@ -79,6 +87,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
                 var stage = new ModuleList<nn.Module>(new UNetResBlock(width + skipWidths.Pop(), ch * config.Multipliers[level], tdim, groups, p));
                 width = ch * config.Multipliers[level];
                 if (config.AttentionResolutions.Contains(resolution)) stage.Add(new UNetAttentionBlock(width, groups));
+                AddCrossAttention(stage, config, resolution, width);
                 up.Add(stage);
             }
             if (level != 0)
@@ -93,7 +102,19 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         Classes = classes;
         InputChannels = config.InChannels + extraInputs;
         if (classes > 0) label_emb = nn.Embedding(classes + 1, tdim);
+        if (config.Text is { } text)
+        {
+            if (classes > 0) throw new ConfigException("a U-Net conditions on classes or on text, not both");
+            Tokens = text.Tokens;
+            text_encoder = new TextEncoder(Tokens, text.Dim, text.Layers, text.Heads);
+        }
         RegisterComponents();
+    }
+
+    private static void AddCrossAttention(ModuleList<nn.Module> stage, UNetConfig config, int resolution, int width)
+    {
+        if (config.Text is { } text && config.CrossAttentionResolutions.Contains(resolution))
+            stage.Add(new CrossAttentionBlock(width, text.Dim, text.Heads, config.Groups));
     }
 
     public UNetConfig Config { get; }
@@ -101,8 +122,18 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Channels of the input x: InChannels plus the extra inputs.</summary>
     public int InputChannels { get; }
 
-    /// <summary>K, the number of real labels (0 for an unconditional U-Net).</summary>
+    /// <summary>K, the number of real labels (0 for an unconditional or a text-conditional U-Net).</summary>
     public int Classes { get; }
+
+    /// <summary>The strings a text-conditional U-Net reads (null otherwise).</summary>
+    public TextTokens? Tokens { get; }
+
+    /// <summary>Whether the U-Net takes a condition (classes or text), so that sampling it needs guidance settings.</summary>
+    public bool IsConditional => Classes > 0 || Tokens is not null;
+
+    /// <summary>The cross-attention blocks in call order (empty unless text-conditional): their maps, docs/captcha.md#text-conditioning.</summary>
+    public IReadOnlyList<CrossAttentionBlock> CrossAttention =>
+        down.SelectMany(s => s).Concat(mid).Concat(up.SelectMany(s => s)).OfType<CrossAttentionBlock>().ToList();
 
     /// <param name="x">(B, InChannels, H, W) noisy images x_t; H and W divisible by 2^(levels-1)</param>
     /// <param name="t">(B) timestep indices (int64) or times</param>
@@ -111,7 +142,10 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 
     /// <param name="x">(B, InChannels, H, W) noisy images x_t</param>
     /// <param name="t">(B) timestep indices</param>
-    /// <param name="y">(B) int64 labels 0..K (K = null label), or null: the null label (ignored by an unconditional U-Net)</param>
+    /// <param name="y">
+    /// (B) int64 labels 0..K (K = null label), or for a text U-Net (B, L) int64 characters (all 0: the empty string), or null: the null
+    /// condition (ignored by an unconditional U-Net)
+    /// </param>
     public Tensor Forward(Tensor x, Tensor t, Tensor? y)
     {
         CheckInput(x);
@@ -120,24 +154,30 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         var e = temb.call(SinusoidalTimeEmbedding.Embed(t, Config.Channels).to_type(x.dtype));
         if (label_emb is not null)
             e = e + label_emb.call(y ?? full([x.shape[0]], Classes, dtype: ScalarType.Int64, device: x.device)).to_type(x.dtype);
+        (Tensor Tokens, Tensor Keep)? text = null;
+        if (text_encoder is not null)
+        {
+            var (ids, keep) = TextTokens.WithStart(y ?? zeros([x.shape[0], Tokens!.MaxLength], dtype: ScalarType.Int64, device: x.device));
+            text = (text_encoder.call(ids, keep).to_type(x.dtype), keep);                  // (B, 1 + L, d), (B, 1 + L)
+        }
         var h = conv_in.CallExact(x);                                              // (B, ch, H, W)
         var skips = new Stack<Tensor>();
         skips.Push(h);
         foreach (var stage in down)
         {
-            h = ApplyStage(stage, h, e);
+            h = ApplyStage(stage, h, e, text);
             skips.Push(h);
         }
-        h = ApplyStage(mid, h, e);                                            // Res, Attn, Res
+        h = ApplyStage(mid, h, e, text);                                      // Res, Attn, (Cross,) Res
         foreach (var stage in up)
         {
             if (stage[0] is UNetResBlock) h = cat([h, skips.Pop()], 1); // decoder blocks take the skip
-            h = ApplyStage(stage, h, e);
+            h = ApplyStage(stage, h, e, text);
         }
         return conv_out.CallExact(nn.functional.silu(norm_out.call(h))).MoveToOuterDisposeScope();
     }
 
-    private static Tensor ApplyStage(ModuleList<nn.Module> stage, Tensor h, Tensor e)
+    private static Tensor ApplyStage(ModuleList<nn.Module> stage, Tensor h, Tensor e, (Tensor Tokens, Tensor Keep)? text)
     {
         if (stage.Count == 2 && stage[0] is Upsample && stage[1] is Conv2d upConv)
             return NearestUpsampleConv.Forward(h, upConv.weight!, upConv.bias); // the stage's Upsample(nearest, 2) + Conv2d(3, padding 1), fused
@@ -146,6 +186,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
             h = layer switch
             {
                 UNetResBlock res => res.call(h, e),
+                CrossAttentionBlock cross => cross.call(h, text!.Value.Tokens, text.Value.Keep),
                 Conv2d conv => conv.CallExact(h),
                 nn.Module<Tensor, Tensor> single => single.call(h),
                 _ => throw new InvalidOperationException($"unexpected U-Net layer {layer.GetType().Name}"),
@@ -167,7 +208,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         if (disposing)
         {
             temb.Dispose(); conv_in.Dispose(); down.Dispose(); mid.Dispose(); up.Dispose(); norm_out.Dispose(); conv_out.Dispose();
-            label_emb?.Dispose();
+            label_emb?.Dispose(); text_encoder?.Dispose();
         }
         base.Dispose(disposing);
     }

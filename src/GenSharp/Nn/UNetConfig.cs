@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using GenSharp.Nn.Text;
+
 namespace GenSharp.Nn;
 
 /// <summary>
@@ -22,8 +25,34 @@ public sealed record UNetConfig
     /// <summary>Feature-map sizes (in pixels) at which a self-attention block follows each residual block. The middle always has one.</summary>
     public int[] AttentionResolutions { get; init; } = [7];
 
-    /// <summary>Input height and width.</summary>
-    public int Resolution { get; init; } = 28;
+    /// <summary>Input height in pixels (32 for the 32x96 CAPTCHAs, docs/captcha.md#size).</summary>
+    public int Height { get; init; } = 28;
+
+    /// <summary>Input width in pixels.</summary>
+    public int Width { get; init; } = 28;
+
+    /// <summary>
+    /// Older config.json files (square images only) hold one "resolution"; reading it sets both sides. Never written.
+    /// </summary>
+    [JsonInclude, JsonPropertyName("resolution"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private int? LegacyResolution
+    {
+        get => null;
+        init
+        {
+            if (value is int side) { Height = side; Width = side; }
+        }
+    }
+
+    /// <summary>
+    /// Feature-map heights at which a cross-attention block to the text tokens follows each block (and the middle's attention, when
+    /// the lowest level is named); a text-conditional U-Net only (<see cref="Text"/>). docs/captcha.md#text-conditioning.
+    /// </summary>
+    public int[] CrossAttentionResolutions { get; init; } = [];
+
+    /// <summary>The text encoder of a text-conditional U-Net; null (absent from config.json): no text.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public UNetTextConfig? Text { get; init; }
 
     /// <summary>GroupNorm groups; must divide every width.</summary>
     public int Groups { get; init; } = 8;
@@ -37,8 +66,11 @@ public sealed record UNetConfig
     /// <summary>Number of levels (resolutions).</summary>
     public int Levels => Multipliers.Length;
 
-    /// <summary>The feature-map size of each level: Resolution, Resolution/2, ...</summary>
-    public int[] LevelResolutions => Enumerable.Range(0, Multipliers.Length).Select(i => Resolution >> i).ToArray();
+    /// <summary>
+    /// The feature-map height of each level: Height, Height/2, ...; the attention resolutions name levels by it (the width is
+    /// Width, Width/2, ...).
+    /// </summary>
+    public int[] LevelResolutions => Enumerable.Range(0, Multipliers.Length).Select(i => Height >> i).ToArray();
 
     /// <summary>Checks every field; the error says what to change.</summary>
     public UNetConfig Validate()
@@ -61,9 +93,10 @@ public sealed record UNetConfig
                 throw new ConfigException($"U-Net width {width} (ch {Channels} x multiplier) is not divisible by {Groups} GroupNorm groups; " +
                     "choose --ch and multipliers so that every width is a multiple of the groups");
         int factor = 1 << (Levels - 1);
-        if (Resolution < factor || Resolution % factor != 0)
-            throw new ConfigException($"U-Net resolution {Resolution}: must be divisible by 2^(levels-1) = {factor} for {Levels} levels; " +
-                "use fewer levels or pad the images");
+        foreach (var (side, size) in new[] { ("height", Height), ("width", Width) })
+            if (size < factor || size % factor != 0)
+                throw new ConfigException($"U-Net input {side} {size}: must be divisible by 2^(levels-1) = {factor} for {Levels} levels; " +
+                    "use fewer levels or pad the images");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ConfigException($"U-Net dropout {Dropout}: must be in [0, 1)");
         if (AttentionResolutions is null) throw new ConfigException("U-Net attention resolutions: give a list (possibly empty)");
         var sizes = LevelResolutions;
@@ -71,6 +104,29 @@ public sealed record UNetConfig
             if (!sizes.Contains(r))
                 throw new ConfigException($"U-Net attention resolution {r}: not one of this U-Net's feature-map sizes " +
                     $"({string.Join(", ", sizes)}); pick from those or leave it out");
+        ValidateText(sizes);
         return this;
+    }
+
+    private void ValidateText(int[] sizes)
+    {
+        if (CrossAttentionResolutions is null) throw new ConfigException("U-Net cross-attention resolutions: give a list (possibly empty)");
+        if (Text is null)
+        {
+            if (CrossAttentionResolutions.Length > 0)
+                throw new ConfigException("--cross-attn: cross-attention reads text; it applies with --condition text only");
+            return;
+        }
+        Text.Validate();
+        if (CrossAttentionResolutions.Length == 0)
+            throw new ConfigException("--cross-attn none: a text-conditional U-Net needs at least one cross-attention level, e.g. " +
+                string.Join(",", sizes.TakeLast(2)));
+        foreach (int r in CrossAttentionResolutions)
+            if (!sizes.Contains(r))
+                throw new ConfigException($"--cross-attn {r}: not one of this U-Net's feature-map heights ({string.Join(", ", sizes)}); " +
+                    "pick from those");
+        foreach (int width in Multipliers.Select(m => Channels * m))
+            if (width % Text.Heads != 0)
+                throw new ConfigException($"U-Net width {width}: not divisible by the {Text.Heads} cross-attention heads; choose --ch accordingly");
     }
 }

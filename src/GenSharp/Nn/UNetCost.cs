@@ -14,13 +14,14 @@ public sealed record UNetCost(long Parameters, double ForwardFlopsPerSample)
     /// <summary>FLOPs of one training step (forward + backward = 3 x forward) for a batch.</summary>
     public double TrainingFlops(long batch) => 3 * ForwardFlopsPerSample * batch;
 
-    /// <summary>Counts parameters and forward FLOPs for inputs of <see cref="UNetConfig.Resolution"/> x Resolution.</summary>
+    /// <summary>Counts parameters and forward FLOPs for inputs of <see cref="UNetConfig.Height"/> x <see cref="UNetConfig.Width"/>.</summary>
     public static UNetCost Of(UNetConfig config)
     {
         config.Validate();
         var c = new Counter();
         int ch = config.Channels, tdim = config.TimeDim;
-        long res = config.Resolution;
+        long res = config.Height; // levels are walked by height (as attention names them); every level keeps the aspect
+        c.Aspect = (double)config.Width / config.Height;
         c.Linear(ch, tdim);
         c.Linear(tdim, tdim);
         c.Conv(config.InChannels, ch, 3, res);
@@ -40,7 +41,7 @@ public sealed record UNetCost(long Parameters, double ForwardFlopsPerSample)
             if (level != config.Levels - 1)
             {
                 res /= 2;
-                c.Conv(width, width, 3, res); // stride 2: output is res x res
+                c.Conv(width, width, 3, res); // stride 2: output is res x (Aspect res)
                 skipWidths.Push(width);
             }
         }
@@ -71,6 +72,7 @@ public sealed record UNetCost(long Parameters, double ForwardFlopsPerSample)
     {
         public long Parameters;
         public double Flops;
+        public double Aspect = 1; // width / height of every feature map
 
         public void Linear(long input, long output)
         {
@@ -78,11 +80,11 @@ public sealed record UNetCost(long Parameters, double ForwardFlopsPerSample)
             Flops += 2.0 * input * output;
         }
 
-        /// <summary>A k x k convolution whose output is res x res.</summary>
+        /// <summary>A k x k convolution whose output is res x (Aspect res).</summary>
         public void Conv(long cin, long cout, long k, long res)
         {
             Parameters += cin * k * k * cout + cout;
-            Flops += 2.0 * cin * k * k * cout * res * res;
+            Flops += 2.0 * cin * k * k * cout * res * res * Aspect;
         }
 
         public void GroupNorm(long c) => Parameters += 2 * c;
@@ -99,7 +101,7 @@ public sealed record UNetCost(long Parameters, double ForwardFlopsPerSample)
 
         public void Attention(long c, long res)
         {
-            long n = res * res;
+            double n = res * res * Aspect;
             GroupNorm(c);
             Conv(c, 3 * c, 1, res);
             Flops += 2.0 * 2.0 * n * n * c; // q^T k and A v

@@ -55,7 +55,8 @@ public static class BatchedSampling
             int done = (b - first) * perBatch;
             var batchObserver = new SamplingObserver(
                 recordAt: b == first ? observer?.RecordAt : null,
-                onStep: (k, _) => { if (k % 10 == 0) progress.Report(done + k); });
+                onStep: (k, _) => { if (k % 10 == 0) progress.Report(done + k); },
+                firstSample: (long)b * batch);
             using var g = new Generator(BlockSeed(seed, b), device);
             var result = sampler.Sample(size, g, batchObserver);
             parts.Add(result.Samples);

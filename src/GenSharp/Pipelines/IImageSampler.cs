@@ -23,4 +23,15 @@ public interface IImageSampler : IDisposable
     /// <paramref name="generator"/>; the observer's recorded states stay in the family's own data space.
     /// </summary>
     SamplerResult Sample(int n, Generator generator, SamplingObserver observer);
+
+    /// <summary>
+    /// The <c>labels.csv</c> column of a conditional draw's labels (<see cref="SamplerResult.Labels"/>): <c>label</c> and each class index,
+    /// or for a text-conditional sampler <c>text</c> and each requested string.
+    /// </summary>
+    (string Header, string[] Values) LabelColumn(Tensor labels) => ClassColumn(labels);
+
+    /// <summary>The <c>label</c> column: each class index.</summary>
+    static (string Header, string[] Values) ClassColumn(Tensor labels) =>
+        ("label", labels.cpu().to_type(ScalarType.Int64).data<long>().ToArray()
+            .Select(y => y.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
 }

@@ -27,9 +27,6 @@ public static class ImageRunPipeline<TConfig, TNet>
         config = (TConfig)(config with { Training = config.Training with { Data = DataSpec.Parse(config.Training.Data).Canonical } });
         config = (TConfig)(config with { HeldOut = RunImages.DeclareHeldOut(config.Training.Data, config.Training.Seed) });
         using var data = family.LoadTrain(config, null);
-        if (data.Height != data.Width)
-            throw new ConfigException($"--data {config.Training.Data}: images are {data.Width}x{data.Height}; the U-Net needs square images " +
-                "(its samplers draw Resolution x Resolution; non-square runs such as CAPTCHAs are not supported yet, docs/captcha.md#size)");
         if (config.Training.Batch > data.Count)
             throw new ConfigException($"--batch {config.Training.Batch}: larger than the {data.Count} training images");
         config = (TConfig)(config with
@@ -48,7 +45,7 @@ public static class ImageRunPipeline<TConfig, TNet>
         log ??= Console.Error;
         using var data = family.LoadTrain(config, device);
         int[] shape = family.TrainingShape(config);
-        if (data.Channels != shape[0] || data.Height != shape[1])
+        if (data.Channels != shape[0] || data.Height != shape[1] || data.Width != shape[2])
             throw new ConfigException($"--data {config.Training.Data}: images are {data.Channels}x{data.Height}x{data.Width}, " +
                                       $"but the run was created for {string.Join("x", shape)}");
         if (!quiet && family.Describe(config) is string description) log.WriteLine(description);

@@ -33,18 +33,18 @@ public static class SampleFolder
         int first = (request.Shard ?? SampleShard.Whole).Samples(request.N, batch).First;
         var written = Write(samples, folder, first);
         if (result.Labels is { } labels)
-            using (labels) WriteLabels(labels, folder, first);
+            using (labels) WriteLabels(sampler.LabelColumn(labels), folder, first);
         return new SampleOutcome(written, (int)samples.shape[0], result.Seconds, result.FunctionEvaluations);
     }
 
     /// <summary>
     /// <c>labels.csv</c> of a conditional draw: each PNG's file name and the class it was drawn for (the index into config.json's
-    /// <c>class_names</c>), so that a draw without <c>--class</c> can still be scored per class.
+    /// <c>class_names</c>), so that a draw without <c>--class</c> can still be scored per class; or the string a text-conditional draw asked
+    /// for (<c>file,text</c>, as <c>gensharp data captcha</c> writes).
     /// </summary>
-    public static void WriteLabels(Tensor labels, string folder, int firstIndex = 0)
+    public static void WriteLabels((string Header, string[] Values) column, string folder, int firstIndex = 0)
     {
-        var values = labels.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
-        var lines = values.Select((y, i) => $"{firstIndex + i:D6}.png,{y}").Prepend("file,label");
+        var lines = column.Values.Select((y, i) => $"{firstIndex + i:D6}.png,{y}").Prepend("file," + column.Header);
         AtomicFile.WriteAllText(Path.Combine(folder, "labels.csv"), string.Join("\n", lines) + "\n");
     }
 }

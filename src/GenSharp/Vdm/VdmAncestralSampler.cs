@@ -30,7 +30,7 @@ public sealed class VdmAncestralSampler(VdmNetwork network, int steps, Device de
     {
         network.eval();
         var config = network.UNet.Config;
-        using var z1 = randn([n, config.InChannels, config.Resolution, config.Resolution], generator: generator, device: device);
+        using var z1 = randn([n, config.InChannels, config.Height, config.Width], generator: generator, device: device);
         return Run((z, g) => network.call(z, g), network.Schedule, z1, steps, generator, observer);
     }
 

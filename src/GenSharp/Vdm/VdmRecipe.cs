@@ -30,7 +30,7 @@ public sealed class VdmRecipe : IImageFamily<VdmConfig, VdmNetwork>
         RunImages.Train(config.Training.Data, config.HeldOut, PixelRange.MinusOneToOne, config.TrainLimit, device);
 
     public VdmConfig Complete(VdmConfig config, ImageDataset train) =>
-        config with { Network = config.Network with { InChannels = train.Channels, Resolution = train.Height } };
+        config with { Network = config.Network with { InChannels = train.Channels, Height = train.Height, Width = train.Width } };
 
     public string? Describe(VdmConfig config) =>
         $"VDM: {config.Schedule.Kind} log-SNR schedule from gamma_0 = {config.Schedule.Gamma0:G4} to gamma_1 = {config.Schedule.Gamma1:G4}" +

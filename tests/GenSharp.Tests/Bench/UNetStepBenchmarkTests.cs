@@ -15,7 +15,8 @@ public sealed class MemoryCollection;
 [Trait("Category", "Benchmark")]
 public sealed class UNetStepBenchmarkTests
 {
-    private static readonly UNetConfig Tiny = new() { Channels = 8, Groups = 4, Multipliers = [1, 2], AttentionResolutions = [4], Resolution = 8 };
+    private static readonly UNetConfig Tiny = new() { Channels = 8, Groups = 4, Multipliers = [1, 2], AttentionResolutions = [4], Height = 8,
+        Width = 8 };
 
     /// <summary>A tiny network is fastest on one thread (no parallel-region wake-ups); the setting is per OS thread.</summary>
     private static T OnOneThread<T>(Func<T> run)

@@ -29,7 +29,7 @@ public sealed class ImageDdpmCliTests
         using (var config = JsonDocument.Parse(File.ReadAllText(run.ConfigPath)))
         {
             Assert.Equal("ddpm-image", config.RootElement.GetProperty("model").GetString());
-            Assert.Equal(28, config.RootElement.GetProperty("network").GetProperty("resolution").GetInt32());
+            Assert.Equal(28, config.RootElement.GetProperty("network").GetProperty("height").GetInt32());
             Assert.Equal(64, config.RootElement.GetProperty("data_hash").GetString()!.Length);
         }
         // FD during training, beside its floor, at steps 20 and 40

@@ -64,7 +64,8 @@ public sealed class LatentAutoencoderTests
     {
         using var scope = NewDisposeScope();
         manual_seed(5);
-        using var unet = new UNet(new UNetConfig { InChannels = 4, Channels = 16, Multipliers = [1], AttentionResolutions = [], Resolution = 7 });
+        using var unet = new UNet(new UNetConfig { InChannels = 4, Channels = 16, Multipliers = [1], AttentionResolutions = [], Height = 7,
+            Width = 7 });
         unet.eval();
         var latent = new DdpmImageSampler(unet, new GaussianDiffusion(new NoiseSchedule(new NoiseScheduleConfig(Timesteps: 50))),
             new SamplerSpec("ddim", 5, ClipX0: false), CPU, ownsDiffusion: true);

@@ -205,11 +205,15 @@ conv_out.bias 1
 
     public static TheoryData<string, UNetConfig, int> Configurations => new()
     {
-        { "ch 16, mults [1,2], no attention", new UNetConfig { Channels = 16, Multipliers = [1, 2], AttentionResolutions = [], Resolution = 8 }, 8 },
-        { "RGB 32x32, attention at 16 and 8", new UNetConfig { InChannels = 3, Channels = 8, Groups = 4, Multipliers = [1, 2, 2], AttentionResolutions = [16, 8], Resolution = 32 }, 32 },
-        { "4-channel 8x8 latents", new UNetConfig { InChannels = 4, Channels = 8, Groups = 4, Multipliers = [1, 2], AttentionResolutions = [4], Resolution = 8 }, 8 },
-        { "2 res blocks per level", new UNetConfig { Channels = 8, Groups = 2, Multipliers = [1, 2], ResBlocksPerLevel = 2, AttentionResolutions = [8], Resolution = 16 }, 16 },
-        { "one level", new UNetConfig { Channels = 8, Groups = 4, Multipliers = [3], AttentionResolutions = [], Resolution = 6 }, 6 },
+        { "ch 16, mults [1,2], no attention", new UNetConfig { Channels = 16, Multipliers = [1, 2], AttentionResolutions = [], Height = 8,
+            Width = 8 }, 8 },
+        { "RGB 32x32, attention at 16 and 8", new UNetConfig { InChannels = 3, Channels = 8, Groups = 4, Multipliers = [1, 2, 2],
+            AttentionResolutions = [16, 8], Height = 32, Width = 32 }, 32 },
+        { "4-channel 8x8 latents", new UNetConfig { InChannels = 4, Channels = 8, Groups = 4, Multipliers = [1, 2], AttentionResolutions = [4],
+            Height = 8, Width = 8 }, 8 },
+        { "2 res blocks per level", new UNetConfig { Channels = 8, Groups = 2, Multipliers = [1, 2], ResBlocksPerLevel = 2,
+            AttentionResolutions = [8], Height = 16, Width = 16 }, 16 },
+        { "one level", new UNetConfig { Channels = 8, Groups = 4, Multipliers = [3], AttentionResolutions = [], Height = 6, Width = 6 }, 6 },
     };
 
     [Theory]
@@ -230,7 +234,8 @@ conv_out.bias 1
     public void EveryParameterReceivesAGradient()
     {
         manual_seed(2);
-        var config = new UNetConfig { InChannels = 2, Channels = 8, Groups = 4, Multipliers = [1, 2], ResBlocksPerLevel = 2, AttentionResolutions = [8, 4], Resolution = 8 };
+        var config = new UNetConfig { InChannels = 2, Channels = 8, Groups = 4, Multipliers = [1, 2], ResBlocksPerLevel = 2,
+            AttentionResolutions = [8, 4], Height = 8, Width = 8 };
         using var model = new UNet(config);
         using var scope = NewDisposeScope();
         var y = model.call(randn(3, 2, 8, 8), tensor(new long[] { 1, 50, 900 }));
@@ -246,7 +251,8 @@ conv_out.bias 1
     public void GroupNormsStartAtTheIdentityAffine()
     {
         // TorchSharp's nn.GroupNorm leaves weight and bias uninitialised; every U-Net norm must start at (1, 0)
-        using var model = new UNet(new UNetConfig { Channels = 8, Groups = 4, Multipliers = [1, 2], Resolution = 8, AttentionResolutions = [4] });
+        using var model = new UNet(new UNetConfig { Channels = 8, Groups = 4, Multipliers = [1, 2], Height = 8, Width = 8,
+            AttentionResolutions = [4] });
         var norms = model.named_parameters().Where(kv => kv.name.Contains("norm")).ToArray();
         Assert.NotEmpty(norms);
         foreach (var (name, p) in norms)
@@ -263,7 +269,8 @@ conv_out.bias 1
     [InlineData(32, 8, new[] { 1, 2 }, 28, new int[0], 1.0, "dropout")]
     public void InvalidConfigurationsAreConfigErrors(int ch, int groups, int[] mults, int resolution, int[] attention, double dropout, string message)
     {
-        var config = new UNetConfig { Channels = ch, Groups = groups, Multipliers = mults, Resolution = resolution, AttentionResolutions = attention, Dropout = dropout };
+        var config = new UNetConfig { Channels = ch, Groups = groups, Multipliers = mults, Height = resolution, Width = resolution,
+            AttentionResolutions = attention, Dropout = dropout };
         var e = Assert.Throws<ConfigException>(() => new UNet(config));
         Assert.Contains(message, e.Message);
     }
@@ -271,7 +278,8 @@ conv_out.bias 1
     [Fact]
     public void WrongInputShapeIsAClearError()
     {
-        using var model = new UNet(new UNetConfig { Channels = 8, Groups = 4, Multipliers = [1, 2], Resolution = 8, AttentionResolutions = [] });
+        using var model = new UNet(new UNetConfig { Channels = 8, Groups = 4, Multipliers = [1, 2], Height = 8, Width = 8,
+            AttentionResolutions = [] });
         using var scope = NewDisposeScope();
         var e = Assert.Throws<ConfigException>(() => model.call(randn(1, 1, 7, 8), tensor(new long[] { 3 })));
         Assert.Contains("divisible by 2", e.Message);

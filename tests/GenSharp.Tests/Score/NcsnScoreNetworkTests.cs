@@ -46,7 +46,7 @@ public sealed class NcsnScoreNetworkTests
         using var scope = NewDisposeScope();
         var config = new UNetConfig
         {
-            InChannels = channels, Resolution = resolution, Channels = ch, ResBlocksPerLevel = resBlocks,
+            InChannels = channels, Height = resolution, Width = resolution, Channels = ch, ResBlocksPerLevel = resBlocks,
             Multipliers = mults.Split(',').Select(int.Parse).ToArray(),
             AttentionResolutions = attn.Length == 0 ? [] : attn.Split(',').Select(int.Parse).ToArray(),
         };

@@ -19,7 +19,7 @@ public sealed class FusedAdamWTests
     public void Matches_torch_AdamW_step_for_step(double weightDecay)
     {
         using var scope = NewDisposeScope();
-        var config = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Resolution = 8, Groups = 4 };
+        var config = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8, Groups = 4 };
         manual_seed(3);
         using var a = new UNet(config);
         using var b = new UNet(config);

@@ -16,7 +16,8 @@ namespace GenSharp.Tests.Training;
 public sealed class MixedPrecisionTests(ITestOutputHelper output)
 {
     /// <summary>No dropout: both precisions must see the same network function.</summary>
-    private static readonly UNetConfig Tiny = new() { Channels = 8, Groups = 4, Multipliers = [1, 2], AttentionResolutions = [4], Resolution = 8, Dropout = 0 };
+    private static readonly UNetConfig Tiny = new() { Channels = 8, Groups = 4, Multipliers = [1, 2], AttentionResolutions = [4], Height = 8,
+        Width = 8, Dropout = 0 };
 
     private static T OnOneThread<T>(Func<T> run)
     {

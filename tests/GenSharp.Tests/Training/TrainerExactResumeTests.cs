@@ -51,7 +51,8 @@ public sealed class TrainerExactResumeTests
         for (int session = 0; session < 2; session++)
         {
             manual_seed(5);
-            var config = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Resolution = 8, Groups = 4, Dropout = 0.3 };
+            var config = new UNetConfig { Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8, Groups = 4,
+                Dropout = 0.3 };
             using var model = new UNet(config);
             using var shadow = new UNet(config);
             using var ema = new Ema(model, shadow, 0.9);

@@ -48,7 +48,7 @@ public sealed class FourierFeaturesTests
     public void TheNetworkReadsTheFeaturesAndStillPredictsTheDataChannels(int channels)
     {
         using var scope = NewDisposeScope();
-        var unet = new UNetConfig { InChannels = channels, Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Resolution = 8 };
+        var unet = new UNetConfig { InChannels = channels, Channels = 8, Multipliers = [1, 2], AttentionResolutions = [], Height = 8, Width = 8 };
         using var plain = new VdmNetwork(unet, new LogSnrScheduleConfig());
         using var fourier = new VdmNetwork(unet, new LogSnrScheduleConfig(), fourierFeatures: true);
         var z = randn(2, channels, 8, 8);

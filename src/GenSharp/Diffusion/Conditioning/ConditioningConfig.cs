@@ -14,7 +14,13 @@ public sealed record ConditioningConfig
     /// <summary>Labels are the mixture components of a 2D toy.</summary>
     public const string Component = "component";
 
-    /// <summary><see cref="Class"/> or <see cref="Component"/>.</summary>
+    /// <summary>
+    /// Labels are the strings the images show (CAPTCHAs): (B, L) characters read by the U-Net's text encoder, the empty string the
+    /// null condition (docs/captcha.md#text-conditioning).
+    /// </summary>
+    public const string Text = "text";
+
+    /// <summary><see cref="Class"/>, <see cref="Component"/> or <see cref="Text"/>.</summary>
     public string Kind { get; init; } = Class;
 
     /// <summary>The class names, index = label (Fashion-MNIST's, a PNG folder's sub-folders, or <c>component 0</c>, ... on toys).</summary>
@@ -29,15 +35,17 @@ public sealed record ConditioningConfig
     /// <summary>K, the number of real labels.</summary>
     public int Classes => ClassNames.Length;
 
-    /// <summary>The null label K (never a real class: real labels are 0..K-1).</summary>
-    public int NullLabel => ClassNames.Length;
+    /// <summary>The null label K (never a real class: real labels are 0..K-1); for text, padding (0) everywhere: the empty string.</summary>
+    public int NullLabel => Kind == Text ? (int)Nn.Text.TextTokens.Pad : ClassNames.Length;
 
     /// <param name="resolved">False before the run's data have given the class names (a request from the command line).</param>
     public ConditioningConfig Validate(bool resolved = true)
     {
-        if (Kind is not (Class or Component))
-            throw new ConfigException($"--condition {Kind}: use class (image labels), component (toy mixtures) or none");
-        if (ClassNames is null || (resolved || ClassNames.Length > 0) && ClassNames.Length < 2)
+        if (Kind is not (Class or Component or Text))
+            throw new ConfigException($"--condition {Kind}: use class (image labels), component (toy mixtures), text (CAPTCHAs) or none");
+        if (Kind == Text && ClassNames is { Length: > 0 })
+            throw new ConfigException("--condition text: a text-conditional run has no class names");
+        if (ClassNames is null || Kind != Text && (resolved || ClassNames.Length > 0) && ClassNames.Length < 2)
             throw new ConfigException($"--condition {Kind}: the data have {ClassNames?.Length ?? 0} classes; conditioning needs at least 2");
         if (ClassNames.Length > 0) Limits.Check("number of classes", ClassNames.Length, 2, Limits.MaxMixtureComponents);
         if (!(PUncond >= 0 && PUncond < 1))

@@ -27,8 +27,9 @@ public sealed class DdpmImageSampler : IImageSampler
         GuidedSampling? guidance = null, DdpmObjective? objective = null)
     {
         _objective = objective ?? new DdpmObjective();
-        if ((model.Classes > 0) != (guidance is not null))
-            throw new ArgumentException(model.Classes > 0 ? "a conditional U-Net needs guided sampling" : "an unconditional U-Net takes no guidance");
+        if (model.IsConditional != (guidance is not null))
+            throw new ArgumentException(model.IsConditional ? "a conditional U-Net needs guided sampling"
+                : "an unconditional U-Net takes no guidance");
         _model = model;
         _diffusion = diffusion;
         _spec = spec;
@@ -52,13 +53,16 @@ public sealed class DdpmImageSampler : IImageSampler
     public SamplerResult Sample(int n, Generator generator, SamplingObserver observer)
     {
         _model.eval();
-        var shape = new long[] { n, _model.Config.InChannels, _model.Config.Resolution, _model.Config.Resolution };
+        var shape = new long[] { n, _model.Config.InChannels, _model.Config.Height, _model.Config.Width };
         if (Guidance is not { } g)
             return _sampler.Sample(_objective.AsEps((x, t) => _model.call(x, t), _diffusion.Schedule), shape, generator, _device, observer);
-        var labels = g.Labels(n, generator, _device);
+        var labels = g.Labels(n, generator, _device, observer.FirstSample);
         var eps = ClassifierFreeGuidance.Guide((x, t, y) => _model.Forward(x, t, y), labels, g.NullLabel, g.W, g.Rescale);
         return _sampler.Sample(eps, shape, generator, _device, observer) with { FunctionEvaluations = FunctionEvaluations, Labels = labels };
     }
+
+    public (string Header, string[] Values) LabelColumn(Tensor labels) =>
+        Guidance?.Text is { } tokens ? ("text", tokens.Decode(labels)) : IImageSampler.ClassColumn(labels);
 
     public void Dispose()
     {

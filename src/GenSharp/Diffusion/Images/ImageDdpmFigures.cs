@@ -133,7 +133,7 @@ internal static class ImageDdpmFigures
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var g = new Generator((ulong)config.Training.Seed + 17, device);
-        long[] shape = [1, model.Config.InChannels, model.Config.Resolution, model.Config.Resolution];
+        long[] shape = [1, model.Config.InChannels, model.Config.Height, model.Config.Width];
         var sampler = SamplerRegistry.Find("ddim").Defaults(diffusion.Timesteps, clipX0: true).Create(diffusion);
         var rows = new List<(string, Tensor)>();
         var weights = Enumerable.Range(0, points).Select(i => i / (double)(points - 1)).ToArray();

@@ -24,7 +24,7 @@ public sealed class ImageDdpmModel : IDisposable
     public GaussianDiffusion Diffusion { get; }
 
     /// <summary>The image shape (C, H, W).</summary>
-    public long[] ImageShape => [Network.Config.InChannels, Network.Config.Resolution, Network.Config.Resolution];
+    public long[] ImageShape => [Network.Config.InChannels, Network.Config.Height, Network.Config.Width];
 
     /// <summary>eps_theta(x_t, t) of the EMA network (converted from its v prediction in a v run, <see cref="DdpmObjective.AsEps"/>).</summary>
     public Tensor Eps(Tensor x, Tensor t) => Config.Objective.AsEps((a, b) => Network.call(a, b), Diffusion.Schedule)(x, t);

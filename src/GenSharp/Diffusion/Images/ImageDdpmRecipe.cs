@@ -37,14 +37,22 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public static EvalOutcome? Train(ImageDdpmConfig config, RunDirectory run, Device device, bool resume, bool quiet, TextWriter? log = null) =>
         ImageRunPipeline<ImageDdpmConfig, UNet>.Train(new ImageDdpmRecipe(), config, run, device, resume, quiet, log);
 
-    public ImageDataset LoadTrain(ImageDdpmConfig config, Device? device) => RunImages.Train(config.Training.Data, config.HeldOut, device: device);
+    public ImageDataset LoadTrain(ImageDdpmConfig config, Device? device)
+    {
+        var train = RunImages.Train(config.Training.Data, config.HeldOut, device: device);
+        return config.Conditioning?.Kind == ConditioningConfig.Text && config.Network.Text is not null
+            ? TextConditioning.Labelled(train, config.Network.Text.Tokens) : train;
+    }
 
-    public ImageDdpmConfig Complete(ImageDdpmConfig config, ImageDataset train) =>
-        config with
-        {
-            Network = config.Network with { InChannels = train.Channels, Resolution = train.Height },
-            Conditioning = ConditionalImageEvaluation.WithClasses(config.Conditioning, config.Training.Data, train),
-        };
+    public ImageDdpmConfig Complete(ImageDdpmConfig config, ImageDataset train)
+    {
+        config = config with { Network = config.Network with { InChannels = train.Channels, Height = train.Height, Width = train.Width } };
+        if (config.Conditioning?.Kind == ConditioningConfig.Text && config.Flip)
+            throw new ConfigException("--flip: a mirrored CAPTCHA no longer shows its string; leave --flip out with --condition text");
+        return config.Conditioning?.Kind == ConditioningConfig.Text
+            ? config with { Network = TextConditioning.Network(config.Network, config.Training.Data, train) }
+            : config with { Conditioning = ConditionalImageEvaluation.WithClasses(config.Conditioning, config.Training.Data, train) };
+    }
 
     public string? Describe(ImageDdpmConfig config) => null;
 
@@ -58,7 +66,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
         var guidance = choice?.Guidance ?? new GuidanceChoice();
         guidance.RefuseIfUnconditional(config.Conditioning, "this run");
         return new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true,
-            config.Conditioning is { } c ? guidance.Resolve(c) : null, config.Objective);
+            config.Conditioning is { } c ? guidance.Resolve(c, network.Tokens) : null, config.Objective);
     }
 
     public string SamplerLabel(ImageDdpmConfig config) => config.Sampler.Label;
@@ -76,7 +84,9 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public void ExtendEvaluation(RunDirectory run, ImageDdpmConfig config, UNet network, EvalRequest request, Device device,
         ImageEvaluationResult evaluation)
     {
-        if (config.Conditioning is not null)
+        if (config.Conditioning?.Kind == ConditioningConfig.Text)
+            TextImageEvaluation.Extend(run, config, network, request, device, evaluation);
+        else if (config.Conditioning is not null)
             ConditionalImageEvaluation.Extend(run, config, network, request, device, evaluation);
         if (request.BitsPerDimImages <= 0) return;
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
@@ -102,6 +112,10 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     {
         if (evaluation.Metrics.TryGetValue("bits_per_dim", out var bpd) && bpd is not null)
             yield return ("variational bound", $"{bpd:F3} bits/dim on {evaluation.Json["bits_per_dim_images"]} held-out images");
+        if (evaluation.Metrics.TryGetValue("ocr_string_accuracy_unseen", out var unseen) && unseen is not null)
+            yield return ("OCR accuracy", $"unseen strings {unseen:F3} (characters {evaluation.Metrics["ocr_char_accuracy_unseen"]:F3}), " +
+                $"seen {evaluation.Metrics["ocr_string_accuracy"]:F3} (characters {evaluation.Metrics["ocr_char_accuracy"]:F3}) " +
+                $"at w = {evaluation.Json["guidance"]}");
         if (evaluation.Metrics.TryGetValue("conditional_accuracy", out var acc) && acc is not null)
             yield return ("conditional accuracy", $"{acc:F3} at w = {evaluation.Json["guidance"]} (the classifier on held-out real images: " +
                 $"{evaluation.Metrics.GetValueOrDefault("classifier_real_accuracy"):F3})");
@@ -109,7 +123,8 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
 
     public void AddReportSections(HtmlReport html, RunDirectory run, ImageDdpmConfig config)
     {
-        if (config.Conditioning is not null) ConditionalImageReport.AddSections(html, run);
+        if (config.Conditioning?.Kind == ConditioningConfig.Text) TextImageReport.AddSections(html, run);
+        else if (config.Conditioning is not null) ConditionalImageReport.AddSections(html, run);
         ImageDdpmReport.AddSections(html, run);
     }
 
@@ -120,9 +135,10 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
     public static SamplerResult Draw(UNet model, GaussianDiffusion diffusion, SamplerSpec spec, int n, long seed, Device device,
         bool quiet, SamplingObserver? observer = null, int batch = SamplingBatch, DdpmObjective? objective = null)
     {
-        // a conditional U-Net draws conditional samples (w = 1) of uniformly random classes here
+        // a conditional U-Net draws conditional samples (w = 1) of uniformly random classes or strings here (a text U-Net's null
+        // condition is padding, 0, which its Classes is)
         using var sampler = new DdpmImageSampler(model, diffusion, spec, device, ownsDiffusion: false,
-            model.Classes > 0 ? new GuidedSampling(model.Classes, model.Classes, 1.0, null) : null, objective);
+            model.IsConditional ? new GuidedSampling(model.Classes, model.Classes, 1.0, null, 0, model.Tokens) : null, objective);
         return BatchedSampling.Draw(sampler, n, seed, device, quiet, observer, batch);
     }
 }

@@ -154,10 +154,12 @@ public sealed class ToyDdpmRecipe : IRunRecipe
         using var model = LoadEma(run, config, device);
         using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         using var g = new Generator((ulong)request.Seed, device);
-        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, sampler: request.Sampler,
-            guidance: config.Conditioning is { } c ? (request.Guidance ?? new()).Resolve(c) : null);
+        var guidance = config.Conditioning is { } c ? (request.Guidance ?? new()).Resolve(c) : null;
+        var result = DrawSamples(config, model, diffusion, request.N, g, device, request.Quiet, sampler: request.Sampler, guidance: guidance);
         using var samples = result.Samples;
-        string csv = request.Output ?? Path.Combine(run.SamplesDir, $"samples-n{request.N}-seed{request.Seed}.csv");
+        // named by what drew them, as image runs name their folders: another sampler or weight never replaces these
+        string label = ToySpec(config, request.Sampler).Label + (guidance is null ? "" : "-" + guidance.Label);
+        string csv = request.Output ?? Path.Combine(run.SamplesDir, $"{label}-n{request.N}-seed{request.Seed}.csv");
         WriteCsv(samples, csv);
         string png = Output.CompanionPath.Png(csv);
         ToyDdpmReport.WriteSampleScatter(samples, distribution, png, $"{request.N} samples (seed {request.Seed})");

@@ -50,7 +50,7 @@ public sealed class CrossAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Tens
         if (KeepWeights)
         {
             LastWeights?.Dispose();
-            LastWeights = weights.detach().clone().MoveToOuterDisposeScope();
+            LastWeights = weights.detach().clone().DetachFromDisposeScope(); // owned by this block, beyond any caller's scope
         }
         var attended = weights.matmul(value).transpose(1, 2).reshape(b, n, c);                              // (B, N, C)
         var output = o.call(attended).transpose(1, 2).reshape(x.shape);

@@ -34,20 +34,51 @@ public sealed class TextTokens
     /// <summary>Ids (B, Positions) int64 and the mask of real tokens (B, Positions) bool.</summary>
     public (Tensor Ids, Tensor Keep) Encode(IReadOnlyList<string> texts)
     {
-        var ids = new long[texts.Count * Positions];
+        using var characters = Characters(texts);
+        return WithStart(characters);
+    }
+
+    /// <summary>
+    /// The characters alone, (B, MaxLength) int64 (alphabet index + 2, padding 0): a text-conditional run's labels, so that the empty
+    /// string, the null condition, is all padding (<see cref="Pad"/>), as a class run's null label is one number.
+    /// </summary>
+    /// <param name="where">What the strings are, for errors (e.g. <c>--text</c>).</param>
+    /// <param name="numbered">Name each string by its 1-based number after <paramref name="where"/> (e.g. <c>--text-file F line</c> 3).</param>
+    /// <param name="exact">Refuse strings shorter than <see cref="MaxLength"/> (a run trained on one length only).</param>
+    public Tensor Characters(IReadOnlyList<string> texts, string where = "text", bool numbered = false, bool exact = false)
+    {
+        var ids = new long[texts.Count * MaxLength];
         for (int i = 0; i < texts.Count; i++)
         {
             string t = texts[i];
-            if (t.Length > MaxLength) throw new ConfigException($"text '{t}': longer than {MaxLength} characters");
-            ids[i * Positions] = Start;
+            string at = numbered ? $"{where} {i + 1}" : where;
+            if (t.Length > MaxLength || exact && t.Length < MaxLength)
+                throw new ConfigException($"{at} '{t}': {t.Length} characters; this run draws strings of {(exact ? "" : "at most ")}{MaxLength}");
             for (int j = 0; j < t.Length; j++)
             {
                 int c = Alphabet.IndexOf(t[j]);
-                if (c < 0) throw new ConfigException($"text '{t}': '{t[j]}' is not in the alphabet {Alphabet}");
-                ids[i * Positions + 1 + j] = c + 2;
+                if (c < 0) throw new ConfigException($"{at} '{t}': '{t[j]}' is not in the run's alphabet {Alphabet}; use those characters");
+                ids[i * MaxLength + j] = c + 2;
             }
         }
-        var tensorIds = tensor(ids).reshape(texts.Count, Positions);
-        return (tensorIds, tensorIds.ne(Pad));
+        return tensor(ids).reshape(texts.Count, MaxLength);
+    }
+
+    /// <summary>(B, MaxLength) characters -> the start token prepended: ids (B, Positions) and the mask of real tokens.</summary>
+    public static (Tensor Ids, Tensor Keep) WithStart(Tensor characters)
+    {
+        using var scope = NewDisposeScope();
+        var ids = cat([full([characters.shape[0], 1], Start, dtype: ScalarType.Int64, device: characters.device), characters], 1);
+        return (ids.MoveToOuterDisposeScope(), ids.ne(Pad).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>(B, MaxLength) characters back to strings (padding dropped).</summary>
+    public string[] Decode(Tensor characters)
+    {
+        long length = characters.shape[1];
+        var ids = characters.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
+        return Enumerable.Range(0, (int)characters.shape[0])
+            .Select(i => new string(ids.Skip((int)(i * length)).Take((int)length).Where(id => id >= 2).Select(id => Alphabet[(int)id - 2]).ToArray()))
+            .ToArray();
     }
 }

@@ -77,7 +77,7 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
         var plan = Ncsnv2Plan.Make(dimension, sigma1, noise.SigmaL, config.Sampling.StepsPerLevel, noise.Overlap, noise.Levels);
         return config with
         {
-            Network = config.Network with { InChannels = data.Channels, Resolution = data.Height },
+            Network = config.Network with { InChannels = data.Channels, Height = data.Height, Width = data.Width },
             Noise = noise with { Sigma1 = sigma1, Levels = plan.Levels, Sigma1Source = source, GammaRoot = plan.GammaRoot },
         };
     }

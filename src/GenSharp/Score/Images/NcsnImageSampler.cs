@@ -37,7 +37,7 @@ public sealed class NcsnImageSampler(UNetScoreNetwork model, AnnealedLangevinCon
     {
         model.eval();
         NoiseConditionalScore score = (x, sigma) => model.call(x, sigma);
-        using var x0 = rand([n, model.Config.InChannels, model.Config.Resolution, model.Config.Resolution], generator: generator, device: device);
+        using var x0 = rand([n, model.Config.InChannels, model.Config.Height, model.Config.Width], generator: generator, device: device);
         var result = _sampler.Run(score, x0, generator, observer);
         using var raw = result.Samples;
         return new SamplerResult(ImageNcsnData.ToImageRange(raw), langevin.FunctionEvaluations, result.Seconds, result.Trajectory);

@@ -1,3 +1,4 @@
+using GenSharp.Nn;
 using GenSharp.Data;
 using GenSharp.Data.Captcha;
 using GenSharp.Tests.Cli;
@@ -42,16 +43,36 @@ public sealed class CaptchaDataTests
         Assert.Null(RunImages.DeclareHeldOut(data, 0));
     }
 
-    /// <summary>The U-Net samples square images only, so an image run on 32x96 CAPTCHAs is refused in one line (docs/captcha.md#size).</summary>
-    [Fact]
-    public void AnImageRunOnCaptchasIsRefusedInOneLine()
+    /// <summary>
+    /// Image runs train on the 32x96 CAPTCHAs (docs/captcha.md#size); what a CAPTCHA run cannot honour is refused in one line before
+    /// a run folder exists: class conditioning (CAPTCHAs have strings, not classes) and --flip with text conditioning.
+    /// </summary>
+    [Theory]
+    [InlineData("class", "", "has no class labels")]
+    [InlineData("text", "--flip", "mirrored CAPTCHA")]
+    [InlineData("none", "--cross-attn=8", "--condition text only")]
+    [InlineData("text", "--cross-attn=7", "--cross-attn 7: not one of this U-Net's feature-map heights (32, 16, 8)")]
+    [InlineData("text", "--cross-attn=16 --batch=100", "--batch 100: larger than the 80")] // --cross-attn 16 passed: refused later
+    public void WhatACaptchaRunCannotHonourIsRefusedInOneLine(string condition, string extra, string message)
     {
         string runs = TestTemp.Directory("gensharp-captcha-run").FullName;
-        var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", "captcha:n=16,heldout=16", "--runs", runs, "--quiet", "--threads", "1");
+        string[] args = ["train", "ddpm", "--data", "captcha:n=80,heldout=16", "--condition", condition, "--runs", runs, "--quiet",
+            "--threads", "1", .. extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        var (rc, _, err) = CliRunner.Run(args);
         Assert.Equal(2, rc);
-        Assert.Contains("square", err);
+        Assert.Contains(message, err);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Empty(Directory.GetFileSystemEntries(runs));
+    }
+
+    [Fact]
+    public void WithoutAttnACaptchaRunAttendsAtItsLowestLevelAsThe28x28ReferenceDoes()
+    {
+        Assert.Equal([8], GenSharp.Cli.Commands.TrainDdpmCommand.DefaultAttention("captcha", [1, 2, 2], [7]));
+        Assert.Equal([16], GenSharp.Cli.Commands.TrainDdpmCommand.DefaultAttention("captcha:n=80", [1, 2], [7]));
+        Assert.Equal([7], GenSharp.Cli.Commands.TrainDdpmCommand.DefaultAttention("fashion-mnist", [1, 2, 2], [7]));
+        var lowest = new UNetConfig { Height = 32, Width = 96, Multipliers = [1, 2, 2], AttentionResolutions = [8] }.Validate();
+        Assert.Equal(8, lowest.LevelResolutions[^1]);
     }
 
     [Trait("Category", "Slow")]

@@ -103,7 +103,8 @@ public sealed class ClassifierFreeGuidanceTests
     public void TheBatchedCallOnAConditionalUNetEqualsTwoSeparateCalls()
     {
         manual_seed(2);
-        using var unet = new UNet(new UNetConfig { Channels = 16, Multipliers = [1, 2], AttentionResolutions = [4], Resolution = 8, Groups = 4 },
+        using var unet = new UNet(new UNetConfig { Channels = 16, Multipliers = [1, 2], AttentionResolutions = [4], Height = 8, Width = 8,
+            Groups = 4 },
             classes: 4);
         unet.eval();
         using var g = new Generator(5, CPU);

@@ -72,6 +72,14 @@ public sealed class ToyDdpmRunTests
         double Ll(JsonNode json, int row) => json["guidance_sweep"]![row]!["per_component"]![0]!["mean_log_likelihood"]!.GetValue<double>();
         Assert.Equal(Ll(plain, 0), Ll(rescaled, 0), 1e-9);   // w = 1
         Assert.NotEqual(Ll(plain, 1), Ll(rescaled, 1), 1e-6); // w = 6
+
+        // samples drawn with another sampler or weight are written beside the first ones, never over them
+        foreach (string[] choice in new[] { new[] { "--sampler", "ddim", "--steps", "10" }, ["--guidance", "3"], [] })
+        {
+            var s = CliRunner.Run(["sample", run, "--n", "20", "--seed", "1", "--threads", "1", "--quiet", .. choice]);
+            Assert.True(s.ExitCode == 0, s.Err);
+        }
+        Assert.Equal(3, Directory.GetFiles(RunDirectory.Open(run).SamplesDir, "*-n20-seed1.csv").Length);
     }
 
     [Fact]
