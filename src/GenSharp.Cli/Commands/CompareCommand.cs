@@ -25,7 +25,9 @@ public static class CompareCommand
         var budget = new Option<string>("--budget")
         {
             Description = "With --train: the CPU-time budget of each run (train --cpu-budget; all threads count, so with --threads 2 " +
-                          "30m is about 15 minutes of wall time), e.g. 3m, 30m; latent diffusion splits it between its autoencoder and its diffusion model", DefaultValueFactory = _ => "30m"
+                          "30m is about 15 minutes of wall time), e.g. 3m, 30m; latent diffusion splits it between its autoencoder and its " +
+                          "diffusion model",
+            DefaultValueFactory = _ => "30m"
         };
         var quiet = new Option<bool>("--quiet") { Description = "No progress output" };
         var command = new Command("compare", "Score image runs on one yardstick (docs/evaluation.md#compare): FD and KID beside the floor, " +
