@@ -8,9 +8,9 @@ namespace GenSharp.Cli;
 /// <c>compare --train --budget B</c> (docs/evaluation.md#compare): one run of every image family on Fashion-MNIST, each trained by its own
 /// <c>train</c> command with <c>--cpu-budget B</c> (the process's CPU time, which other work on a shared machine does not shrink, unlike
 /// wall time) and otherwise its defaults, so the comparison holds the budget fixed and lets each family spend it as it trains. Latent
-/// diffusion spends its budget in two halves: its autoencoder (a spatial-latent VAE), then the diffusion model on that autoencoder's latents. Running the same command again resumes: a run that used its budget stops at once,
-/// an interrupted one continues from its last checkpoint (the budget counts over every session), and a run made with another
-/// budget is refused rather than mixed into the table.
+/// diffusion spends its budget in two halves: its autoencoder (a spatial-latent VAE), then the diffusion model on that autoencoder's latents.
+/// Running the same command again resumes: a run that used its budget stops at once, an interrupted one continues from its last
+/// checkpoint (the budget counts over every session), and a run made with another budget is refused rather than mixed into the table.
 /// </summary>
 public static class BudgetTraining
 {
