@@ -57,7 +57,8 @@ public sealed class UNetStepBenchmarkTests
         {
             var r = doc.RootElement;
             Assert.Equal(UNetCost.Of(new UNetConfig { Channels = 8 }).Parameters, r.GetProperty("params").GetInt64());
-            Assert.Equal(3 * 2 * UNetCost.Of(new UNetConfig { Channels = 8 }).ForwardFlopsPerSample / 1e9, r.GetProperty("gflop_per_step").GetDouble(), 3);
+            Assert.Equal(3 * 2 * UNetCost.Of(new UNetConfig { Channels = 8 }).ForwardFlopsPerSample / 1e9, 
+                r.GetProperty("gflop_per_step").GetDouble(), 3);
             Assert.True(r.GetProperty("median_step_s").GetDouble() > 0);
             // gflops is printed rounded to 2 decimals: compare within that rounding plus 1 % relative.
             double expectedGflops = r.GetProperty("gflop_per_step").GetDouble() / r.GetProperty("median_step_s").GetDouble();

@@ -17,7 +17,8 @@ public sealed class EvalSamplersCliTests
     {
         Skip.IfNot(Directory.Exists("/usr/share/datasets/fashion-mnist"), "Fashion-MNIST (Debian's dataset-fashion-mnist) is not installed");
         string runs = TestTemp.Directory("gensharp-evalsamplers").FullName;
-        var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "m", "--data", "fashion-mnist", "--steps", "20", "--batch", "8", "--ch", "8",
+        var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "m", 
+            "--data", "fashion-mnist", "--steps", "20", "--batch", "8", "--ch", "8",
             "--mults", "1,2", "--attn", "none", "--timesteps", "50", "--sample-every", "20", "--eval-every", "10", "--eval-n", "20",
             "--final-eval-n", "0", "--sampler-steps", "5", "--eval-samplers", "ddpm,dpmpp:4,unipc:4,heun:3", "--prediction", "v",
             "--log-every", "10", "--threads", "2", "--quiet"]);

@@ -48,7 +48,8 @@ public sealed class ImageDdpmCliTests
             Assert.Equal(10, m.GetProperty("function_evaluations").GetDouble());
             Assert.Equal("fmnist-features-v1", eval.RootElement.GetProperty("features").GetString());
         }
-        foreach (string figure in new[] { "forward-noising.png", "reverse-process.png", "ddim-interpolation.png", "loss.png", "fd-over-training.png", "samplers.json" })
+        foreach (string figure in new[] { "forward-noising.png", "reverse-process.png", 
+                     "ddim-interpolation.png", "loss.png", "fd-over-training.png", "samplers.json" })
             Assert.True(File.Exists(Path.Combine(run.PlotsDir, figure)), $"missing plots/{figure}");
         string report = File.ReadAllText(run.ReportPath);
         Assert.Contains("data:image/png;base64,", report);

@@ -31,7 +31,8 @@ public sealed class NcsnScoreNetworkTests
         // the noise level reaches the network through the embedding: sigma s differs between levels for the same image
         var scaled = (s * sigma.reshape(-1, 1, 1, 1)).flatten(1);
         for (int i = 1; i < 4; i++)
-            Assert.True((scaled[i] - scaled[0]).abs().max().item<float>() > 1e-4, $"sigma s at level {i} equals level 0: sigma is not conditioned on");
+            Assert.True((scaled[i] - scaled[0]).abs().max().item<float>() > 1e-4, 
+                $"sigma s at level {i} equals level 0: sigma is not conditioned on");
         // and at a fixed embedding input the score scales exactly as 1/sigma: u / sigma for two sigmas with the same u
         var fixedU = net.UNet.call(x.narrow(0, 0, 1), tensor(new[] { 250 * MathF.Log(0.5f) }));
         Assert.True(allclose(s[1] * 0.5f, fixedU[0], rtol: 1e-5, atol: 1e-6));
@@ -78,7 +79,8 @@ public sealed class NcsnScoreNetworkTests
             // eight fixed "images" in [0, 1]: smooth blobs, with fixed noise and levels (sigma from 0.01 to 20)
             var grid = linspace(-1, 1, 28);
             var centres = rand([8, 2], generator: g) - 0.5;
-            var x = exp(-((grid.reshape(1, 1, 28) - centres[.., 0].reshape(8, 1, 1)).pow(2) + (grid.reshape(1, 28, 1) - centres[.., 1].reshape(8, 1, 1)).pow(2)) / 0.1).unsqueeze(1);
+            var x = exp(-((grid.reshape(1, 1, 28) - centres[.., 0].reshape(8, 1, 1)).pow(2)
+                          + (grid.reshape(1, 28, 1) - centres[.., 1].reshape(8, 1, 1)).pow(2)) / 0.1).unsqueeze(1);
             var sigma = exp(linspace(Math.Log(20), Math.Log(0.01), 8)).to_type(ScalarType.Float32);
             var z = randn(x.shape, generator: g);
             using var optimizer = optim.Adam(net.parameters(), 2e-3);

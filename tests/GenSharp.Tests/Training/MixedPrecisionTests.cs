@@ -27,7 +27,8 @@ public sealed class MixedPrecisionTests(ITestOutputHelper output)
         finally { set_num_threads(threads); }
     }
 
-    private static Tensor Flat(IEnumerable<Tensor> tensors) => cat(tensors.Select(t => t.detach().to_type(ScalarType.Float32).flatten()).ToArray(), 0);
+    private static Tensor Flat(IEnumerable<Tensor> tensors) =>
+        cat(tensors.Select(t => t.detach().to_type(ScalarType.Float32).flatten()).ToArray(), 0);
 
     private static double RelativeError(Tensor a, Tensor reference) => ((a - reference).norm() / reference.norm()).item<float>();
 
@@ -55,7 +56,8 @@ public sealed class MixedPrecisionTests(ITestOutputHelper output)
         });
         // bfloat16 keeps 8 significant bits (unit roundoff 2^-9 = 0.2 %): the loss agrees to better than that (it is
         // computed in fp32 from a bf16 output), the gradient (a deep backward pass of rounded activations) to a few per cent.
-        Assert.All(lossErrors, e => Assert.True(e < 0.005, $"relative loss differences {string.Join(", ", lossErrors.Select(x => x.ToString("E2")))}"));
+        Assert.All(lossErrors, e => Assert.True(e < 0.005, 
+            $"relative loss differences {string.Join(", ", lossErrors.Select(x => x.ToString("E2")))}"));
         Assert.True(gradError < 0.03, $"first-step gradient relative error {gradError:E2}");
 
         // the parameter updates theta_4 - theta_0 have the same direction and size. AdamW normalises each
@@ -105,7 +107,8 @@ public sealed class MixedPrecisionTests(ITestOutputHelper output)
     [Fact]
     public void Bf16StepsLeaveNoTensorBehind()
     {
-        var m = OnOneThread(() => UNetStepBenchmark.Memory(Tiny, batch: 4, stepsA: 5, stepsB: 25, CPU, quiet: true, precision: TrainingPrecision.Bf16));
+        var m = OnOneThread(() => UNetStepBenchmark.Memory(Tiny, batch: 4, stepsA: 5, stepsB: 25, CPU, quiet: true,
+             precision: TrainingPrecision.Bf16));
         Assert.Equal(m.LiveTensorsA, m.LiveTensorsB);
     }
 

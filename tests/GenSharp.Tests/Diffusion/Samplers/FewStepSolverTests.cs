@@ -119,7 +119,8 @@ public sealed class FewStepSolverTests(ITestOutputHelper output)
     [Fact]
     public void AFewStepLogSnrTableIsTheCheckedOneEverywhere()
     {
-        Assert.Equal([999], TimestepTable.Create(1000, 1, TimestepTable.LogSnr, alphaBars: new NoiseSchedule(new NoiseScheduleConfig()).AlphaBars).Timesteps);
+        Assert.Equal([999], TimestepTable.Create(1000, 1, TimestepTable.LogSnr, 
+            alphaBars: new NoiseSchedule(new NoiseScheduleConfig()).AlphaBars).Timesteps);
         Assert.Throws<ConfigException>(() => TimestepTable.Check(1000, 1001, TimestepTable.LogSnr));
         Assert.Throws<ConfigException>(() => TimestepTable.Check(1000, 10, TimestepTable.LogSnr, stepsOffset: 1));
         Assert.Equal(10, SamplerRegistry.FunctionEvaluations(new SamplerSpec("dpmpp3", 10, Spacing: TimestepTable.LogSnr), 1000));

@@ -27,7 +27,8 @@ public sealed class DemoTests(ITestOutputHelper output)
         string dir = Path.Combine(TestTemp.Directory("gensharp-demo").FullName, "demo");
         var clock = Stopwatch.StartNew();
         var (rc, stdout, err) = CliRunner.Run("demo", "--out", dir, "--threads", "2", "--quiet");
-        output.WriteLine($"demo wall time {clock.Elapsed.TotalSeconds:F1} s (load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")})");
+        output.WriteLine($"demo wall time {clock.Elapsed.TotalSeconds:F1} s " +
+            $"(load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")})");
         Assert.True(rc == 0, err);
         Assert.True(clock.Elapsed < HangBound, $"demo took {clock.Elapsed}");
         Assert.Contains("PASS", stdout);

@@ -20,7 +20,8 @@ public sealed class ToyDdpmRunTests
     public void EvalEveryAndEvalNSetTheToyCurve()
     {
         string runs = TestTemp.Directory("gensharp-toycurve").FullName;
-        var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "c", "--data", "toy:moons", "--sample-every", "100", "--eval-every", "25", "--eval-n", "300", .. Tiny]);
+        var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "c", "--data", "toy:moons", 
+            "--sample-every", "100", "--eval-every", "25", "--eval-n", "300", .. Tiny]);
         Assert.True(r.ExitCode == 0, r.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "c"));
         Assert.Equal([25.0, 50, 75, 100], run.EvalCurve.Series("sliced_w2").Steps);
@@ -105,7 +106,8 @@ public sealed class ToyDdpmRunTests
               {"weight": 0.7, "mean": [2, 1], "cov": [[0.5, 0.1], [0.1, 0.4]]}]}
             """);
         string runs = Path.Combine(dir, "runs");
-        var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "m", "--data", "toy:" + mixture, "--steps", "40", "--sample-every", "40", .. Tiny.Skip(2)]);
+        var r = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "m", "--data", "toy:" + mixture, 
+            "--steps", "40", "--sample-every", "40", .. Tiny.Skip(2)]);
         Assert.True(r.ExitCode == 0, r.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "m"));
         var config = RunConfigFile.Read<ToyDdpmConfig>(run);
