@@ -17,7 +17,7 @@ public static class SampleOutputGuard
 
     public static void Check(RunDirectory run, string kind, int n, string? output)
     {
-        bool toy = kind == ToyDdpmConfig.Kind;
+        bool toy = kind is ToyDdpmConfig.Kind or Vdm.Toy.ToyVdmConfig.Kind;
         Limits.Check("--n", n, 1, toy ? Limits.MaxSamples : MaxImageSamples);
         if (output is null) return;
         if (output.Trim().Length == 0 || output.Any(char.IsControl))

@@ -105,7 +105,7 @@ public sealed class SamplerCliOptions
             case ToyDdpmConfig.Kind: // toy runs sample by ancestral DDPM with their variance, never clipped
                 var toy = RunConfigFile.Read<ToyDdpmConfig>(run);
                 return Read(parse, new SamplerSpec("ddpm", Variance: toy.SamplerVariance, ClipX0: false), toy.Schedule.Timesteps);
-            case Vdm.VdmConfig.Kind:
+            case Vdm.VdmConfig.Kind or Vdm.Toy.ToyVdmConfig.Kind:
                 return ReadVdm(parse, typed);
             default:
                 string langevin = kind == Score.Images.ImageNcsnConfig.Kind

@@ -17,6 +17,7 @@ public static class Registry
         [Vae.VaeConfig.Kind] = () => new Vae.VaeRecipe(),
         [Score.Images.ImageNcsnConfig.Kind] = () => new Score.Images.ImageNcsnRecipe(),
         [Vdm.VdmConfig.Kind] = () => new Vdm.VdmRecipe(),
+        [Vdm.Toy.ToyVdmConfig.Kind] = () => new Vdm.Toy.ToyVdmRecipe(),
         [Latent.LatentDiffusionConfig.Kind] = () => new Latent.LatentDiffusionRecipe(),
     };
 

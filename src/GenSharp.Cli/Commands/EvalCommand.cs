@@ -16,7 +16,8 @@ public static class EvalCommand
         var bpd = new Option<int>("--bpd")
         {
             Description = "[images] also compute the variational bound (bits/dim) on this many held-out images (DDPM: all T terms, T network " +
-                "evaluations each; VDM: each term and L_T for T = 10, 100, 1000, docs/vdm.md#reading-the-bound)",
+                "evaluations each; VDM: each term and L_T for T = 10, 100, 1000, docs/vdm.md#reading-the-bound); on a 2D toy VDM run: the " +
+                "held-out points of its bound in nats beside their exact NLL (default: the run's bound_points; docs/vdm.md#toy-bound)",
             DefaultValueFactory = _ => 0
         };
         var noFigures = new Option<bool>("--no-figures")
@@ -62,7 +63,7 @@ public static class EvalCommand
                 "--n",
                 parse.GetValue(n),
                 1,
-                kind == Diffusion.Toy.ToyDdpmConfig.Kind ? Limits.MaxSamples : SampleOutputGuard.MaxImageSamples);
+                kind is Diffusion.Toy.ToyDdpmConfig.Kind or Vdm.Toy.ToyVdmConfig.Kind ? Limits.MaxSamples : SampleOutputGuard.MaxImageSamples);
             var recipe = Registry.Recipe(kind);
             var sampler = samplerOptions.ReadFor(parse, run, kind);
             if (shardOptions.Read(parse) is ({ } shard, int batch))

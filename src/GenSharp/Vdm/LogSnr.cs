@@ -26,6 +26,12 @@ public static class LogSnr
     /// <summary>SNR = alpha^2 / sigma^2 = exp(-gamma).</summary>
     public static Tensor Snr(Tensor gamma) => exp(-gamma);
 
+    /// <summary>
+    /// The time input of a VDM's noise predictor: 1000 (gamma - gamma_min) / (gamma_max - gamma_min) with the configured endpoints, a
+    /// function of the SNR alone (docs/vdm.md#invariance), on the scale of a DDPM's timestep indices.
+    /// </summary>
+    public static Tensor NetworkTime(Tensor gamma, double gammaMin, double gammaMax) => (gamma - gammaMin) * (1000.0 / (gammaMax - gammaMin));
+
     /// <summary>gamma (B) shaped to broadcast over a batch like <paramref name="like"/> (B, ...).</summary>
     public static Tensor Broadcast(Tensor gamma, Tensor like) =>
         gamma.reshape([gamma.shape[0], .. Enumerable.Repeat(1L, (int)like.dim() - 1)]);

@@ -34,9 +34,10 @@ public sealed class VdmAncestralSampler(VdmNetwork network, int steps, Device de
         return Run((z, g) => network.call(z, g), network.Schedule, z1, steps, generator, observer);
     }
 
-    /// <summary>The chain from <paramref name="z1"/> (not disposed) to images in [-1, 1].</summary>
+    /// <summary>The chain from <paramref name="z1"/> (not disposed) to z_0 / alpha_0: images clamped to [-1, 1], or unbounded data
+    /// (2D toys) with <paramref name="clip"/> false.</summary>
     public static SamplerResult Run(Func<Tensor, Tensor, Tensor> epsModel, LogSnrSchedule schedule, Tensor z1, int steps, Generator generator,
-        SamplingObserver? observer = null)
+        SamplingObserver? observer = null, bool clip = true)
     {
         using var noGrad = no_grad();
         var clock = Stopwatch.StartNew();
@@ -61,7 +62,8 @@ public sealed class VdmAncestralSampler(VdmNetwork network, int steps, Device de
         using (var scope = NewDisposeScope())
         {
             var gamma0 = schedule.Gamma(zeros([1], device: z.device));
-            var images = (z / LogSnr.Alpha(gamma0)).clamp(-1, 1).MoveToOuterDisposeScope();
+            var x0 = z / LogSnr.Alpha(gamma0);
+            var images = (clip ? x0.clamp(-1, 1) : x0).MoveToOuterDisposeScope();
             z.Dispose();
             return new SamplerResult(images, steps, clock.Elapsed.TotalSeconds, trajectory);
         }

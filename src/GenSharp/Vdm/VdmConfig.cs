@@ -39,7 +39,8 @@ public sealed record VdmConfig : ImageRunConfig
     public override VdmConfig Validate()
     {
         if (DataSpec.Parse(Training.Data) is DataSpec.Toy)
-            throw new ConfigException($"--data {Training.Data}: train vdm needs images; use fashion-mnist or png:DIR (2D toys: train ddpm)");
+            throw new ConfigException($"--data {Training.Data}: an image VDM needs images (fashion-mnist or png:DIR); 2D toys are a " +
+                "ToyVdmConfig run (train vdm --data toy:NAME)");
         if (TrainLimit < 0) throw new ConfigException($"--train-limit {TrainLimit}: must be >= 0 (0 = all images)");
         ValidateShared();
         Schedule.Validate();

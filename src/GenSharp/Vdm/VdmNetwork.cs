@@ -40,7 +40,7 @@ public sealed class VdmNetwork : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor z, Tensor gammaT)
     {
         using var scope = NewDisposeScope();
-        var time = (gammaT - _gammaMin) * (1000.0 / (_gammaMax - _gammaMin));
+        var time = LogSnr.NetworkTime(gammaT, _gammaMin, _gammaMax);
         var input = _fourier ? cat([z, FourierFeatures.Of(z)], 1) : z;
         return unet.call(input, time).MoveToOuterDisposeScope();
     }

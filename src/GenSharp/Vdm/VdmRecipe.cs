@@ -86,7 +86,7 @@ public sealed class VdmRecipe : IImageFamily<VdmConfig, VdmNetwork>
     public bool FiguresWithoutEvaluation => true;
 
     public void WriteFigures(RunDirectory run, VdmConfig config, VdmNetwork network, IImageSampler sampler, Device device, bool quiet) =>
-        VdmReport.WriteSchedulePlot(run, config, network);
+        VdmReport.WriteSchedulePlot(run, config.Schedule.Kind, network.Schedule);
 
     public IEnumerable<(string Key, string Value)> EvaluationRows(ImageEvaluationResult evaluation) => VdmReport.Rows(evaluation);
 

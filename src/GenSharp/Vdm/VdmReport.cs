@@ -11,18 +11,18 @@ internal static class VdmReport
     public const string SchedulePng = "log-snr-schedule.png";
 
     /// <summary>plots/log-snr-schedule.png: the run's gamma(t) beside the linear schedule with the same endpoints.</summary>
-    public static void WriteSchedulePlot(RunDirectory run, VdmConfig config, VdmNetwork network)
+    public static void WriteSchedulePlot(RunDirectory run, string kind, LogSnrSchedule schedule)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var device = network.parameters().First().device;
+        var device = schedule.parameters().FirstOrDefault()?.device ?? CPU;
         var t = linspace(0, 1, 201, device: device);
         var ts = t.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        var gamma = network.Schedule.Gamma(t).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        var (g0, g1) = network.Schedule.Endpoints();
+        var gamma = schedule.Gamma(t).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        var (g0, g1) = schedule.Endpoints();
         Directory.CreateDirectory(run.PlotsDir);
         new LinePlot { Title = "Log-SNR schedule gamma(t) (EMA weights)", XLabel = "t", YLabel = "gamma(t) = -log SNR(t)" }
-            .Add(ts, gamma, $"{config.Schedule.Kind}")
+            .Add(ts, gamma, kind)
             .Add(ts, ts.Select(x => g0 + (g1 - g0) * x).ToArray(), "linear, same endpoints")
             .Save(Path.Combine(run.PlotsDir, SchedulePng));
     }

@@ -69,13 +69,7 @@ public sealed record ToyDdpmConfig
 
     public ToyDdpmConfig Validate()
     {
-        if (!Training.Data.StartsWith("toy:", StringComparison.Ordinal))
-            throw new ConfigException($"--data {Training.Data}: the 2D DDPM trains on toy data; use toy:NAME (e.g. toy:mog2) or toy:FILE.json");
-        Training.Validate();
-        if (Training.Epochs > 0) throw new ConfigException($"--epochs {Training.Epochs}: the 2D DDPM counts optimiser steps; use --steps");
-        if (Training.EvalSamples < 100) throw new ConfigException($"--eval-n {Training.EvalSamples}: must be at least 100 for stable metrics");
-        if (Training.FinalEvalSamples < 100)
-            throw new ConfigException($"--final-eval-n {Training.FinalEvalSamples}: must be at least 100 for stable metrics");
+        Pipelines.ToyRun.ValidateTraining(Training, "the 2D DDPM");
         if (SamplerVariance is not ("beta" or "beta_tilde"))
             throw new ConfigException($"--sampler-variance {SamplerVariance}: use beta or beta_tilde");
         Schedule.Validate();

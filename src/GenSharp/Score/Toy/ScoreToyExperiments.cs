@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using GenSharp.Data.Toy;
 using GenSharp.Diffusion.Samplers;
-using GenSharp.Diffusion.Toy;
+using GenSharp.Pipelines;
 using GenSharp.Evaluation;
 using GenSharp.Output;
 using GenSharp.Score.Losses;
@@ -104,7 +104,7 @@ public static class ScoreToyExperiments
 
         // (4) plain and (5) annealed Langevin from the same uniform starts, learned and exact scores
         var weights = new List<WeightResult>();
-        var extent = ToyDdpmReport.Extent(mixture);
+        var extent = ToyRunReport.Extent(mixture);
         using var gStart = new Generator((ulong)config.Seed + 4, device);
         using var uniform = UniformStarts(config.Samples, extent, gStart, device);
         NoiseConditionalScore exactNoised = ExactNoised(mixture);

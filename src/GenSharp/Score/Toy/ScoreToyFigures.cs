@@ -1,6 +1,6 @@
 using System.Globalization;
 using GenSharp.Data.Toy;
-using GenSharp.Diffusion.Toy;
+using GenSharp.Pipelines;
 using GenSharp.Output;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +10,7 @@ namespace GenSharp.Score.Toy;
 /// <summary>The figures of the score-toy experiments, written as PNG under plots/ and remembered by section for the report.</summary>
 internal sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture, ScoreToyConfig config)
 {
-    private readonly (double XMin, double XMax, double YMin, double YMax) _extent = ToyDdpmReport.Extent(mixture);
+    private readonly (double XMin, double XMax, double YMin, double YMax) _extent = ToyRunReport.Extent(mixture);
     private readonly List<(string Label, double[] Losses)> _losses = [];
 
     public List<(string Path, string Caption)> DataFigures { get; } = [];
@@ -28,7 +28,7 @@ internal sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture
     public void Data(Tensor train, Tensor test)
     {
         string density = P("density.png");
-        new HeatmapPlot(ToyDdpmReport.DensityGrid(mixture, _extent, 200), _extent) { Title = $"Density of {mixture.Name}", ColorBarLabel = "p(x)" }
+        new HeatmapPlot(ToyRunReport.DensityGrid(mixture, _extent, 200), _extent) { Title = $"Density of {mixture.Name}", ColorBarLabel = "p(x)" }
             .Save(density);
         DataFigures.Add((density, "True density p(x) (heat-map)"));
         string scatter = P("train-test.png");
@@ -88,7 +88,7 @@ internal sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture
             yMin = Math.Min(yMin, s[1] - 2); yMax = Math.Max(yMax, s[1] + 2);
         }
         var extent = (xMin, xMax, yMin, yMax);
-        var plot = new TrajectoryPlot(ToyDdpmReport.DensityGrid(noised, extent, 150), extent)
+        var plot = new TrajectoryPlot(ToyRunReport.DensityGrid(noised, extent, 150), extent)
         {
             Title = $"Trajectories, {score} score at sigma = {S(sigma)}, step {S(config.LangevinStepSize)} x {config.LangevinSteps}",
             ColorBarLabel = "p_sigma(x)",
@@ -109,7 +109,7 @@ internal sealed class ScoreToyFigures(string plotsDir, GaussianMixture2D mixture
         string file = P($"samples-{key}.png");
         using var cpu = samples.cpu();
         var (x, y) = Columns(cpu);
-        new HeatmapPlot(ToyDdpmReport.DensityGrid(mixture, _extent, 150), _extent) { Title = title, ColorBarLabel = "p(x)" }
+        new HeatmapPlot(ToyRunReport.DensityGrid(mixture, _extent, 150), _extent) { Title = title, ColorBarLabel = "p(x)" }
             .AddPoints(x, y, "samples").Save(file, 560, 480);
         SampleFigures.Add((file, title));
     }

@@ -8,10 +8,18 @@ using GenSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSharp.Diffusion.Toy;
+namespace GenSharp.Pipelines;
 
-/// <summary>The figures and the report.html of a 2D DDPM run.</summary>
-internal static class ToyDdpmReport
+/// <summary>
+/// What a toy run's report says in its family's words: <paramref name="Title"/> (e.g. "DDPM"), the opening paragraph, the sampler's
+/// description, the loss plot's title, legend and scale, and the label of a state of the reverse chain recorded at index i (the state
+/// entering step i + 1 from the end).
+/// </summary>
+public sealed record ToyRunText(string Title, string Intro, string Sampler, string LossTitle, string LossLegend, bool LossLogScale,
+    Func<int, string> StepLabel);
+
+/// <summary>The figures and the report.html of a 2D toy run (toy DDPM, toy VDM).</summary>
+public static class ToyRunReport
 {
     /// <summary>Generated samples over the true density's heat-map.</summary>
     public static void WriteSampleScatter(Tensor samples, IToyDistribution distribution, string path, string title)
@@ -23,9 +31,12 @@ internal static class ToyDdpmReport
             .Save(path);
     }
 
-    /// <summary>Writes every figure and report.html; <paramref name="sampler"/> is the sampler that drew <paramref name="samples"/>.</summary>
-    public static void Write(RunDirectory run, ToyDdpmConfig config, IToyDistribution distribution, Tensor samples, Tensor reference,
-        Toy2DReport report, IReadOnlyDictionary<string, double?> metrics, SamplerResult result, SamplerSpec sampler)
+    /// <summary>Writes every figure and report.html for <paramref name="samples"/>, drawn by <paramref name="result"/>.</summary>
+    /// <param name="config">the run's config, shown as JSON</param>
+    /// <param name="addSections">the family's own sections, after the metrics</param>
+    public static void Write(RunDirectory run, ToyRunText text, object config, TrainingSettings training, IToyDistribution distribution,
+        Tensor samples, Tensor reference, Toy2DReport report, IReadOnlyDictionary<string, double?> metrics, SamplerResult result,
+        Action<HtmlReport>? addSections = null)
     {
         var extent = Extent(distribution);
         string density = Path.Combine(run.PlotsDir, "true-density.png");
@@ -37,7 +48,7 @@ internal static class ToyDdpmReport
 
         string compare = Path.Combine(run.PlotsDir, "samples-vs-true.png");
         var (gx, gy) = Columns(samples);
-        new ScatterPlot { Title = "True samples vs DDPM samples", Limits = extent }
+        new ScatterPlot { Title = $"True samples vs {text.Title} samples", Limits = extent }
             .Add(tx.Take(3000).ToArray(), ty.Take(3000).ToArray(), "true", 2)
             .Add(gx.Take(3000).ToArray(), gy.Take(3000).ToArray(), "generated (EMA, ancestral)", 2)
             .Save(compare);
@@ -47,9 +58,9 @@ internal static class ToyDdpmReport
         {
             string p = Path.Combine(run.PlotsDir, $"reverse-t{t + 1:D4}.png");
             var (rx, ry) = Columns(x);
-            new ScatterPlot { Title = $"x_t at t = {t + 1}", Limits = extent }.Add(rx.Take(2000).ToArray(), ry.Take(2000).ToArray(), "", 2)
+            new ScatterPlot { Title = $"x_t at {text.StepLabel(t)}", Limits = extent }.Add(rx.Take(2000).ToArray(), ry.Take(2000).ToArray(), "", 2)
                 .Save(p, 320, 320);
-            reverse.Add((p, $"t = {t + 1}"));
+            reverse.Add((p, text.StepLabel(t)));
         }
         string final = Path.Combine(run.PlotsDir, "reverse-t0000.png");
         new ScatterPlot { Title = "x_0 (samples)", Limits = extent }.Add(gx.Take(2000).ToArray(), gy.Take(2000).ToArray(), "", 2)
@@ -58,8 +69,8 @@ internal static class ToyDdpmReport
 
         string loss = Path.Combine(run.PlotsDir, "loss.png");
         var (steps, losses) = run.Metrics.Series("loss");
-        new LinePlot { Title = "Training loss L_simple", XLabel = "step", YLabel = "loss", LogY = true, Smooth = 9 }
-            .Add(steps, losses, "L_simple (mean over log interval)").Save(loss);
+        new LinePlot { Title = text.LossTitle, XLabel = "step", YLabel = "loss", LogY = text.LossLogScale, Smooth = 9 }
+            .Add(steps, losses, text.LossLegend).Save(loss);
 
         string curve = Path.Combine(run.PlotsDir, "metrics-over-training.png");
         var evals = run.EvalCurve;
@@ -76,10 +87,8 @@ internal static class ToyDdpmReport
             plot.Save(curve);
         }
 
-        var html = new HtmlReport($"GenSharp run {run.Name}: DDPM on {config.Training.Data}");
-        html.AddParagraph("A denoising diffusion model (docs/ddpm.md) on 2D toy data: an MLP noise predictor with a sinusoidal time embedding, " +
-            "trained with L_simple and EMA weights, sampled with ancestral DDPM (no noise at the last step), and scored with exact metrics " +
-            "against the true density.");
+        var html = new HtmlReport($"GenSharp run {run.Name}: {text.Title} on {training.Data}");
+        html.AddParagraph(text.Intro);
         html.AddHeading("Metrics");
         html.AddTable(["metric", "generated", "true samples (floor)"],
         [
@@ -96,8 +105,9 @@ internal static class ToyDdpmReport
         [
             ("samples", report.N.ToString(CultureInfo.InvariantCulture)),
             ("sampling time", $"{result.Seconds:F2} s ({metrics["samples_per_s"]:F0} samples/s, {result.FunctionEvaluations} network evaluations)"),
-            ("sampler", sampler.Name == "ddpm" ? $"ancestral DDPM, sigma_t^2 = {sampler.Variance}" : sampler.Label),
+            ("sampler", text.Sampler),
         ]);
+        addSections?.Invoke(html);
         html.AddHeading("Data");
         html.AddImage(density, "True density (heat-map) with true samples");
         html.AddHeading("Samples");
@@ -108,7 +118,7 @@ internal static class ToyDdpmReport
         html.AddHeading("Training");
         html.AddImage(loss, "Loss per step (log scale), smoothed");
         if (evalSteps.Length > 0)
-            html.AddImage(curve, $"Metrics over training (every {config.Training.EvalEvery} steps, {curveSamples} EMA samples)");
+            html.AddImage(curve, $"Metrics over training (every {training.EvalEvery} steps, {curveSamples} EMA samples)");
         var during = Directory.Exists(run.SamplesDir)
             ? Directory.GetFiles(run.SamplesDir, "step-*.png").Order(StringComparer.Ordinal).ToList()
             : [];
