@@ -91,6 +91,7 @@ public sealed class OptionUsageTests
     [InlineData("ddpm-toy2d", 0, true, "--no-figures")]
     [InlineData("gan-fmnist", 0, true, "--no-figures")]
     [InlineData("vae-fmnist", 0, true, "--no-figures")]
+    [InlineData("vdm-toy2d", 0, true, "--no-figures")]
     public void EvalOptionsARunCannotHonourAreRefused(string kind, int bpd, bool noFigures, string expected)
     {
         var e = Assert.Throws<ConfigException>(() => EvalOptionRefusals.Check(kind, bpd, noFigures));
@@ -103,5 +104,6 @@ public sealed class OptionUsageTests
     [InlineData("ncsn-image", 0, true)]
     [InlineData("vdm-image", 10, true)]
     [InlineData("ddpm-toy2d", 0, false)]
+    [InlineData("vdm-toy2d", 1000, false)]
     public void EvalOptionsARunHonoursPass(string kind, int bpd, bool noFigures) => EvalOptionRefusals.Check(kind, bpd, noFigures);
 }
