@@ -51,7 +51,7 @@ public sealed record ToyVdmConfig
         Schedule.Validate();
         Network.Validate();
         VdmConfig.CheckSteps(SamplingSteps, "--sample-steps");
-        CheckBoundPoints(BoundPoints, "bound points");
+        CheckBoundPoints(BoundPoints, "--bound-points");
         return this;
     }
 
