@@ -113,6 +113,11 @@ public sealed class TrainingCliOptions
     public Option<int?> CheckpointEvery { get; }
     public Option<int?> SampleEvery { get; }
     public Option<int?> EvalEvery { get; }
+
+    /// <summary>For a command that trains on toys and images: <c>--eval-every</c> follows <c>--sample-every</c> on toys.</summary>
+    public void DescribeEvalEveryForToysAndImages(int imageDefault) =>
+        EvalEvery.Description = "Steps between metric evaluations during training (exact metrics on toys, FD on images), 0 = never " +
+            $"(default: --sample-every / {imageDefault})";
     public Option<int?> EvalN { get; }
     public Option<int?> FinalEvalN { get; }
     public Option<bool> TensorBoard { get; }

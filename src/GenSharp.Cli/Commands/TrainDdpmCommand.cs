@@ -27,8 +27,7 @@ public static class TrainDdpmCommand
         training.Data.Description = "Training data: toy:mog2|8gaussians|rings|moons|swissroll, toy:FILE.json (a Gaussian mixture), " +
             "fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST IDX files), captcha[:OPTIONS] (docs/captcha.md) or png:DIR " +
             "(default toy:mog2; docs/data.md)";
-        training.EvalEvery.Description = "Steps between metric evaluations during training (exact metrics on toys, FD on images), 0 = never " +
-            $"(default: --sample-every / {img.Training.EvalEvery})";
+        training.DescribeEvalEveryForToysAndImages(img.Training.EvalEvery);
         var schedule = new Option<string>("--schedule")
         {
             Description = "Beta schedule: linear (1e-4..0.02) or cosine",

@@ -24,8 +24,7 @@ public static class TrainVdmCommand
         training.Data.Description = "Training data: fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST IDX files), png:DIR (8-bit " +
             "pixels scaled to [-1, 1]), or a 2D toy: toy:mog2|8gaussians|rings|moons|swissroll or toy:FILE.json (default fashion-mnist; " +
             "docs/vdm.md#toys)";
-        training.EvalEvery.Description = "Steps between metric evaluations during training (exact metrics on toys, FD on images), 0 = never " +
-            $"(default: --sample-every / {d.Training.EvalEvery})";
+        training.DescribeEvalEveryForToysAndImages(d.Training.EvalEvery);
         var hidden = new Option<int?>("--hidden") { Description = $"[toy] MLP hidden width (default {toy.Network.Hidden})" };
         var layers = new Option<int?>("--layers") { Description = $"[toy] MLP residual blocks (default {toy.Network.Layers})" };
         var boundPoints = new Option<int?>("--bound-points")

@@ -61,25 +61,52 @@ public static class ToyRun
         return result with { Samples = unscaled, Trajectory = trajectory };
     }
 
-    /// <summary>For <c>toy:FILE.json</c> data, copies the mixture into the run and returns its name there; null for a built-in toy.</summary>
-    public static string? CopyMixture(string data, RunDirectory run)
+    /// <summary>
+    /// For <c>toy:FILE.json</c> data, copies the mixture into the run directory (<see cref="MixtureFileName"/>) and records it in
+    /// <see cref="ToyRunConfig.MixtureFile"/>, so that sample and eval work from any folder and after the original file has moved.
+    /// Built-in toys are returned unchanged.
+    /// </summary>
+    public static T CopyMixtureInto<T>(T config, RunDirectory run) where T : ToyRunConfig
     {
-        if (!ToyRegistry.IsMixtureFile(Spec(data))) return null;
-        File.Copy(Spec(data), Path.Combine(run.Root, MixtureFileName), overwrite: true);
-        return MixtureFileName;
+        string spec = Spec(config.Training.Data);
+        if (!ToyRegistry.IsMixtureFile(spec)) return config;
+        File.Copy(spec, Path.Combine(run.Root, MixtureFileName), overwrite: true);
+        return (T)(config with { MixtureFile = MixtureFileName });
     }
 
     /// <summary>The run's data distribution: its copied mixture if it has one, otherwise <c>--data</c> resolved as given.</summary>
-    public static IToyDistribution Distribution(string? mixtureFile, string data, RunDirectory run) =>
-        mixtureFile is { } file ? ToyMixtureFile.Load(Path.Combine(run.Root, file)) : ToyRegistry.Resolve(Spec(data));
+    public static IToyDistribution Distribution(ToyRunConfig config, RunDirectory run) =>
+        config.MixtureFile is { } file ? ToyMixtureFile.Load(Path.Combine(run.Root, file)) : ToyRegistry.Resolve(Spec(config.Training.Data));
 
-    /// <summary>Per-dimension mean and standard deviation of 200,000 seeded samples (stored in config.json), and the data hash.</summary>
-    public static (double[] Mean, double[] Std, string Hash) Measure(string data, IToyDistribution distribution)
+    /// <summary>
+    /// <paramref name="config"/> with what a fresh run measures once: the per-dimension mean and standard deviation of 200,000 seeded
+    /// samples (the data are standardised with them), the data hash and the environment.
+    /// </summary>
+    public static T Measured<T>(T config, Device device) where T : ToyRunConfig
     {
+        var distribution = ToyRegistry.Resolve(Spec(config.Training.Data));
         using var scope = NewDisposeScope();
         using var g = new Generator(12345, CPU);
         var x = distribution.Sample(200_000, g).to_type(ScalarType.Float64);
-        return (x.mean([0]).data<double>().ToArray(), x.std([0]).data<double>().ToArray(), DataHash(data, distribution));
+        return (T)(config with
+        {
+            DataMean = x.mean([0]).data<double>().ToArray(),
+            DataStd = x.std([0]).data<double>().ToArray(),
+            DataHash = DataHash(config.Training.Data, distribution),
+            Environment = Runtime.RunEnvironment.Capture(device),
+        });
+    }
+
+    /// <summary>Resumes the trainer's run from its last checkpoint when asked (saying from where), then trains to the end.</summary>
+    public static void Train(Trainer trainer, RunDirectory run, long steps, bool resume, bool quiet)
+    {
+        if (resume)
+        {
+            long from = trainer.Resume();
+            if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {steps}"
+                : $"no checkpoint in {run.Name}; starting from step 0");
+        }
+        trainer.Run($"train {run.Name}", quiet);
     }
 
     /// <summary>

@@ -26,32 +26,18 @@ public sealed class ToyDdpmRecipe : IRunRecipe
 
     public string Kind => ToyDdpmConfig.Kind;
 
-    /// <summary>
-    /// For <c>toy:FILE.json</c> data, copies the mixture into the run directory (<see cref="MixtureFileName"/>) and records
-    /// it in <see cref="ToyDdpmConfig.MixtureFile"/>, so that sample and eval work from any folder and after the original
-    /// file has moved. Built-in toys are returned unchanged.
-    /// </summary>
-    public static ToyDdpmConfig CopyMixtureInto(ToyDdpmConfig config, RunDirectory run) =>
-        ToyRun.CopyMixture(config.Training.Data, run) is { } file ? config with { MixtureFile = file } : config;
+    /// <summary>For <c>toy:FILE.json</c> data, the mixture copied into the run (<see cref="ToyRun.CopyMixtureInto{T}"/>).</summary>
+    public static ToyDdpmConfig CopyMixtureInto(ToyDdpmConfig config, RunDirectory run) => ToyRun.CopyMixtureInto(config, run);
 
     /// <summary>The run's data distribution: its copied mixture if it has one, otherwise <c>--data</c> resolved as given.</summary>
-    public static IToyDistribution Distribution(ToyDdpmConfig config, RunDirectory run) =>
-        ToyRun.Distribution(config.MixtureFile, config.Training.Data, run);
+    public static IToyDistribution Distribution(ToyDdpmConfig config, RunDirectory run) => ToyRun.Distribution(config, run);
 
     /// <summary>Fills in what a fresh run measures once: data standardisation, data hash, environment.</summary>
     public static ToyDdpmConfig Resolve(ToyDdpmConfig config, torch.Device device)
     {
         config.Validate();
         var distribution = ToyRegistry.Resolve(ToyRun.Spec(config.Training.Data));
-        var (mean, std, hash) = ToyRun.Measure(config.Training.Data, distribution);
-        return config with
-        {
-            DataMean = mean,
-            DataStd = std,
-            DataHash = hash,
-            Conditioning = ToyConditional.WithComponents(config.Conditioning, distribution),
-            Environment = RunEnvironment.Capture(device),
-        };
+        return ToyRun.Measured(config, device) with { Conditioning = ToyConditional.WithComponents(config.Conditioning, distribution) };
     }
 
     /// <summary>Trains (or resumes) the run, then samples, evaluates and writes the report.</summary>
@@ -83,13 +69,7 @@ public sealed class ToyDdpmRecipe : IRunRecipe
             new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
         using var figures = ToyRun.AddTrainingFigures(trainer, config.Training, run, distribution, device,
             (n, g) => DrawSamples(config, shadowModel, diffusion, n, g, device, quiet: true).Samples);
-        if (resume)
-        {
-            long from = trainer.Resume();
-            if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Training.Steps}"
-                : $"no checkpoint in {run.Name}; starting from step 0");
-        }
-        trainer.Run($"train {run.Name}", quiet);
+        ToyRun.Train(trainer, run, config.Training.Steps, resume, quiet);
         return new ToyDdpmRecipe().Evaluate(run, new EvalRequest(config.Training.FinalEvalSamples, config.Training.Seed + 7, quiet), device);
     }
 

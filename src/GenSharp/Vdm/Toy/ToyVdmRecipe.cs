@@ -1,11 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using GenSharp.Data.Toy;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Nn;
-using GenSharp.Output;
 using GenSharp.Pipelines;
-using GenSharp.Runtime;
 using GenSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,18 +24,16 @@ public sealed class ToyVdmRecipe : IRunRecipe
     public static ToyVdmConfig Resolve(ToyVdmConfig config, Device device)
     {
         config.Validate();
-        var (mean, std, hash) = ToyRun.Measure(config.Training.Data, ToyRegistry.Resolve(ToyRun.Spec(config.Training.Data)));
-        return config with { DataMean = mean, DataStd = std, DataHash = hash, Environment = RunEnvironment.Capture(device) };
+        return ToyRun.Measured(config, device);
     }
 
     /// <summary>For <c>toy:FILE.json</c> data, copies the mixture into the run and records it in the config.</summary>
-    public static ToyVdmConfig CopyMixtureInto(ToyVdmConfig config, RunDirectory run) =>
-        ToyRun.CopyMixture(config.Training.Data, run) is { } file ? config with { MixtureFile = file } : config;
+    public static ToyVdmConfig CopyMixtureInto(ToyVdmConfig config, RunDirectory run) => ToyRun.CopyMixtureInto(config, run);
 
     /// <summary>Trains (or resumes) the run, then samples, evaluates and writes the report.</summary>
     public static EvalOutcome Train(ToyVdmConfig config, RunDirectory run, Device device, bool resume, bool quiet)
     {
-        var distribution = ToyRun.Distribution(config.MixtureFile, config.Training.Data, run);
+        var distribution = ToyRun.Distribution(config, run);
         manual_seed(config.Training.Seed);
         using var rng = new Generator((ulong)config.Training.Seed, device);
         using var model = new ToyVdmNetwork(config.Network, config.Schedule);
@@ -59,13 +54,7 @@ public sealed class ToyVdmRecipe : IRunRecipe
             new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(config, JsonDefaults.Compact) });
         using var figures = ToyRun.AddTrainingFigures(trainer, config.Training, run, distribution, device,
             (n, g) => DrawSamples(config, shadowModel, config.SamplingSteps, n, g, device, quiet: true).Samples);
-        if (resume)
-        {
-            long from = trainer.Resume();
-            if (!quiet) Console.Error.WriteLine(from > 0 ? $"resuming {run.Name} from step {from} of {config.Training.Steps}"
-                : $"no checkpoint in {run.Name}; starting from step 0");
-        }
-        trainer.Run($"train {run.Name}", quiet);
+        ToyRun.Train(trainer, run, config.Training.Steps, resume, quiet);
         return new ToyVdmRecipe().Evaluate(run, new EvalRequest(config.Training.FinalEvalSamples, config.Training.Seed + 7, quiet), device);
     }
 
@@ -79,7 +68,7 @@ public sealed class ToyVdmRecipe : IRunRecipe
         using var g = new Generator((ulong)request.Seed, device);
         var result = DrawSamples(config, model, steps, request.N, g, device, request.Quiet);
         using var samples = result.Samples;
-        var distribution = ToyRun.Distribution(config.MixtureFile, config.Training.Data, run);
+        var distribution = ToyRun.Distribution(config, run);
         return ToyRun.WriteSamples(run, request, distribution, result, $"{VdmAncestralSampler.Name}-{steps}");
     }
 
@@ -95,7 +84,7 @@ public sealed class ToyVdmRecipe : IRunRecipe
         int steps = Steps(config, request.Sampler);
         int points = request.BitsPerDimImages > 0 ? request.BitsPerDimImages : config.BoundPoints;
         ToyVdmConfig.CheckBoundPoints(points, "--bpd");
-        var distribution = ToyRun.Distribution(config.MixtureFile, config.Training.Data, run);
+        var distribution = ToyRun.Distribution(config, run);
         using var model = LoadEma(run, config, device);
         using var g = new Generator((ulong)request.Seed, device);
         int[] recordAt = [steps - 1, steps * 3 / 4, steps / 2, steps / 4, steps / 10, 0];
@@ -129,7 +118,7 @@ public sealed class ToyVdmRecipe : IRunRecipe
         IReadOnlyList<int>? recordAt = null)
     {
         model.eval();
-        using var progress = ProgressReporter.Start($"sampling {n} ({VdmAncestralSampler.Name}-{steps})", steps, quiet);
+        using var progress = Output.ProgressReporter.Start($"sampling {n} ({VdmAncestralSampler.Name}-{steps})", steps, quiet);
         using var z1 = randn([n, model.DataDim], generator: g, device: device);
         var result = VdmAncestralSampler.Run((z, gm) => RowChunks.Apply(model.call, z, gm), model.Schedule, z1, steps, g,
             ToyRun.Observer(progress, recordAt), clip: false); // bounded memory for any n
@@ -148,7 +137,7 @@ public sealed class ToyVdmRecipe : IRunRecipe
         return steps;
     }
 
-    private static void AddBoundSection(HtmlReport html, RunDirectory run, ToyVdmBoundResult b)
+    private static void AddBoundSection(Output.HtmlReport html, RunDirectory run, ToyVdmBoundResult b)
     {
         static string F(BitsEstimate e) => $"{e.Mean.ToString("F4", CultureInfo.InvariantCulture)} ± " +
             e.StandardError.ToString("F4", CultureInfo.InvariantCulture);
