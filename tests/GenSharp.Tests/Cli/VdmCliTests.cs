@@ -81,7 +81,9 @@ public sealed class VdmCliTests
     }
 
     [Theory]
-    [InlineData("--data toy:mog2", "train vdm needs images")]
+    [InlineData("--data toy:mog2 --flip", "--flip applies to image data only, and --data is toy:mog2")]
+    [InlineData("--data toy:mog2 --schedule wavy", "--schedule wavy: unknown")]
+    [InlineData("--data toy:mog2 --schedule linear --variance-gradient", "--variance-gradient: needs --schedule learned")]
     [InlineData("--schedule wavy", "--schedule wavy: unknown")]
     [InlineData("--schedule cosine --learn-endpoints", "--learn-endpoints: needs --schedule learned")]
     [InlineData("--variance-gradient", "--variance-gradient: needs --schedule learned")]
