@@ -15,11 +15,11 @@ namespace GenSharp.Pipelines;
 /// description, the loss plot's title, legend and scale, and the label of a state of the reverse chain recorded at index i (the state
 /// entering step i + 1 from the end).
 /// </summary>
-public sealed record ToyRunText(string Title, string Intro, string Sampler, string LossTitle, string LossLegend, bool LossLogScale,
+internal sealed record ToyRunText(string Title, string Intro, string Sampler, string LossTitle, string LossLegend, bool LossLogScale,
     Func<int, string> StepLabel);
 
 /// <summary>The figures and the report.html of a 2D toy run (toy DDPM, toy VDM).</summary>
-public static class ToyRunReport
+internal static class ToyRunReport
 {
     /// <summary>Generated samples over the true density's heat-map.</summary>
     public static void WriteSampleScatter(Tensor samples, IToyDistribution distribution, string path, string title)
