@@ -108,7 +108,7 @@ public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, 
     internal static DdpmImageSampler LatentSampler(LatentDiffusionConfig config, UNet network, Device device, SamplingChoice? choice = null)
     {
         var guidance = choice?.Guidance ?? new GuidanceChoice();
-        guidance.RefuseIfUnconditional(config.Conditioning, "this latent-diffusion run");
+        guidance.RefuseIfUnconditional(config.Conditioning, "this latent-diffusion run", ConditioningConfig.Class);
         var guided = config.Conditioning is { } c ? guidance.Resolve(c) : null;
         var spec = LatentSpec(config, choice?.Diffusion);
         return new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true,
