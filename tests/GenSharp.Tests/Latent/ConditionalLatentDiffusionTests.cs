@@ -95,6 +95,26 @@ public sealed class ConditionalLatentDiffusionTests
     }
 
     [Fact]
+    public void DecodedSamplesKeepTheClassesTheyWereDrawnForAsCompareAndSampleReadThem()
+    {
+        using var scope = NewDisposeScope();
+        var config = Config(conditional: true);
+        using var unet = Network(config);
+        manual_seed(6);
+        var vae = new GenSharp.Vae.VariationalAutoencoder(new GenSharp.Vae.VaeNetworkConfig(Width: 16, LatentChannels: 4, FlatDim: 0));
+        vae.eval();
+        using var sampler = new DecodedSampler(LatentDiffusionRecipe.LatentSampler(config, unet, CPU), new LatentAutoencoder(vae, 1));
+        using var g = new Generator(7, CPU);
+        var result = sampler.Sample(6, g, new SamplingObserver());
+        Assert.Equal([6L, 1, 28, 28], result.Samples.shape);
+        Assert.NotNull(result.Labels); // compare's conditional_accuracy and sample's labels.csv read these
+        Assert.All(result.Labels.data<long>().ToArray(), y => Assert.InRange(y, 0, 2));
+        var (header, values) = sampler.LabelColumn(result.Labels);
+        Assert.Equal("label", header);
+        Assert.Equal(result.Labels.data<long>().ToArray().Select(y => y.ToString(System.Globalization.CultureInfo.InvariantCulture)), values);
+    }
+
+    [Fact]
     public void TheLossFeedsTheLabelsAfterLabelDropoutAndRefusesUnlabelledData()
     {
         using var scope = NewDisposeScope();
