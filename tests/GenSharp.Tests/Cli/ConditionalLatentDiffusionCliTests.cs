@@ -59,7 +59,8 @@ public sealed class ConditionalLatentDiffusionCliTests
             Assert.Equal(2, conditional.GetProperty("samples_per_class").GetInt32());
             Assert.Equal("ddim-3-eta0", conditional.GetProperty("sampler").GetString());
             Assert.Equal(10, conditional.GetProperty("per_class_fd").EnumerateObject().Count());
-            Assert.Equal([0.0, 1], json.RootElement.GetProperty("guidance_sweep").EnumerateArray().Select(r => r.GetProperty("guidance").GetDouble()));
+            var sweep = json.RootElement.GetProperty("guidance_sweep").EnumerateArray();
+            Assert.Equal([0.0, 1], sweep.Select(r => r.GetProperty("guidance").GetDouble()));
         }
         foreach (string plot in new[] { "classes-w0.png", "classes-w1.png", "guidance-trade-off.png", "per-class-fd.png" })
             Assert.True(File.Exists(Path.Combine(run.PlotsDir, plot)), plot);
