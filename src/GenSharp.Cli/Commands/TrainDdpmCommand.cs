@@ -73,8 +73,9 @@ public static class TrainDdpmCommand
 
         var prediction = new Option<string?>("--prediction")
         {
-            Description = "What the network predicts: epsilon (the noise) or v = alpha_t eps - sigma_t x_0 (Salimans & Ho 2022); every sampler " +
-                "converts v to eps (default epsilon; docs/ddpm.md#objective)"
+            Description = "What the network predicts: epsilon (the noise), v = alpha_t eps - sigma_t x_0 (Salimans & Ho 2022), or edm: " +
+                "EDM's preconditioned denoiser trained on its log-normal noise levels (Karras et al. 2022); every sampler converts the " +
+                "prediction to eps (default epsilon; docs/ddpm.md#objective)"
         };
         var lossWeighting = new Option<string?>("--loss-weighting")
         {
@@ -84,12 +85,14 @@ public static class TrainDdpmCommand
         var command = new Command("ddpm", "Train a DDPM (docs/ddpm.md). On 2D toy data: an MLP noise predictor scored with exact metrics. On " +
             "images: the reference U-Net " +
             "(docs/unet.md) with EMA, sample grids and Fréchet distance during training, and the course's figures in report.html.\n\n" +
-            "Examples:\n  gensharp train ddpm --data toy:mog2 --steps 6000\n  gensharp train ddpm --data toy:rings --schedule cosine --name rings\n" +
+            "Examples:\n  gensharp train ddpm --data toy:mog2 --steps 6000\n" +
+            "  gensharp train ddpm --data toy:rings --schedule cosine --name rings\n" +
             "  gensharp train ddpm --data toy:mine.json --eval-every 500 --eval-n 5000 --name mine   (the mixture is copied into the run)\n" +
             "  gensharp train ddpm --data fashion-mnist --steps 20000 --batch 64 --threads 2\n" +
             "  gensharp train ddpm --data fashion-mnist --ch 16 --steps 2000 --eval-every 500 --name small\n" +
             "  gensharp train ddpm --data fashion-mnist --precision bf16 --name small-bf16\n  gensharp train ddpm --name small --resume\n" +
             "  gensharp train ddpm --data fashion-mnist --prediction v --loss-weighting min-snr:5 --name v-minsnr\n" +
+            "  gensharp train ddpm --data fashion-mnist --prediction edm --name edm\n" +
             "  gensharp train ddpm --name small --resume --steps 4000   (train a constant-rate run further)");
         var toyOnly = new Option[] { hidden, layers };
         var evalSamplers = new EvalSamplersCliOption();

@@ -13,6 +13,8 @@ namespace GenSharp.Diffusion;
 ///   prediction epsilon: the network predicts eps (Ho et al. 2020).
 ///   prediction v: it predicts v = alpha_t eps - sigma_t x_0 (Salimans and Ho 2022, sec. 4); then eps = sigma_t x_t + alpha_t v, and
 ///     since v - v_hat = (eps - eps_hat) / alpha_t at fixed x_t, ||v - v_hat||^2 = ||eps - eps_hat||^2 / abar_t.
+///   prediction edm: EDM's preconditioned network, trained on EDM's continuous noise levels with its own weighting
+///     (<see cref="EdmPreconditioning"/>, Karras et al. 2022); it takes no loss weighting.
 ///   loss weighting none: the plain mean squared error of the prediction (L_simple for epsilon).
 ///   loss weighting min-snr:GAMMA (Hang et al. 2023, "Efficient diffusion training via min-SNR weighting strategy"): the x_0 error
 ///     weighted by min(SNR_t, gamma), i.e. the epsilon error by min(SNR_t, gamma) / SNR_t and the v error by
@@ -22,6 +24,7 @@ public sealed record DdpmObjective(string Prediction = DdpmObjective.Epsilon, st
 {
     public const string Epsilon = "epsilon";
     public const string V = "v";
+    public const string Edm = "edm";
     public const string Unweighted = "none";
     public const string MinSnrPrefix = "min-snr:";
 
@@ -37,8 +40,12 @@ public sealed record DdpmObjective(string Prediction = DdpmObjective.Epsilon, st
 
     public DdpmObjective Validate()
     {
-        if (Prediction is not (Epsilon or V)) throw new ConfigException($"--prediction {Prediction}: use epsilon or v");
+        if (Prediction is not (Epsilon or V or Edm))
+            throw new ConfigException($"--prediction {Prediction}: use epsilon, v or edm (docs/ddpm.md#objective)");
         if (LossWeighting == Unweighted) return this;
+        if (Prediction == Edm)
+            throw new ConfigException($"--loss-weighting {LossWeighting}: --prediction edm has its own weighting (every noise level weighs " +
+                "the same after preconditioning); drop --loss-weighting");
         string g = LossWeighting.StartsWith(MinSnrPrefix, StringComparison.Ordinal) ? LossWeighting[MinSnrPrefix.Length..] : "";
         if (!double.TryParse(g, NumberStyles.Float, CultureInfo.InvariantCulture, out double gamma) || !(gamma > 0))
             throw new ConfigException(
@@ -58,6 +65,7 @@ public sealed record DdpmObjective(string Prediction = DdpmObjective.Epsilon, st
     public Func<Tensor, Tensor, Tensor> AsEps(Func<Tensor, Tensor, Tensor> network, NoiseSchedule schedule)
     {
         if (Prediction == Epsilon) return network;
+        if (Prediction == Edm) return EdmPreconditioning.AsEps(network, schedule);
         return (x, t) =>
         {
             using var scope = NewDisposeScope();
@@ -75,6 +83,7 @@ public sealed record DdpmObjective(string Prediction = DdpmObjective.Epsilon, st
     public Tensor Loss(GaussianDiffusion diffusion, Func<Tensor, Tensor, Tensor> network, Tensor x0, Generator generator)
     {
         if (IsDefault) return diffusion.LossSimple(network, x0, generator);
+        if (Prediction == Edm) return EdmPreconditioning.Loss(network, x0, generator);
         using var scope = NewDisposeScope();
         var t = diffusion.SampleTimesteps(x0.shape[0], generator, x0.device);
         var eps = randn(x0.shape, dtype: x0.dtype, device: x0.device, generator: generator);

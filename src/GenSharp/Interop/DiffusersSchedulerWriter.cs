@@ -23,6 +23,9 @@ public static class DiffusersSchedulerWriter
     /// <param name="prediction">What the network predicts: epsilon, or v (written as prediction_type v_prediction).</param>
     public static string ToJson(NoiseScheduleConfig schedule, SamplerSpec sampler, string prediction = DdpmObjective.Epsilon)
     {
+        if (prediction == DdpmObjective.Edm)
+            throw new ConfigException("--prediction edm: diffusers schedulers take epsilon or v_prediction networks; an EDM-preconditioned " +
+                "network has no scheduler config (docs/interop.md)");
         var cls = DiffusersSchedulerClass.ForSampler(sampler.Name);
         var config = new JsonObject { ["_class_name"] = cls.Name };
         foreach (var (key, value) in cls.Defaults) config[key] = value?.DeepClone();

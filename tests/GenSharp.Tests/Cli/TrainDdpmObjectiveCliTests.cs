@@ -7,7 +7,11 @@ namespace GenSharp.Tests.Cli;
 public sealed class TrainDdpmObjectiveCliTests
 {
     [Theory]
-    [InlineData(new[] { "--data", "toy:mog2", "--prediction", "x0" }, "--prediction x0: use epsilon or v")]
+    [InlineData(new[] { "--data", "toy:mog2", "--prediction", "x0" }, "--prediction x0: use epsilon, v or edm")]
+    [InlineData(new[] { "--data", "toy:mog2", "--prediction", "edm", "--loss-weighting", "min-snr:5" },
+        "--loss-weighting min-snr:5: --prediction edm has its own weighting")]
+    [InlineData(new[] { "--data", "fashion-mnist", "--prediction", "edm", "--condition", "class" },
+        "--prediction edm: class-conditional runs predict epsilon only")]
     [InlineData(new[] { "--data", "toy:mog2", "--loss-weighting", "snr" }, "--loss-weighting snr: use none or min-snr:GAMMA")]
     [InlineData(new[] { "--data", "toy:mog2", "--prediction", "v", "--condition", "component" },
         "--prediction v: class-conditional runs predict epsilon only")]

@@ -120,7 +120,7 @@ public sealed class DdpmObjectiveTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("x", "min-snr:5", "--prediction x: use epsilon or v")]
+    [InlineData("x", "min-snr:5", "--prediction x: use epsilon, v or edm")]
     [InlineData("v", "min-snr:0", "--loss-weighting min-snr:0: use none or min-snr:GAMMA with GAMMA > 0")]
     [InlineData("v", "minsnr", "--loss-weighting minsnr: use none or min-snr:GAMMA")]
     [InlineData("epsilon", "min-snr:abc", "--loss-weighting min-snr:abc")]

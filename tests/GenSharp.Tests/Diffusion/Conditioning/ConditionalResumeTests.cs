@@ -13,7 +13,8 @@ namespace GenSharp.Tests.Diffusion.Conditioning;
 /// A class-conditional image DDPM (its loss <see cref="DdpmImageLoss"/> with label dropout, a U-Net with a label embedding and dropout)
 /// stopped right after a checkpoint, as a kill would stop it, and resumed in fresh objects ends with the same tensors and metrics rows as
 /// a run never interrupted (the label dropout draws from the run's generator, which the checkpoint holds). So does an unconditional run
-/// with v-prediction and min-SNR weighting (<see cref="DdpmObjective"/>, docs/ddpm.md#objective), and a text-conditional one (a text
+/// with v-prediction and min-SNR weighting (<see cref="DdpmObjective"/>, docs/ddpm.md#objective), one with EDM preconditioning (its
+/// noise levels drawn from the run's generator), and a text-conditional one (a text
 /// encoder and cross-attention in the U-Net, whole strings dropped; docs/captcha.md#text-conditioning).
 /// </summary>
 [Collection(GlobalRngCollection.Name)]
@@ -46,6 +47,16 @@ public sealed class ConditionalResumeTests
             Schedule = new NoiseScheduleConfig(Timesteps: 50),
             Network = Net,
             Objective = new DdpmObjective(DdpmObjective.V, "min-snr:5").Validate(),
+        }, ClassLabels, "model.conv_in.weight");
+
+    [Fact]
+    [Trait("Category", "Slow")] // as the v run: 12 steps twice of a tiny U-Net
+    public void AnEdmPreconditionedRunStoppedAfterACheckpointResumesBitIdentically() =>
+        AssertResumesBitIdentically(new ImageDdpmConfig
+        {
+            Schedule = new NoiseScheduleConfig(Timesteps: 50),
+            Network = Net,
+            Objective = new DdpmObjective(DdpmObjective.Edm).Validate(),
         }, ClassLabels, "model.conv_in.weight");
 
     [Fact]
