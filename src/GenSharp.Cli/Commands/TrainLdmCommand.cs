@@ -47,6 +47,7 @@ public static class TrainLdmCommand
         var condition = new ConditionCliOptions();
         condition.Condition.Description = "Condition on labels: class (Fashion-MNIST classes, or png:DIR sub-folders; the latents keep their " +
             "images' labels, classifier-free guidance as in train ddpm) or none";
+        condition.PUncond.Description = "With --condition class: probability that a training label is replaced by the null label (default 0.1)";
         var command = new Command("ldm", "Train a latent diffusion model (docs/latent-diffusion.md; Rombach et al. 2022): the training images are " +
             "encoded once by a VAE's posterior mean, scaled to unit variance (the scale factor is stored in config.json), and the reference U-Net " +
             "code (one level at 7x7) learns L_simple on the latents; samples are decoded, and FD is measured on the decoded images beside the " +
