@@ -12,7 +12,7 @@ namespace GenSharp.Tests.Cli;
 /// FD, the sweep and its figures beside the autoencoder's reconstruction FD. (<c>compare</c> scores the labels the decoded sampler returns:
 /// ConditionalLatentDiffusionTests checks that it returns the latent sampler's, and CompareCliTests the rest on a pixel run.)
 /// </summary>
-[Trait("Category", "Slow")]
+[Trait("Category", "Slow")] // 26 s at load 3.5 on the shared 2-core VM; 35-64 s at load 10-15
 [Collection(GlobalRngCollection.Name)]
 public sealed class ConditionalLatentDiffusionCliTests
 {
