@@ -44,17 +44,24 @@ public static class TrainLdmCommand
             Description = $"Resolutions with self-attention, comma-separated, or none (default {string.Join(",", d.Network.AttentionResolutions)})"
         };
         var dropout = new Option<double>("--dropout") { Description = "Dropout in residual blocks", DefaultValueFactory = _ => d.Network.Dropout };
+        var condition = new ConditionCliOptions();
+        condition.Condition.Description = "Condition on labels: class (Fashion-MNIST classes, or png:DIR sub-folders; the latents keep their " +
+            "images' labels, classifier-free guidance as in train ddpm) or none";
+        condition.PUncond.Description = "With --condition class: probability that a training label is replaced by the null label (default 0.1)";
         var command = new Command("ldm", "Train a latent diffusion model (docs/latent-diffusion.md; Rombach et al. 2022): the training images are " +
             "encoded once by a VAE's posterior mean, scaled to unit variance (the scale factor is stored in config.json), and the reference U-Net " +
             "code (one level at 7x7) learns L_simple on the latents; samples are decoded, and FD is measured on the decoded images beside the " +
             "autoencoder's reconstruction FD.\n\n" +
             "Examples:\n  gensharp train vae --latent-dim 0 --latent-channels 4 --kl-weight 0.1 --name vae-ldm\n" +
             "  gensharp train ldm --autoencoder runs/vae-ldm --data fashion-mnist --steps 5000\n" +
-            "  gensharp train ldm --name ldm-fashion-mnist --resume\n  gensharp sample runs/ldm-fashion-mnist --n 64 --sampler dpmpp --steps 20");
+            "  gensharp train ldm --name ldm-fashion-mnist --resume\n  gensharp sample runs/ldm-fashion-mnist --n 64 --sampler dpmpp --steps 20\n" +
+            "  gensharp train ldm --autoencoder runs/vae-ldm --condition class --p-uncond 0.1 --name ldm-class\n" +
+            "  gensharp sample runs/ldm-class --class Sandal --guidance 3 --n 64");
         command.Options.Add(autoencoder);
         runOptions.AddTo(command);
         training.AddTo(command);
         foreach (var o in new Option[] { trainLimit, ch, mults, resBlocks, attn, dropout }) command.Options.Add(o);
+        condition.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -75,6 +82,7 @@ public static class TrainLdmCommand
                     Training = training.Read(parse, d.Training with { Data = dataSpec }),
                     Autoencoder = AutoencoderReference.Of(vae),
                     TrainLimit = parse.GetValue(trainLimit),
+                    Conditioning = condition.Read(parse, isToy: false),
                     Network = d.Network with
                     {
                         Channels = parse.GetValue(ch),

@@ -1,5 +1,6 @@
 using GenSharp.Data;
 using GenSharp.Diffusion;
+using GenSharp.Diffusion.Conditioning;
 using GenSharp.Diffusion.Samplers;
 using GenSharp.Nn;
 using GenSharp.Pipelines;
@@ -46,6 +47,13 @@ public sealed record LatentDiffusionConfig : ImageRunConfig
     /// <summary>The sampler of grids and evaluations: DDIM-50 without clipping (latents are not bounded to [-1, 1]).</summary>
     public SamplerSpec Sampler { get; init; } = new(ClipX0: false);
 
+    /// <summary>
+    /// Class conditioning with classifier-free guidance (<c>--condition class</c>; docs/ddpm.md#classifier-free-guidance): the latents keep
+    /// their images' labels and the U-Net its label embedding with the null label, as the pixel DDPM's; null (absent): unconditional.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ConditioningConfig? Conditioning { get; init; }
+
     public override LatentDiffusionConfig Validate()
     {
         if (DataSpec.Parse(Training.Data) is DataSpec.Toy)
@@ -59,6 +67,9 @@ public sealed record LatentDiffusionConfig : ImageRunConfig
         Network.Validate();
         if (Sampler.ClipX0) throw new ConfigException("sampler clip_x0: latents are not bounded to [-1, 1]; latent samplers do not clip");
         Sampler.Validate(Schedule.Timesteps);
+        if (Conditioning is { Kind: not ConditioningConfig.Class })
+            throw new ConfigException($"--condition {Conditioning.Kind}: latent diffusion conditions on image classes only; use --condition class");
+        Conditioning?.Validate(resolved: ImageShape.Length > 0); // class names are filled in when the run is created
         return this;
     }
 }

@@ -2,6 +2,7 @@ using GenSharp.Data;
 using GenSharp.Diffusion;
 using GenSharp.Diffusion.Conditioning;
 using GenSharp.Diffusion.Images;
+using GenSharp.Diffusion.Samplers;
 using GenSharp.Evaluation;
 using GenSharp.Nn;
 using GenSharp.Output;
@@ -17,7 +18,9 @@ namespace GenSharp.Latent;
 /// posterior mean and scaled to unit variance (<see cref="LatentAutoencoder"/>), the reference U-Net code learns L_simple on those latents
 /// (<see cref="DdpmImageLoss"/>), any registered sampler draws latents (<see cref="DdpmImageSampler"/>) that the decoder turns into images
 /// (<see cref="DecodedSampler"/>); FD and the other scores are in pixel space, beside the autoencoder's reconstruction FD (the LDM's own
-/// floor). Everything else is <see cref="ImageRunPipeline{TConfig, TNet}"/>'s.
+/// floor). A class-conditional run (<c>--condition class</c>) is the pixel DDPM's conditioning on latents: the latents keep their images'
+/// labels, the U-Net its label embedding, sampling its classifier-free guidance, and eval its conditional evaluation
+/// (<see cref="ConditionalImageEvaluation"/>) on decoded images. Everything else is <see cref="ImageRunPipeline{TConfig, TNet}"/>'s.
 /// </summary>
 public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, UNet>
 {
@@ -71,24 +74,50 @@ public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, 
             LatentShape = [train.Channels, train.Height, train.Width],
             ImageShape = [1, 28, 28],
             Network = config.Network with { InChannels = train.Channels, Height = train.Height, Width = train.Width },
+            Conditioning = ConditionalImageEvaluation.WithClasses(config.Conditioning, config.Training.Data, train), // the images' labels
         };
 
     public string? Describe(LatentDiffusionConfig config) =>
-        $"latent diffusion on {string.Join("x", config.LatentShape)} latents of {config.Autoencoder?.Run} (scale factor {config.ScaleFactor:G6})";
+        $"latent diffusion on {string.Join("x", config.LatentShape)} latents of {config.Autoencoder?.Run} (scale factor {config.ScaleFactor:G6})" +
+        (config.Conditioning is { } c ? $", conditioned on {c.Classes} classes (p_uncond {c.PUncond:G3})" : "");
 
-    public UNet CreateNetwork(LatentDiffusionConfig config) => new(config.Network);
+    public UNet CreateNetwork(LatentDiffusionConfig config) => new(config.Network, config.Conditioning?.Classes ?? 0);
 
     public IImageLoss CreateLoss(LatentDiffusionConfig config, UNet model, Device device) =>
-        new DdpmImageLoss(config.Schedule, TrainingPrecision.Fp32, null, model, device);
+        new DdpmImageLoss(config.Schedule, TrainingPrecision.Fp32, config.Conditioning, model, device);
 
     public IImageSampler CreateSampler(LatentDiffusionConfig config, UNet network, Device device, SamplingChoice? choice = null)
     {
-        (choice?.Guidance ?? new GuidanceChoice()).RefuseIfUnconditional(null, "this latent-diffusion run");
-        var spec = ((choice?.Diffusion ?? config.Sampler) with { ClipX0 = false }).Validate(config.Schedule.Timesteps); // latents are unbounded
-        var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
-        var latent = new DdpmImageSampler(network, diffusion, spec, device, ownsDiffusion: true);
-        return new DecodedSampler(latent, Autoencoder(config, device));
+        var latent = LatentSampler(config, network, device, choice);
+        try
+        {
+            return new DecodedSampler(latent, Autoencoder(config, device));
+        }
+        catch
+        {
+            latent.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// The sampler of latents (before decoding): the chosen diffusion sampler, never clipping, over the U-Net or, for a class-conditional
+    /// run, over its classifier-free guided prediction at the chosen weight and class (<see cref="GuidanceChoice"/>, refused with one line
+    /// on an unconditional run).
+    /// </summary>
+    internal static DdpmImageSampler LatentSampler(LatentDiffusionConfig config, UNet network, Device device, SamplingChoice? choice = null)
+    {
+        var guidance = choice?.Guidance ?? new GuidanceChoice();
+        guidance.RefuseIfUnconditional(config.Conditioning, "this latent-diffusion run", ConditioningConfig.Class);
+        var guided = config.Conditioning is { } c ? guidance.Resolve(c) : null;
+        var spec = LatentSpec(config, choice?.Diffusion);
+        return new DdpmImageSampler(network, new GaussianDiffusion(new NoiseSchedule(config.Schedule, device)), spec, device, ownsDiffusion: true,
+            guided);
+    }
+
+    /// <summary>The sampler asked for (or the run's own) without clipping the predicted x_0: latents are not bounded to [-1, 1].</summary>
+    private static SamplerSpec LatentSpec(LatentDiffusionConfig config, SamplerSpec? asked) =>
+        ((asked ?? config.Sampler) with { ClipX0 = false }).Validate(config.Schedule.Timesteps);
 
     public string SamplerLabel(LatentDiffusionConfig config) => config.Sampler.Label;
 
@@ -96,16 +125,25 @@ public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, 
 
     /// <summary>
     /// The autoencoder's reconstruction FD: the first n held-out images encoded and decoded, against the same n images, in the same feature
-    /// space as the samples' FD (the LDM cannot do better than its decoder; docs/latent-diffusion.md#floor).
+    /// space as the samples' FD (the LDM cannot do better than its decoder; docs/latent-diffusion.md#floor). A class-conditional run also
+    /// gets the pixel DDPM's conditional evaluation (conditional accuracy, per-class FD, <c>--guidance-sweep</c>) on decoded samples.
     /// </summary>
     public void ExtendEvaluation(RunDirectory run, LatentDiffusionConfig config, UNet network, EvalRequest request, Device device,
         ImageEvaluationResult evaluation)
     {
+        using var autoencoder = Autoencoder(config, device);
+        if (config.Conditioning is { } conditioning)
+        {
+            var spec = LatentSpec(config, request.Sampler);
+            using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
+            ConditionalImageEvaluation.Extend(run, config, conditioning, spec.Label, guided => new DecodedSampler(
+                new DdpmImageSampler(network, diffusion, spec, device, ownsDiffusion: false, guided), autoencoder, ownsAutoencoder: false),
+                request, device, evaluation);
+        }
         using var extractor = FeatureExtractor.TryLoadFor(config.Training.Data, config.ImageShape, TextWriter.Null);
         if (extractor is null) return;
         using var scope = NewDisposeScope();
         using var held = RunImages.HeldOut(config.Training.Data, config.HeldOut, device: device);
-        using var autoencoder = Autoencoder(config, device);
         var real = held.Images.narrow(0, 0, Math.Min(request.N, held.Count));
         var reconstructed = autoencoder.Decode(autoencoder.Encode(real));
         var report = ImageMetrics.Compute(extractor, real.cpu(), reconstructed.cpu(), request.Seed);
@@ -124,7 +162,11 @@ public sealed class LatentDiffusionRecipe : IImageFamily<LatentDiffusionConfig, 
         if (evaluation.Metrics.TryGetValue("autoencoder_reconstruction_fd", out var fd) && fd is not null)
             yield return ("autoencoder reconstruction FD", $"{fd:F3} (held-out images encoded and decoded: the floor of this LDM's FD)");
         if (evaluation.Json.TryGetValue("scale_factor", out var f)) yield return ("latent scale factor", $"{f:G6}");
+        foreach (var row in ConditionalImageEvaluation.Rows(evaluation)) yield return row;
     }
 
-    public void AddReportSections(HtmlReport html, RunDirectory run, LatentDiffusionConfig config) { }
+    public void AddReportSections(HtmlReport html, RunDirectory run, LatentDiffusionConfig config)
+    {
+        if (config.Conditioning is not null) ConditionalImageReport.AddSections(html, run);
+    }
 }

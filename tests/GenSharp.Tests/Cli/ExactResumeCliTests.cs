@@ -95,14 +95,14 @@ public sealed class ExactResumeCliTests
         AssertKilledRunResumesExactly(runs, "ldm", killedAfter: 8); // the pipeline's evaluation rows are covered by the DDPM and NCSN tests
     }
 
-    private static void Train(string runs, string family, string name, params string[] args)
+    internal static void Train(string runs, string family, string name, params string[] args)
     {
         var r = CliRunner.Run(["train", family, "--runs", runs, "--name", name, .. args]);
         Assert.True(r.ExitCode == 0, r.Err);
     }
 
     /// <summary>A copy of the finished run "full" as a kill right after checkpoint <paramref name="killedAfter"/> leaves it, resumed.</summary>
-    private static void AssertKilledRunResumesExactly(string runs, string family, long killedAfter)
+    internal static void AssertKilledRunResumesExactly(string runs, string family, long killedAfter)
     {
         string full = Path.Combine(runs, "full"), killed = Path.Combine(runs, $"killed-{killedAfter}");
         foreach (string dir in Directory.GetDirectories(full, "*", SearchOption.AllDirectories))

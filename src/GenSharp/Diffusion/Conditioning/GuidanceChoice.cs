@@ -17,14 +17,17 @@ public sealed record GuidanceChoice(double? Guidance = null, string? Class = nul
     /// <summary>True when nothing was asked for.</summary>
     public bool IsEmpty => Guidance is null && Class is null && Sweep is null && Rescale is null && Texts is null;
 
-    /// <summary>Refuses guidance options on an unconditional run (<paramref name="conditioning"/> null).</summary>
-    public void RefuseIfUnconditional(ConditioningConfig? conditioning, string run)
+    /// <summary>
+    /// Refuses guidance options on an unconditional run (<paramref name="conditioning"/> null); <paramref name="conditions"/>: the
+    /// <c>--condition</c> values the run's family trains with, named in the message.
+    /// </summary>
+    public void RefuseIfUnconditional(ConditioningConfig? conditioning, string run, string conditions = "class|component|text")
     {
         if (conditioning is not null || IsEmpty) return;
         string flag = Texts is not null ? "--text" : Class is not null ? "--class" : Guidance is not null ? "--guidance"
             : Rescale is not null ? "--guidance-rescale" : "--guidance-sweep";
         throw new ConfigException($"{flag}: {run} is unconditional (trained without --condition); " +
-            "train with --condition class|component|text to use it");
+            $"train with --condition {conditions} to use it");
     }
 
     /// <summary>The guided sampling this choice makes of <paramref name="conditioning"/> (<paramref name="tokens"/>: a text run's).</summary>

@@ -39,7 +39,20 @@ public static class ConditionalImageEvaluation
     public static void Extend(RunDirectory run, ImageDdpmConfig config, UNet network, EvalRequest request, Device device,
         ImageEvaluationResult evaluation)
     {
-        var conditioning = config.Conditioning!;
+        var spec = (request.Sampler ?? config.Sampler).Validate(config.Schedule.Timesteps);
+        using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
+        Extend(run, config, config.Conditioning!, spec.Label,
+            guided => new DdpmImageSampler(network, diffusion, spec, device, ownsDiffusion: false, guided), request, device, evaluation);
+    }
+
+    /// <summary>
+    /// The same for any family whose sampler takes a <see cref="GuidedSampling"/> (<paramref name="samplerFor"/>: a fresh sampler of images
+    /// in [-1, 1] for one guidance weight and class, e.g. latent diffusion's decoded sampler), scored against <paramref name="config"/>'s
+    /// held-out images; <paramref name="samplerLabel"/> names it in eval.json.
+    /// </summary>
+    public static void Extend(RunDirectory run, ImageRunConfig config, ConditioningConfig conditioning, string samplerLabel,
+        Func<GuidedSampling, IImageSampler> samplerFor, EvalRequest request, Device device, ImageEvaluationResult evaluation)
+    {
         var choice = request.Guidance ?? new GuidanceChoice();
         double main = choice.Guidance ?? conditioning.Guidance;
         var weights = (choice.Sweep ?? []).Append(main).Distinct().ToArray();
@@ -60,14 +73,12 @@ public static class ConditionalImageEvaluation
         using var scope = NewDisposeScope();
         var (realFeatures, realLogits) = extractor.Extract(reference.Images);
         double? realAccuracy = classifierClasses ? Accuracy(realLogits, reference.Labels.cpu()) : null;
-        var spec = (request.Sampler ?? config.Sampler).Validate(config.Schedule.Timesteps);
-        using var diffusion = new GaussianDiffusion(new NoiseSchedule(config.Schedule, device));
         int k = conditioning.Classes, perClass = Math.Max(2, (request.N + k - 1) / k);
         var rows = new List<Row>();
         var grids = new List<(double W, Tensor Images)>();
         foreach (double w in weights)
         {
-            var (row, grid) = Score(network, diffusion, spec, conditioning, w, rescale, perClass, request, device, extractor, realFeatures,
+            var (row, grid) = Score(samplerFor, conditioning, w, rescale, perClass, request, device, extractor, realFeatures,
                 reference.Labels.cpu(), classifierClasses);
             rows.Add(row);
             grids.Add((w, grid));
@@ -79,7 +90,7 @@ public static class ConditionalImageEvaluation
         evaluation.Json["conditional"] = new Dictionary<string, object?>
         {
             ["samples_per_class"] = perClass,
-            ["sampler"] = spec.Label,
+            ["sampler"] = samplerLabel,
             ["classifier_real_accuracy"] = realAccuracy,
             ["per_class_fd"] = conditioning.ClassNames.Zip(mainRow.PerClassFd).ToDictionary(p => p.First, p => p.Second),
             ["per_class_accuracy"] = classifierClasses
@@ -94,9 +105,8 @@ public static class ConditionalImageEvaluation
         ConditionalImageFigures.Write(run, conditioning, rows, grids, mainRow, realAccuracy);
     }
 
-    private static (Row Row, Tensor Grid) Score(UNet network, GaussianDiffusion diffusion, SamplerSpec spec, ConditioningConfig conditioning,
-        double w, double rescale, int perClass, EvalRequest request, Device device, FeatureExtractor extractor, Tensor realFeatures,
-        Tensor realLabels,
+    private static (Row Row, Tensor Grid) Score(Func<GuidedSampling, IImageSampler> samplerFor, ConditioningConfig conditioning, double w,
+        double rescale, int perClass, EvalRequest request, Device device, FeatureExtractor extractor, Tensor realFeatures, Tensor realLabels,
         bool classifierClasses)
     {
         int k = conditioning.Classes;
@@ -108,8 +118,7 @@ public static class ConditionalImageEvaluation
         double seconds = 0;
         for (int c = 0; c < k; c++)
         {
-            using var sampler = new DdpmImageSampler(network, diffusion, spec, device, ownsDiffusion: false,
-                new GuidedSampling(k, conditioning.NullLabel, w, c, rescale));
+            using var sampler = samplerFor(new GuidedSampling(k, conditioning.NullLabel, w, c, rescale));
             var drawn = BatchedSampling.Draw(sampler, perClass, request.Seed, device, request.Quiet);
             seconds += drawn.Seconds;
             var samples = drawn.Samples.cpu();
@@ -127,6 +136,14 @@ public static class ConditionalImageEvaluation
         double? accuracy = classifierClasses ? perClassAccuracy.Average() : null;
         var row = new Row(w, accuracy, overall.FrechetDistance, overall.Precision, overall.Recall, perClassFd, perClassAccuracy, perClass, seconds);
         return (row, cat(grid, 0));
+    }
+
+    /// <summary>The evaluation table's row of a class-conditional run: conditional accuracy beside the classifier's own (none otherwise).</summary>
+    public static IEnumerable<(string Key, string Value)> Rows(ImageEvaluationResult evaluation)
+    {
+        if (evaluation.Metrics.TryGetValue("conditional_accuracy", out var acc) && acc is not null)
+            yield return ("conditional accuracy", $"{acc:F3} at w = {evaluation.Json["guidance"]} (the classifier on held-out real images: " +
+                $"{evaluation.Metrics.GetValueOrDefault("classifier_real_accuracy"):F3})");
     }
 
     /// <summary>The fraction of rows whose largest logit is the label.</summary>

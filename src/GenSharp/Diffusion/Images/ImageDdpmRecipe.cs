@@ -116,9 +116,7 @@ public sealed class ImageDdpmRecipe : IImageFamily<ImageDdpmConfig, UNet>
             yield return ("OCR accuracy", $"unseen strings {unseen:F3} (characters {evaluation.Metrics["ocr_char_accuracy_unseen"]:F3}), " +
                 $"seen {evaluation.Metrics["ocr_string_accuracy"]:F3} (characters {evaluation.Metrics["ocr_char_accuracy"]:F3}) " +
                 $"at w = {evaluation.Json["guidance"]}");
-        if (evaluation.Metrics.TryGetValue("conditional_accuracy", out var acc) && acc is not null)
-            yield return ("conditional accuracy", $"{acc:F3} at w = {evaluation.Json["guidance"]} (the classifier on held-out real images: " +
-                $"{evaluation.Metrics.GetValueOrDefault("classifier_real_accuracy"):F3})");
+        foreach (var row in ConditionalImageEvaluation.Rows(evaluation)) yield return row;
     }
 
     public void AddReportSections(HtmlReport html, RunDirectory run, ImageDdpmConfig config)
