@@ -18,8 +18,8 @@ public static class EvalOptionRefusals
             throw new ConfigException($"--bpd {bitsPerDimImages}: bits/dim is the image DDPM's variational bound on the pixel grid; this run is " +
                 $"'{kind}' ({Reason(kind)}); leave --bpd out");
         if (noFigures && !diffusionImages && kind != Score.Images.ImageNcsnConfig.Kind)
-            throw new ConfigException($"--no-figures: only image DDPM, VDM and NCSN evaluations draw optional figures; this run is '{kind}', whose " +
-                "evaluation writes just the figures of its report; leave --no-figures out");
+            throw new ConfigException($"--no-figures: only image DDPM, VDM and NCSN evaluations draw optional figures; this run is '{kind}', " +
+                "whose evaluation writes just the figures of its report; leave --no-figures out");
     }
 
     private static string Reason(string kind) => kind switch

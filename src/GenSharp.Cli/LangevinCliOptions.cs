@@ -18,7 +18,8 @@ public sealed class LangevinCliOptions
     {
         Description = "[NCSN] anneal through this many of the L trained levels, evenly spaced from sigma_1 to sigma_L (a cheaper sampler)"
     };
-    public Option<bool> NoDenoise { get; } = new("--no-denoise") { Description = "[NCSN] skip the final denoising step x + sigma_L^2 s(x, sigma_L)" };
+    public Option<bool> NoDenoise { get; } = new("--no-denoise") { Description = "[NCSN] skip the final denoising step " +
+        "x + sigma_L^2 s(x, sigma_L)" };
 
     public void AddTo(Command command)
     {

@@ -56,8 +56,8 @@ public static class Program
         }
         catch (IOException e)
         {
-            return Fail(error, e, $"error: {Sentence(e.Message)}; check the path (each parent must be a folder, not a file or device), permissions " +
-                "and free space", 2);
+            return Fail(error, e, $"error: {Sentence(e.Message)}; check the path (each parent must be a folder, not a file or device), " +
+                "permissions and free space", 2);
         }
         catch (Exception e) when (ResourceFailure.Describe(e) is { } what)
         {

@@ -10,13 +10,15 @@ public static class CompareCommand
     public static Command Build()
     {
         var common = new CommonOptions();
-        var runs = new Argument<string[]>("RUN_DIR") { Description = "Image runs to compare (with --train: none)", Arity = ArgumentArity.ZeroOrMore };
+        var runs = new Argument<string[]>("RUN_DIR") { Description = "Image runs to compare (with --train: none)",
+            Arity = ArgumentArity.ZeroOrMore };
         var n = new Option<int>("--n")
         {
             Description = "Samples per run (and held-out images they are scored against)", DefaultValueFactory = _ => 1000
         };
         var seed = new Option<long>("--seed") { Description = "Sampling seed, the same for every run", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "Output folder (compare.json, compare.html)", DefaultValueFactory = _ => "compare" };
+        var output = new Option<string>("--out") { Description = "Output folder (compare.json, compare.html)",
+            DefaultValueFactory = _ => "compare" };
         var train = new Option<bool>("--train")
         {
             Description = "First train one run of each family (DDPM, NCSN, GAN with each loss, VAE, latent diffusion, VDM) into OUT/runs; " +

@@ -29,7 +29,8 @@ public static class LabNcsnv2Command
             Description = "Points of --data used for sigma1 (toy data are sampled; images take the first N)",
             DefaultValueFactory = _ => 10000,
         };
-        var sigma1 = new Option<double?>("--sigma1") { Description = "Largest noise level (default: from --data, else 50, NCSNv2's CIFAR-10 value)" };
+        var sigma1 = new Option<double?>("--sigma1") { Description = "Largest noise level (default: from --data, else " +
+            "50, NCSNv2's CIFAR-10 value)" };
         var sigmaL = new Option<double>("--sigmaL") { Description = "Smallest noise level", DefaultValueFactory = _ => 0.01 };
         var steps = new Option<int>("--T") { Description = "Langevin steps per noise level (chosen by budget)", DefaultValueFactory = _ => 5 };
         var overlap = new Option<double>("--C")
@@ -42,8 +43,8 @@ public static class LabNcsnv2Command
         var command = new Command("ncsnv2", "NCSNv2's techniques as a calculator: sigma1 from the data's maximum pairwise distance, gamma from " +
             "Phi(sqrt(2D)(gamma-1)+3gamma) - Phi(sqrt(2D)(gamma-1)-3gamma) = C, the number of levels, and eps for T steps per level " +
             "(variance ratio closest to 1); EMA m = 0.999.\n\n" +
-            "Examples:\n  gensharp lab ncsnv2 --dim 3072 --sigma1 50 --sigmaL 0.01 --T 5\n  gensharp lab ncsnv2 --data fashion-mnist --T 5 --json\n" +
-            "  gensharp lab ncsnv2 --data toy:mog2 --sigmaL 1 --T 50 --levels 20");
+            "Examples:\n  gensharp lab ncsnv2 --dim 3072 --sigma1 50 --sigmaL 0.01 --T 5\n  gensharp lab ncsnv2 --data fashion-mnist --T 5 " +
+            "--json\n  gensharp lab ncsnv2 --data toy:mog2 --sigmaL 1 --T 50 --levels 20");
         foreach (var o in new Option[] { dim, data, n, sigma1, sigmaL, steps, overlap, levels, json }) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(parse =>

@@ -77,7 +77,8 @@ public static class LabScoreToyCommand
             Description = "correct (sqrt(2 alpha)), course (the report's sqrt(0.1 alpha)) or none (deterministic ascent)",
             DefaultValueFactory = _ => d.LangevinNoise,
         };
-        var starts = new Option<string>("--starts") { Description = "Trajectory starting points x,y;x,y", DefaultValueFactory = _ => "10,20;10,-20" };
+        var starts = new Option<string>("--starts") { Description = "Trajectory starting points x,y;x,y",
+            DefaultValueFactory = _ => "10,20;10,-20" };
         var n = new Option<int>("--n") { Description = "Chains per sampler for the weight errors", DefaultValueFactory = _ => d.Samples };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars" };
         var command = new Command("score-toy",

@@ -21,8 +21,8 @@ public static class SampleCommand
             Description = "Output: a CSV file for 2D runs, a folder of PNG images for image runs (default under RUN_DIR/samples/)"
         };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar" };
-        var command = new Command("sample", "Draw samples from a trained run (EMA weights of its latest checkpoint); reports samples/s and network " +
-            "evaluations.\n\n" +
+        var command = new Command("sample", "Draw samples from a trained run (EMA weights of its latest checkpoint); reports samples/s and " +
+            "network evaluations.\n\n" +
             "Examples:\n  gensharp sample runs/demo --n 2000 --seed 1\n" +
             "  gensharp sample runs/ddpm-fashion-mnist --sampler ddim --steps 50 --eta 0 --n 64\n" +
             "  gensharp sample runs/ddpm-fashion-mnist --sampler dpmpp --steps 20 --n 1000 -o fm-dpmpp\n" +

@@ -29,7 +29,8 @@ public static class TrainGanCommand
         training.Lr.Description = "Learning rate of both networks (default: 5e-5 wgan, 1e-4 wgan-gp, 2e-4 otherwise)";
         training.Ema.Description = "EMA of the generator used for sampling, 0 = off (default 0)";
         training.LogEvery.Description = $"Generator steps between metrics.jsonl records (default {d.Training.LogEvery})";
-        training.CheckpointEvery.Description = $"Generator steps between checkpoints, also at every epoch end (default {d.Training.CheckpointEvery})";
+        training.CheckpointEvery.Description = $"Generator steps between checkpoints, also at every epoch end (default " +
+            $"{d.Training.CheckpointEvery})";
         training.EvalN.Description = $"Samples scored after each epoch, 0 = off (default {d.Training.EvalSamples})";
         training.EvalN.Aliases.Add("--epoch-eval-samples");
         training.FinalEvalN.Description = $"Samples scored by the final evaluation (default {d.Training.FinalEvalSamples})";
@@ -58,8 +59,8 @@ public static class TrainGanCommand
         };
         var command = new Command("gan", "Train a GAN on Fashion-MNIST (docs/gans.md): the PixelShuffle generator and convolutional discriminator " +
             "of the course, " +
-            "objective ns|minimax|wgan|wgan-gp|hinge with the course's optimiser settings, optional instance noise; per-epoch grids, FD/recall and " +
-            "class histograms.\n\n" +
+            "objective ns|minimax|wgan|wgan-gp|hinge with the course's optimiser settings, optional instance noise; per-epoch grids, FD/recall " +
+            "and class histograms.\n\n" +
             "Examples:\n  gensharp train gan --loss ns --epochs 20\n  gensharp train gan --loss wgan --epochs 20 --name wgan-clip\n" +
             "  gensharp train gan --loss wgan-gp --epochs 20\n  gensharp train gan --loss ns --instance-noise 0.1 --name ns-noise\n" +
             "  gensharp train gan --name gan-ns --resume");

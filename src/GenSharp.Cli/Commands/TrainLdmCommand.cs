@@ -17,12 +17,12 @@ public static class TrainLdmCommand
         var common = new CommonOptions();
         var runOptions = new RunCliOptions("ldm-<data>");
         var training = new TrainingCliOptions(TrainingFields.StepBased, d.Training);
-        training.Data.Description = "Training images (1x28x28, what the VAE encodes): fashion-mnist[:DIR], DIR (a folder holding the Fashion-MNIST " +
-            "IDX files) or png:DIR (default fashion-mnist)";
+        training.Data.Description = "Training images (1x28x28, what the VAE encodes): fashion-mnist[:DIR], DIR (a folder holding the " +
+            "Fashion-MNIST IDX files) or png:DIR (default fashion-mnist)";
         var autoencoder = new Option<string?>("--autoencoder")
         {
-            Description = "The VAE run whose encoder and decoder are the autoencoder (trained with --latent-dim 0: a C x 7 x 7 latent); its latest " +
-                          "checkpoint is recorded with its SHA-256"
+            Description = "The VAE run whose encoder and decoder are the autoencoder (trained with --latent-dim 0: a C x 7 x 7 latent); its " +
+                          "latest checkpoint is recorded with its SHA-256"
         };
         var trainLimit = new Option<int>("--train-limit")
         {

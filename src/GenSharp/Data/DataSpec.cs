@@ -91,8 +91,8 @@ public abstract record DataSpec
             throw new ConfigException($"--data {dir}: the folder holds PNG images but not the Fashion-MNIST IDX files; for the images use --data " +
                 $"png:{dir}");
         throw new DataFileException(
-            $"--data {dir}: the folder holds neither the Fashion-MNIST IDX files ({string.Join(", ", FashionMnist.FileNames)}) nor PNG images; use " +
-            $"{Forms}");
+            $"--data {dir}: the folder holds neither the Fashion-MNIST IDX files ({string.Join(", ", FashionMnist.FileNames)}) nor PNG images; " +
+            $"use {Forms}");
     }
 
     private static string NonEmpty(string spec, string prefix, string what)

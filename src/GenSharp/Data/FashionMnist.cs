@@ -62,7 +62,8 @@ public static class FashionMnist
         var y = tensor(labels.Data.AsSpan(0, n).ToArray(), dtype: ScalarType.Byte).to_type(ScalarType.Int64);
         if (device is not null) { pixels = pixels.to(device); y = y.to(device); }
         string hash = Convert.ToHexStringLower(SHA256.HashData(images.Data.Concat(labels.Data).ToArray()));
-        return new ImageDataset($"fashion-mnist-{split.ToString().ToLowerInvariant()}", pixels.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(),
+        return new ImageDataset($"fashion-mnist-{split.ToString().ToLowerInvariant()}",
+            pixels.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(),
             ClassNames, range, hash);
     }
 }

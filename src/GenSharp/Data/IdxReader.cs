@@ -27,7 +27,8 @@ public static class IdxReader
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
         {
-            throw new DataFileException($"{path}: corrupt or truncated gzip stream ({e.Message.TrimEnd('.')}); re-download or reinstall the file", e);
+            throw new DataFileException($"{path}: corrupt or truncated gzip stream ({e.Message.TrimEnd('.')}); re-download or reinstall the file",
+                e);
         }
         return Parse(path, bytes);
     }
@@ -60,8 +61,8 @@ public static class IdxReader
         try { expected = checked(count * IdxArray.ElementSize(type)); }
         catch (OverflowException) { throw Bad("data size overflows"); }
         long found = b.Length - headerLength;
-        if (found < expected) throw Bad($"truncated: expected {expected} data bytes for [{string.Join(", ", dims)}], found {found}; re-download or " +
-            $"reinstall the file");
+        if (found < expected) throw Bad($"truncated: expected {expected} data bytes for [{string.Join(", ", dims)}], found {found}; re-download " +
+            $"or reinstall the file");
         if (found > expected) throw Bad($"{found - expected} unexpected trailing bytes after [{string.Join(", ", dims)}] {type} data; the file is " +
             $"corrupt");
         return new IdxArray(type, dims, b[headerLength..]);

@@ -9,7 +9,8 @@ namespace GenSharp.Evaluation;
 /// </summary>
 public static class BaselineTable
 {
-    public static HtmlReport AddTo(HtmlReport html, string modelLabel, ImageMetricsReport model, ImageMetricsReport floor, ImageMetricsReport ceiling)
+    public static HtmlReport AddTo(HtmlReport html, string modelLabel, ImageMetricsReport model,
+        ImageMetricsReport floor, ImageMetricsReport ceiling)
     {
         html.AddTable(["metric", $"model ({modelLabel})", "floor: train vs test", "ceiling: noise vs test"],
         [

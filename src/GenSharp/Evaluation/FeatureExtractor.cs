@@ -32,7 +32,8 @@ public sealed class FeatureExtractor : IDisposable
     public string Path { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    /// <summary><see cref="FeatureClassifierConfig.Version"/> or <see cref="CaptchaOcrConfig.Version"/>: the loaders refuse any other file.</summary>
+    /// <summary><see cref="FeatureClassifierConfig.Version"/> or <see cref="CaptchaOcrConfig.Version"/>: the loaders refuse any other
+    /// file.</summary>
     public string Version { get; }
 
     /// <summary>

@@ -12,7 +12,8 @@ internal static class InputFile
     {
         var kind = FileKinds.Of(path);
         if (kind == FileKind.Regular) return;
-        throw error(kind == FileKind.Missing ? $"{path}: file not found" : $"{path}: is {FileKinds.Describe(kind)}, not a regular file; give a file");
+        throw error(kind == FileKind.Missing ? $"{path}: file not found" : $"{path}: is {FileKinds.Describe(kind)}, not " +
+            $"a regular file; give a file");
     }
 
     /// <summary><see cref="Require"/> for data files (<see cref="DataFileException"/>).</summary>
@@ -28,6 +29,7 @@ internal static class InputFile
         long length = new FileInfo(path).Length;
         if (length > maxBytes) throw error($"{path}: {length} bytes, more than the {maxBytes}-byte limit for this kind of file");
         try { return File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw error($"{path}: cannot read ({e.Message.TrimEnd('.')})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw error($"{path}: cannot read " +
+            $"({e.Message.TrimEnd('.')})"); }
     }
 }

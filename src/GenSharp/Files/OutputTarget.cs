@@ -13,7 +13,8 @@ internal static class OutputTarget
     {
         var kind = FileKinds.Of(path, followLinks: false);
         if (kind is FileKind.Missing or FileKind.Regular) return;
-        throw new ConfigException($"{path}: is {FileKinds.Describe(kind)}; GenSharp only writes new or regular files, so choose another output path");
+        throw new ConfigException($"{path}: is {FileKinds.Describe(kind)}; GenSharp only writes new or regular files, " +
+            $"so choose another output path");
     }
 
     /// <summary>Refuses a folder target that exists and is not an empty folder (exit 2).</summary>

@@ -14,8 +14,8 @@ internal static class GanReport
         ImageMetricsReport? scores = null, ReferenceBaselines.Result? baselines = null)
     {
         var report = new HtmlReport($"GAN ({config.Loss}) on Fashion-MNIST — {run.Name}");
-        report.AddParagraph($"Objective {config.Loss}, {config.Optimizer} lr {config.Training.Lr} (betas {config.Beta1}, {config.Beta2}), n_critic " +
-            $"{config.NCritic}, batch {config.Training.Batch}, " +
+        report.AddParagraph($"Objective {config.Loss}, {config.Optimizer} lr {config.Training.Lr} (betas {config.Beta1}, {config.Beta2}), " +
+            $"n_critic {config.NCritic}, batch {config.Training.Batch}, " +
             $"{config.Training.Epochs} epochs, z = {config.Network.ZDim}" +
             (config.InstanceNoise.Sigma > 0 ? $", instance noise sigma " +
                 $"{config.InstanceNoise.Sigma}{(config.InstanceNoise.Anneal ? " annealed to 0" : "")}" : "") +

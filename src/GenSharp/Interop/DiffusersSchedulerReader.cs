@@ -161,7 +161,8 @@ public static class DiffusersSchedulerReader
         if (f.Node("disable_corrector") is not JsonArray { Count: 0 })
             throw f.Refuse("disable_corrector", "GenSharp's UniPC corrects after every step but the last; use []");
         if (f.Node("solver_p") is not null) throw f.Refuse("solver_p", "GenSharp's predictor is UniP-2 itself; use null");
-        foreach (string flag in new[] { "use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas", "use_dynamic_shifting" })
+        foreach (string flag in new[] { "use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas",
+            "use_flow_sigmas", "use_dynamic_shifting" })
             if (f.Bool(flag)) throw f.Refuse(flag, "GenSharp's steps are the timestep table's (timestep_spacing); use false");
         f.NoEffectUnlessDefault("flow_shift", "use_flow_sigmas is false", notes);
         f.NoEffectUnlessDefault("time_shift_type", "use_dynamic_shifting is false", notes);

@@ -25,8 +25,8 @@ public sealed record AutoencoderReference(string Run, string Checkpoint, string 
                 "--latent-dim 0)");
         var config = RunConfigFile.Read<VaeConfig>(run).Validate();
         if (!config.Network.Spatial)
-            throw new ConfigException($"--autoencoder {root}: its latent is flat ({config.Network.FlatDim} dimensions); latent diffusion needs the " +
-                "spatial C x 7 x 7 latent (gensharp train vae --latent-dim 0 --latent-channels 4)");
+            throw new ConfigException($"--autoencoder {root}: its latent is flat ({config.Network.FlatDim} dimensions); latent diffusion needs " +
+                "the spatial C x 7 x 7 latent (gensharp train vae --latent-dim 0 --latent-channels 4)");
         string checkpoint = Training.Checkpoint.FindLatest(run.CheckpointsDir)
             ?? throw new ConfigException($"--autoencoder {root}: no checkpoint yet; train it first (gensharp train vae ... --resume)");
         return new AutoencoderReference(Path.GetFullPath(run.Root), Path.GetFileName(checkpoint), Evaluation.FeatureExtractor.Sha256Of(checkpoint));

@@ -63,7 +63,8 @@ public sealed class HashDropout : nn.Module<Tensor, Tensor>
         if (dtype == ScalarType.Float32)
             Parallel.For(0, chunks, parallel, c => FillFloat(data, c * chunk, Math.Min(n, (c + 1) * chunk), seed, threshold, scale));
         else
-            Parallel.For(0, chunks, parallel, c => FillBFloat16(data, c * chunk, Math.Min(n, (c + 1) * chunk), seed, threshold, BFloat16Bits(scale)));
+            Parallel.For(0, chunks, parallel, c => FillBFloat16(data, c * chunk, Math.Min(n, (c + 1) * chunk), seed,
+                threshold, BFloat16Bits(scale)));
         return mask;
     }
 

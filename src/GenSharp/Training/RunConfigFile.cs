@@ -31,8 +31,8 @@ public static class RunConfigFile
         }
         catch (JsonException e)
         {
-            throw new ConfigException($"{run.ConfigPath} is not valid run configuration JSON (line {e.LineNumber + 1}: {e.Message.Split('.')[0]}); " +
-                $"restore it or start a new run");
+            throw new ConfigException($"{run.ConfigPath} is not valid run configuration JSON (line {e.LineNumber + 1}: " +
+                $"{e.Message.Split('.')[0]}); restore it or start a new run");
         }
     }
 

@@ -99,7 +99,8 @@ public sealed class Trainer
         return this;
     }
 
-    /// <summary>Also writes a checkpoint every <paramref name="every"/> steps (e.g. at every epoch's end), besides the configured interval.</summary>
+    /// <summary>Also writes a checkpoint every <paramref name="every"/> steps (e.g. at every epoch's end), besides the configured
+    /// interval.</summary>
     public Trainer AlsoCheckpointEvery(int every)
     {
         if (every < 1) throw new ConfigException($"checkpoint interval {every}: must be at least 1");

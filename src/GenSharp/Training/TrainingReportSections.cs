@@ -60,7 +60,9 @@ internal static class TrainingReportSections
             .Add(epochs, records.Select(LargestClass).ToArray(), "largest predicted class").Save(prPng);
         html.AddHeading("Mode coverage per epoch");
         var first = records[0];
-        string features = first.TryGetProperty("features", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "the feature network";
+        string features = first.TryGetProperty("features", out var f) && f.ValueKind == JsonValueKind.String
+            ? f.GetString()!
+            : "the feature network";
         html.AddParagraph($"After every epoch, {Number(first, "n"):0} samples scored in the {features} feature space; " +
                           "the floor is FD of as many training images against the same held-out images.");
         html.AddImageRow([(fdPng, "FD per epoch, beside the floor at the same n"),

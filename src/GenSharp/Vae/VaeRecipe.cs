@@ -74,7 +74,8 @@ public sealed class VaeRecipe : IRunRecipe, IImageRunSource
         {
             int epoch = (int)Math.Ceiling((double)step / sampler.BatchesPerEpoch);
             var (elbo, recon, kl) = TestElbo(vae, test, config.Training.Seed);
-            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch, ["test_elbo_nats"] = elbo, ["test_recon_nats"] = recon,
+            var record = new Dictionary<string, object?> { ["step"] = step, ["epoch"] = epoch,
+                ["test_elbo_nats"] = elbo, ["test_recon_nats"] = recon,
                 ["test_kl_nats"] = kl };
             vae.eval();
             using (var g = new Generator((ulong)config.Training.Seed + 1, device))
@@ -101,7 +102,8 @@ public sealed class VaeRecipe : IRunRecipe, IImageRunSource
     }
 
     /// <summary>Mean one-sample ELBO, reconstruction and KL (nats per image) over a data set, in eval mode with a fixed seed.</summary>
-    public static (double Elbo, double Reconstruction, double Kl) TestElbo(VariationalAutoencoder vae, ImageDataset data, long seed, int batch = 1000)
+    public static (double Elbo, double Reconstruction, double Kl) TestElbo(VariationalAutoencoder vae,
+        ImageDataset data, long seed, int batch = 1000)
     {
         bool wasTraining = vae.training;
         vae.eval();
@@ -162,7 +164,8 @@ public sealed class VaeRecipe : IRunRecipe, IImageRunSource
     }
 
     private static ImageDataset LoadTest(VaeConfig config, Device device) =>
-        FashionMnist.Load(FashionMnistSplit.Test, config.DataDir(), PixelRange.MinusOneToOne, config.TestLimit > 0 ? config.TestLimit : null, device);
+        FashionMnist.Load(FashionMnistSplit.Test, config.DataDir(), PixelRange.MinusOneToOne,
+            config.TestLimit > 0 ? config.TestLimit : null, device);
 
     private static ImageDataset LoadTrain(VaeConfig config, Device? device) =>
         FashionMnist.Load(FashionMnistSplit.Train, config.DataDir(), PixelRange.MinusOneToOne, config.TrainLimit > 0 ? config.TrainLimit : null,

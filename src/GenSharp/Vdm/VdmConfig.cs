@@ -33,7 +33,8 @@ public sealed record VdmConfig : ImageRunConfig
     /// Off by default, and in the config.json of runs made before the option.</summary>
     public bool FourierFeatures { get; init; }
 
-    /// <summary>T, the steps of the ancestral sampler in SNR form used for grids and evaluations (100: CPU-affordable grids; eval --steps).</summary>
+    /// <summary>T, the steps of the ancestral sampler in SNR form used for grids and evaluations (100: CPU-affordable grids; eval
+    /// --steps).</summary>
     public int SamplingSteps { get; init; } = 100;
 
     public override VdmConfig Validate()

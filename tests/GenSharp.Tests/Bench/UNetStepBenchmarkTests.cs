@@ -32,7 +32,8 @@ public sealed class UNetStepBenchmarkTests
     {
         var m = OnOneThread(() => UNetStepBenchmark.Memory(Tiny, batch: 4, stepsA: 50, stepsB: 250, CPU, quiet: true));
         Assert.Equal(m.LiveTensorsA, m.LiveTensorsB); // no tensor accumulates from step to step
-        Assert.True(m.Ratio <= 1.05, $"RSS {m.RssBytesA / 1048576.0:F1} MB after {m.StepsA} steps, {m.RssBytesB / 1048576.0:F1} MB after {m.StepsB}");
+        Assert.True(m.Ratio <= 1.05, $"RSS {m.RssBytesA / 1048576.0:F1} MB after {m.StepsA} steps, " +
+            $"{m.RssBytesB / 1048576.0:F1} MB after {m.StepsB}");
     }
 
     [Fact]

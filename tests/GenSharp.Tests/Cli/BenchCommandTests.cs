@@ -7,7 +7,8 @@ public sealed class BenchCommandTests
     [Fact]
     public void ToyStepPrintsAJsonLineWithMeasuredTimes()
     {
-        var (rc, output, err) = CliRunner.Run("bench", "toy-step", "--steps", "3", "--warmup", "1", "--batch", "16", "--hidden", "16", "--sample-n", "8", "--json");
+        var (rc, output, err) = CliRunner.Run("bench", "toy-step", "--steps", "3", "--warmup", "1", "--batch", "16", "--hidden", "16",
+            "--sample-n", "8", "--json");
         Assert.True(rc == 0, err);
         using var doc = JsonDocument.Parse(output);
         var r = doc.RootElement;

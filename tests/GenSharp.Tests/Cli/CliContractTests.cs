@@ -110,12 +110,14 @@ public sealed class CliContractTests
         var (rc, err) = Throwing(new InvalidOperationException("the unexpected\nhappened"));
         Assert.Equal(1, rc);
         Assert.Equal(
-            $"internal error: System.InvalidOperationException: the unexpected happened (please report; rerun with {Program.DebugVariable}=1 for the stack trace)",
+            $"internal error: System.InvalidOperationException: the unexpected happened (please report; rerun with " +
+            $"{Program.DebugVariable}=1 for the stack trace)",
             err.TrimEnd());
 
         (rc, err) = Throwing(new UnauthorizedAccessException("Access to the path '/root/x' is denied."));
         Assert.Equal(2, rc);
-        Assert.Equal("error: permission denied: Access to the path '/root/x' is denied; choose a location you can write to, or fix its permissions", err.TrimEnd());
+        Assert.Equal("error: permission denied: Access to the path '/root/x' is denied; choose a location you can write to, or fix " +
+            "its permissions", err.TrimEnd());
     }
 
     /// <summary>Runs a one-command tree whose action throws <paramref name="e"/>.</summary>

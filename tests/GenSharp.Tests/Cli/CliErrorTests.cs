@@ -71,7 +71,8 @@ public sealed class CorruptDatasetCliTests
         }
         string runs = TestTemp.Directory("gensharp-badidx-runs").FullName;
 
-        var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", $"fashion-mnist:{dir}", "--runs", runs, "--name", "x", "--steps", "1", "--quiet", "--threads", "1");
+        var (rc, _, err) = CliRunner.Run("train", "ddpm", "--data", $"fashion-mnist:{dir}", "--runs", runs, "--name", "x", "--steps", "1",
+            "--quiet", "--threads", "1");
 
         Assert.Equal(2, rc);
         Assert.StartsWith("error: ", err);

@@ -34,7 +34,8 @@ public sealed class CompareCliTests
         Assert.All(labels.Skip(1), l => Assert.InRange(int.Parse(l.Split(',')[1]), 0, 9));          // a real class, never the null label
 
         string output = Path.Combine(runs, "cmp");
-        var r = CliRunner.Run("compare", Path.Combine(runs, "g"), Path.Combine(runs, "v"), Path.Combine(runs, "c"), "--n", "100", "--seed", "3", "--out", output,
+        var r = CliRunner.Run("compare", Path.Combine(runs, "g"), Path.Combine(runs, "v"), Path.Combine(runs, "c"), "--n", "100",
+            "--seed", "3", "--out", output,
             "--threads", "1", "--quiet");
         Assert.True(r.ExitCode == 0, r.Err + r.Out);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "compare.json")));

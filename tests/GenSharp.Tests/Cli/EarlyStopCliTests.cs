@@ -32,7 +32,8 @@ public sealed class EarlyStopCliTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(ddpm, "eval-t0-sweep.json")));
         Assert.True(json.RootElement.GetProperty("complete").GetBoolean());
         var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToList();
-        Assert.Equal([1, 5, 10, 40, 20, 40], rows.Select(r => r.GetProperty("function_evaluations").GetInt32())); // generator, T0s, ddim, dpmpp, ddpm
+        Assert.Equal([1, 5, 10, 40, 20, 40],
+            rows.Select(r => r.GetProperty("function_evaluations").GetInt32())); // generator, T0s, ddim, dpmpp, ddpm
         Assert.Equal("generator", rows[0].GetProperty("label").GetString());
         Assert.All(rows, r => Assert.True(r.GetProperty("samples_per_second").GetDouble() > 0));
         Assert.True(File.Exists(Path.Combine(ddpm, "plots", "t0-sweep.png")));

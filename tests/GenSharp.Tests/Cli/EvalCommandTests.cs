@@ -30,7 +30,8 @@ public sealed class EvalCommandTests
         // A ~ N(0, I_3), B ~ N((1, 0, 0), diag(4, 1, 1)): FD = 1 + (2 - 1)^2 = 2
         var a = Enumerable.Range(0, 40_000).Select(_ => new[] { Normal(), Normal(), Normal() }).ToArray();
         var b = Enumerable.Range(0, 40_000).Select(_ => new[] { 1 + 2 * Normal(), Normal(), Normal() }).ToArray();
-        var (rc, output, err) = CliRunner.Run("eval", "fd", WriteCsv(Path.Combine(dir, "a.csv"), a), WriteCsv(Path.Combine(dir, "b.csv"), b, header: false), "--json");
+        var (rc, output, err) = CliRunner.Run("eval", "fd", WriteCsv(Path.Combine(dir, "a.csv"), a),
+            WriteCsv(Path.Combine(dir, "b.csv"), b, header: false), "--json");
         Assert.True(rc == 0, err);
         using var json = JsonDocument.Parse(output);
         Assert.Equal(2.0, json.RootElement.GetProperty("fd").GetDouble(), 0.1);
@@ -133,9 +134,11 @@ public sealed class EvalCommandTests
     [Fact]
     public void TrainClassifierRecordsTheCommandAsTyped()
     {
-        var parse = GenSharp.Cli.Program.BuildRoot().Parse(["eval", "train-classifier", "--epochs", "20", "--threads", "2", "-o", "/tmp/a b.safetensors"]);
+        var parse = GenSharp.Cli.Program.BuildRoot().Parse(["eval", "train-classifier", "--epochs", "20", "--threads", "2",
+            "-o", "/tmp/a b.safetensors"]);
         Assert.Empty(parse.Errors);
-        Assert.Equal("gensharp eval train-classifier --epochs 20 --threads 2 -o '/tmp/a b.safetensors'", EvalTrainClassifierCommand.ReproduceCommand(parse));
+        Assert.Equal("gensharp eval train-classifier --epochs 20 --threads 2 -o '/tmp/a b.safetensors'",
+            EvalTrainClassifierCommand.ReproduceCommand(parse));
     }
 
     /// <summary>eval's RUN_DIR argument belongs to eval alone: its sub-commands' help neither shows it in the usage line nor lists it.</summary>

@@ -43,12 +43,14 @@ public sealed class HostileCheckpointCliTests
         string[] sample = ["sample", run.Root, "--n", "10", "--threads", "1", "--quiet"];
 
         // a string where the reader expects integer byte offsets
-        CheckpointFiles.RewriteHeader(latest, h => h[h.Select(kv => kv.Key).First(k => k.StartsWith("ema.", StringComparison.Ordinal))]!["data_offsets"] = new JsonArray("0", "512"));
+        CheckpointFiles.RewriteHeader(latest, h => h[h.Select(kv => kv.Key).First(k => k.StartsWith("ema.",
+            StringComparison.Ordinal))]!["data_offsets"] = new JsonArray("0", "512"));
         AssertRefused(CliRunner.Run(sample), latest, "invalid data_offsets");
         AssertRefused(CliRunner.Run(resume), latest, "invalid data_offsets");
 
         // step: not a number, negative, past the run's 20 steps
-        foreach (var (step, expected) in new[] { ("abc", "'step' is 'abc', not an integer"), ("-5", "must be >= 0"), ("21", "past the run's 20 steps") })
+        foreach (var (step, expected) in new[]
+                 { ("abc", "'step' is 'abc', not an integer"), ("-5", "must be >= 0"), ("21", "past the run's 20 steps") })
         {
             File.WriteAllBytes(latest, good);
             CheckpointFiles.Rewrite(latest, (_, m) => m["step"] = step);

@@ -69,7 +69,8 @@ public sealed class LabCommandTests
             string report = File.ReadAllText(Path.Combine(outDir, "report.html"));
             Assert.Contains("Plain vs annealed Langevin", report);
             Assert.Contains("data:image/png;base64,", report);
-            foreach (string png in new[] { "density.png", "train-test.png", "field-learned-sigma0.5.png", "field-exact-sigma2.png", "trajectories-learned.png", "samples-annealed-learned.png", "field-error.png", "losses.png" })
+            foreach (string png in new[] { "density.png", "train-test.png", "field-learned-sigma0.5.png", "field-exact-sigma2.png",
+                "trajectories-learned.png", "samples-annealed-learned.png", "field-error.png", "losses.png" })
                 Assert.True(File.Exists(Path.Combine(outDir, "plots", png)), png);
         }
         finally

@@ -36,7 +36,8 @@ public sealed class NcsnCliTests
             double sigma1 = noise.GetProperty("sigma1").GetDouble();
             Assert.InRange(sigma1, 5, 28);   // a distance between two images in [0, 1]^784 is at most 28
             Assert.Contains("exact", noise.GetProperty("sigma1_source").GetString());
-            Assert.Equal(GenSharp.Score.Ncsnv2Techniques.NumberOfLevels(sigma1, 0.01, noise.GetProperty("gamma_root").GetDouble()), noise.GetProperty("levels").GetInt32());
+            Assert.Equal(GenSharp.Score.Ncsnv2Techniques.NumberOfLevels(sigma1, 0.01, noise.GetProperty("gamma_root").GetDouble()),
+                noise.GetProperty("levels").GetInt32());
             Assert.Equal(6, root.GetProperty("sampling").GetProperty("levels_used").GetInt32());
         }
         // metrics, FD during training beside its floor, sample grids
@@ -57,7 +58,8 @@ public sealed class NcsnCliTests
             Assert.Equal("fmnist-features-v1", eval.RootElement.GetProperty("features").GetString());
             Assert.Equal(6, eval.RootElement.GetProperty("sampler").GetProperty("levels_used").GetInt32());
         }
-        foreach (string figure in new[] { "noise-levels.png", "annealing-progression.png", "denoising.png", "loss.png", "fd-over-training.png", "class-histogram.png" })
+        foreach (string figure in new[] { "noise-levels.png", "annealing-progression.png", "denoising.png", "loss.png",
+            "fd-over-training.png", "class-histogram.png" })
             Assert.True(File.Exists(Path.Combine(run.PlotsDir, figure)), $"missing plots/{figure}");
         string report = File.ReadAllText(run.ReportPath);
         Assert.Contains("data:image/png;base64,", report);
@@ -79,7 +81,8 @@ public sealed class NcsnCliTests
         Assert.Contains("--levels-used 100000", tooMany.Err);
 
         // eval with overrides refreshes eval.json
-        var eval2 = CliRunner.Run("eval", run.Root, "--n", "20", "--T", "1", "--levels-used", "3", "--no-denoise", "--no-figures", "--threads", "1", "--quiet");
+        var eval2 = CliRunner.Run("eval", run.Root, "--n", "20", "--T", "1", "--levels-used", "3", "--no-denoise", "--no-figures",
+            "--threads", "1", "--quiet");
         Assert.True(eval2.ExitCode == 0, eval2.Err);
         using (var eval = JsonDocument.Parse(File.ReadAllText(run.EvalPath)))
             Assert.Equal(3, eval.RootElement.GetProperty("metrics").GetProperty("function_evaluations").GetDouble());

@@ -45,7 +45,8 @@ public sealed class PrecisionCliTests
         string runs = TestTemp.Directory("gensharp-bf16").FullName;
         var train = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "bf16", "--data", "fashion-mnist", "--precision", "bf16",
             "--steps", "20", "--batch", "8", "--ch", "8", "--mults", "1,2", "--attn", "none", "--timesteps", "100", "--sample-every", "20",
-            "--eval-every", "0", "--final-eval-n", "0", "--sampler-steps", "5", "--checkpoint-every", "10", "--log-every", "10", "--threads", "1", "--quiet");
+            "--eval-every", "0", "--final-eval-n", "0", "--sampler-steps", "5", "--checkpoint-every", "10", "--log-every", "10",
+            "--threads", "1", "--quiet");
         Assert.True(train.ExitCode == 0, train.Err + train.Out);
         var run = RunDirectory.Open(Path.Combine(runs, "bf16"));
         using (var config = JsonDocument.Parse(File.ReadAllText(run.ConfigPath)))
@@ -58,7 +59,8 @@ public sealed class PrecisionCliTests
         using (var checkpoint = Safetensors.Load(run.CheckpointPath(20)))
         {
             Assert.Contains(checkpoint.Tensors.Keys, k => k.StartsWith("model.", StringComparison.Ordinal));
-            Assert.All(checkpoint.Tensors.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal) || kv.Key.StartsWith("ema.", StringComparison.Ordinal)),
+            Assert.All(checkpoint.Tensors.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal) ||
+                kv.Key.StartsWith("ema.", StringComparison.Ordinal)),
                 kv => Assert.Equal(ScalarType.Float32, kv.Value.dtype));
         }
 
@@ -71,7 +73,8 @@ public sealed class PrecisionCliTests
             Assert.Equal("bf16", config.RootElement.GetProperty("precision").GetString());
 
         // sampling loads the fp32 EMA as for any run
-        var sample = CliRunner.Run("sample", run.Root, "--n", "3", "--sampler", "ddim", "--steps", "5", "-o", Path.Combine(runs, "out"), "--threads", "1", "--quiet");
+        var sample = CliRunner.Run("sample", run.Root, "--n", "3", "--sampler", "ddim", "--steps", "5", "-o", Path.Combine(runs, "out"),
+            "--threads", "1", "--quiet");
         Assert.True(sample.ExitCode == 0, sample.Err);
         Assert.Equal(3, Directory.GetFiles(Path.Combine(runs, "out"), "*.png").Length);
     }

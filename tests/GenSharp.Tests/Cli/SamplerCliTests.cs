@@ -71,7 +71,8 @@ public sealed class SamplerCliTests
         string[] train = ["train", "ddpm", "--runs", runs, "--data", "fashion-mnist", "--timesteps", "20", "--quiet"];
         Assert.Contains("--sampler-steps 50: must be between 1 and the 20", Refused([.. train, "--sampler-steps", "50"]));
         Assert.Contains("--sampler-steps 10: does not apply to the ddpm sampler", Refused([.. train, "--sampler", "ddpm", "--sampler-steps", "10"]));
-        Assert.Contains("--sampler-variance beta_tilde: does not apply to the ddim sampler", Refused([.. train, "--sampler-variance", "beta_tilde"]));
+        Assert.Contains("--sampler-variance beta_tilde: does not apply to the ddim sampler", Refused([.. train,
+            "--sampler-variance", "beta_tilde"]));
         Assert.Contains("--sampler-variance foo: use beta or beta_tilde", Refused([.. train, "--sampler", "ddpm", "--sampler-variance", "foo"]));
         Assert.Contains("--eta 0.5: does not apply to the dpmpp sampler", Refused([.. train, "--sampler", "dpmpp", "--eta", "0.5"]));
         Assert.Contains("--eta 50: too large", Refused([.. train, "--sampler-steps", "5", "--eta", "50"]));

@@ -45,13 +45,15 @@ public sealed class TrainGanVaeTests
     public void AVaeWithASpatialLatentTrainsReportsItsTestElboAndIsReusableAsAnAutoencoder()
     {
         string runs = TestTemp.Directory("gensharp-vae-runs").FullName;
-        var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "500", "--batch", "32", "--epochs", "1",
+        var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "500",
+            "--batch", "32", "--epochs", "1",
             "--latent-dim", "0", "--latent-channels", "4", "--eval-samples", "100", "--epoch-eval-samples", "0", "--threads", "2", "--quiet");
         Assert.True(r.ExitCode == 0, r.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "v"));
         AssertScoredBesideFloorAndCeiling(run);
         using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.EvalPath)))
-            Assert.True(doc.RootElement.GetProperty("metrics").GetProperty("test_elbo_nats").GetDouble() < 0, "the test ELBO is a log-likelihood bound");
+            Assert.True(doc.RootElement.GetProperty("metrics").GetProperty("test_elbo_nats").GetDouble() < 0,
+                "the test ELBO is a log-likelihood bound");
         var terms = run.Metrics.Series("elbo_nats").Values;
         Assert.NotEmpty(terms);
         Assert.All(run.Metrics.Series("kl_nats").Values, kl => Assert.True(kl >= 0));
@@ -79,7 +81,8 @@ public sealed class TrainGanVaeTests
     public void AVaeRecordsItsClassHistogramAndFdPerEpochBesideTheFloor()
     {
         string runs = TestTemp.Directory("gensharp-vae-fd").FullName;
-        var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "200", "--batch", "64", "--epochs", "2",
+        var r = CliRunner.Run("train", "vae", "--runs", runs, "--name", "v", "--train-limit", "256", "--test-limit", "200",
+            "--batch", "64", "--epochs", "2",
             "--width", "8", "--eval-samples", "100", "--epoch-eval-samples", "150", "--threads", "1", "--quiet");
         Assert.True(r.ExitCode == 0, r.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "v"));
@@ -105,7 +108,8 @@ public sealed class TrainGanVaeTests
     public void GanEpochCurveNamesTheFeaturesAndCarriesTheFloor()
     {
         string runs = TestTemp.Directory("gensharp-gan-fd").FullName;
-        var r = CliRunner.Run(["train", "gan", "--runs", runs, "--name", "g", .. With(With(SmallGan, "--epoch-eval-samples", "150"), "--threads", "1")]);
+        var r = CliRunner.Run(
+            ["train", "gan", "--runs", runs, "--name", "g", .. With(With(SmallGan, "--epoch-eval-samples", "150"), "--threads", "1")]);
         Assert.True(r.ExitCode == 0, r.Err);
         var run = RunDirectory.Open(Path.Combine(runs, "g"));
         AssertEpochCurveWithFloor(run, expectedN: 150, epochs: 2);
@@ -133,7 +137,8 @@ public sealed class TrainGanVaeTests
         Assert.Equal("fmnist-features-v1", doc.RootElement.GetProperty("features").GetString());
     }
 
-    /// <summary>One eval_curve record per epoch with FD, its floor (the same at every epoch: n training images vs the same test images), n and the features' version.</summary>
+    /// <summary>One eval_curve record per epoch with FD, its floor (the same at every epoch: n training images vs the same test images), n and the
+    /// features' version.</summary>
     private static List<System.Text.Json.JsonElement> AssertEpochCurveWithFloor(RunDirectory run, int expectedN, int epochs)
     {
         var curve = run.EvalCurve.ReadAll().Where(e => e.TryGetProperty("fd", out _)).ToList();
@@ -168,7 +173,8 @@ public sealed class TrainGanVaeTests
         Assert.Empty(Directory.GetDirectories(runs));
     }
 
-    /// <summary>eval.json carries the model's FD with the real-vs-real floor and the noise ceiling at the same n, and the report shows them side by side.</summary>
+    /// <summary>eval.json carries the model's FD with the real-vs-real floor and the noise ceiling at the same n, and the report shows them side by
+    /// side.</summary>
     private static void AssertScoredBesideFloorAndCeiling(RunDirectory run)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.EvalPath));

@@ -51,7 +51,8 @@ public sealed class TrainResumeTests
     {
         string runs = TestTemp.Directory("gensharp-runs").FullName;
         string[] common = ["--data", "toy:moons", "--batch", "32", "--hidden", "16", "--layers", "2", "--timesteps", "50", "--warmup", "10",
-                           "--lr-decay", "constant", "--checkpoint-every", "20", "--sample-every", "40", "--log-every", "10", "--threads", "2", "--quiet"];
+                           "--lr-decay", "constant", "--checkpoint-every", "20", "--sample-every", "40", "--log-every", "10",
+                           "--threads", "2", "--quiet"];
         var full = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "full", "--steps", "40", .. common]);
         Assert.True(full.ExitCode == 0, full.Err);
         var shortRun = CliRunner.Run(["train", "ddpm", "--runs", runs, "--name", "short", "--steps", "20", .. common]);
@@ -76,7 +77,8 @@ public sealed class TrainResumeTests
     public void ADecayingRunCannotBeExtendedAndItsConfigIsUntouched()
     {
         string runs = TestTemp.Directory("gensharp-runs").FullName;
-        var first = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "c", "--data", "toy:moons", "--steps", "20", "--batch", "32", "--hidden", "16",
+        var first = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "c", "--data", "toy:moons", "--steps", "20",
+            "--batch", "32", "--hidden", "16",
             "--timesteps", "50", "--lr-decay", "cosine", "--checkpoint-every", "10", "--sample-every", "20", "--threads", "2", "--quiet");
         Assert.True(first.ExitCode == 0, first.Err);
         string config = File.ReadAllText(Path.Combine(runs, "c", "config.json"));
@@ -90,7 +92,8 @@ public sealed class TrainResumeTests
     public void StartingOverAnExistingRunIsRefusedAndNothingIsLost()
     {
         string runs = TestTemp.Directory("gensharp-runs").FullName;
-        var first = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "r", "--data", "toy:moons", "--steps", "20", "--batch", "32", "--hidden", "16",
+        var first = CliRunner.Run("train", "ddpm", "--runs", runs, "--name", "r", "--data", "toy:moons", "--steps", "20",
+            "--batch", "32", "--hidden", "16",
             "--timesteps", "50", "--checkpoint-every", "10", "--sample-every", "20", "--threads", "2", "--quiet", "--tensorboard");
         Assert.True(first.ExitCode == 0, first.Err);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(runs, "r", "tensorboard"), "events.out.tfevents*", SearchOption.AllDirectories));

@@ -105,9 +105,9 @@ public sealed class DataFolderTrainingTests
         foreach (string f in FashionMnist.FileNames)
             File.CreateSymbolicLink(Path.Combine(idx, f), Path.Combine(FashionMnist.DefaultDirectory, f));
         string runs = TestTemp.Directory("gensharp-idx-runs").FullName;
-        var r = CliRunner.Run("train", "ddpm", "--data", idx, "--runs", runs, "--steps", "2", "--batch", "4", "--ch", "8", "--mults", "1,2", "--attn", "none",
-            "--timesteps", "10", "--sample-every", "2", "--eval-every", "0", "--final-eval-n", "0", "--sampler-steps", "2", "--checkpoint-every", "2",
-            "--threads", "1", "--quiet");
+        var r = CliRunner.Run("train", "ddpm", "--data", idx, "--runs", runs, "--steps", "2", "--batch", "4", "--ch", "8",
+            "--mults", "1,2", "--attn", "none", "--timesteps", "10", "--sample-every", "2", "--eval-every", "0", "--final-eval-n", "0",
+            "--sampler-steps", "2", "--checkpoint-every", "2", "--threads", "1", "--quiet");
         Assert.True(r.ExitCode == 0, r.Err);
         string config = File.ReadAllText(Path.Combine(runs, "ddpm-fashion-mnist", "config.json"));
         Assert.Contains($"\"data\": \"fashion-mnist:{idx}\"", config);

@@ -60,7 +60,8 @@ public sealed class ForwardProcessTests
             double numericMean = first / z, numericVar = second / z - numericMean * numericMean;
 
             var tt = full([1], (long)t, dtype: ScalarType.Int64);
-            var (mean, variance, _) = diffusion.QPosterior(full([1], x0, dtype: ScalarType.Float64).to_type(ScalarType.Float32), full([1], (float)xt), tt);
+            var (mean, variance, _) = diffusion.QPosterior(full([1], x0, dtype: ScalarType.Float64).to_type(ScalarType.Float32),
+                full([1], (float)xt), tt);
             Assert.Equal(numericMean, mean.item<float>(), 4);
             Assert.Equal(numericVar, s.PosteriorVariance[t], numericVar * 1e-6);
             Assert.Equal(s.PosteriorVariance[t], variance.item<float>(), s.PosteriorVariance[t] * 1e-5);

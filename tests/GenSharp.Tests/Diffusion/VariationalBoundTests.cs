@@ -104,9 +104,11 @@ public sealed class VariationalBoundTests(ITestOutputHelper output)
             double mean = diff.mean().item<double>(), se = diff.std().item<double>() / Math.Sqrt(B);
             double z = Math.Abs(mean) / Math.Max(se, 1e-15);
             if (z > worstZ) (worstZ, worst) = (z, i);
-            Assert.True(z < 5, $"t index {i}: Monte Carlo term {result.Terms[k].mean().item<double>()} vs closed form {closed.mean().item<double>()} ({z:F1} standard errors)");
+            Assert.True(z < 5, $"t index {i}: Monte Carlo term {result.Terms[k].mean().item<double>()} vs closed form " +
+                $"{closed.mean().item<double>()} ({z:F1} standard errors)");
         }
-        output.WriteLine($"{variance}: bound {result.MeanBitsPerDim:F4} bits/dim (prior {result.Prior.mean().item<double>():E3}, decoder {result.Decoder.mean().item<double>():F4}); largest term deviation {worstZ:F2} standard errors at t index {worst}");
+        output.WriteLine($"{variance}: bound {result.MeanBitsPerDim:F4} bits/dim (prior {result.Prior.mean().item<double>():E3}, decoder " +
+            $"{result.Decoder.mean().item<double>():F4}); largest term deviation {worstZ:F2} standard errors at t index {worst}");
     }
 
     [Theory]
@@ -116,7 +118,8 @@ public sealed class VariationalBoundTests(ITestOutputHelper output)
     public void EveryTermHasUnitExpectedWeightInTheStratifiedSubset(int T, int K)
     {
         // unbiasedness of sum_k w_k L_{t_k}: E[w 1{index i drawn}] = 1 for every i in 1..T-1
-        var bound = new VariationalBound(new GaussianDiffusion(new NoiseSchedule(new NoiseScheduleConfig(Timesteps: T))), new VariationalBoundConfig(Terms: K));
+        var bound = new VariationalBound(new GaussianDiffusion(new NoiseSchedule(new NoiseScheduleConfig(Timesteps: T))),
+            new VariationalBoundConfig(Terms: K));
         using var g = new Generator(3, CPU);
         var expected = new double[T];
         const int draws = 3000;
@@ -183,8 +186,10 @@ public sealed class VariationalBoundTests(ITestOutputHelper output)
         // E_data[bound - (-log p_data)] >= E_data[-log p_model + log p_data] = KL(p_data || p_model) >= 0
         double se = (exact.BitsPerDim - trueNllPerImage).std().item<double>() / Math.Sqrt(1000);
         output.WriteLine($"true NLL {trueNll:F4} bits/dim; bound with the exact eps-model {exact.MeanBitsPerDim:F4} +- {se:F4} " +
-                         $"(prior {exact.Prior.mean().item<double>():E2}, terms {(exact.BitsPerDim - exact.Prior - exact.Decoder).mean().item<double>():F4}, decoder {exact.Decoder.mean().item<double>():F4}); " +
-                         $"perturbed model {perturbed.MeanBitsPerDim:F4}; {exact.Seconds:F1} s for 1000 images x 1000 terms");
+                         $"(prior {exact.Prior.mean().item<double>():E2}, terms " +
+                         $"{(exact.BitsPerDim - exact.Prior - exact.Decoder).mean().item<double>():F4}, decoder " +
+                         $"{exact.Decoder.mean().item<double>():F4}); perturbed model {perturbed.MeanBitsPerDim:F4}; {exact.Seconds:F1} s " +
+                         $"for 1000 images x 1000 terms");
         Assert.True(exact.MeanBitsPerDim > trueNll - 3 * se, $"bound {exact.MeanBitsPerDim} below the true NLL {trueNll}");
         // measured gap 0.155 bits/dim (fixed variances, one-sample terms): a loose check against gross errors
         Assert.True(exact.MeanBitsPerDim < trueNll + 0.3, "the exact model's bound should be close to the true NLL");

@@ -20,7 +20,8 @@ public sealed class FeatureStatisticsTests
         var referenceLogits = randn([500, 10], generator: g);
 
         var parts = new[] { (0, 123), (123, 400), (400, 700) }
-            .Select(p => FeatureStatistics.Of(features.narrow(0, p.Item1, p.Item2 - p.Item1), logits.narrow(0, p.Item1, p.Item2 - p.Item1))).ToList();
+            .Select(p => FeatureStatistics.Of(features.narrow(0, p.Item1, p.Item2 - p.Item1),
+                logits.narrow(0, p.Item1, p.Item2 - p.Item1))).ToList();
         using var merged = FeatureStatistics.Merge(parts);
         foreach (var p in parts) p.Dispose();
         using var refStats = FeatureStatistics.Of(reference, referenceLogits);
@@ -59,7 +60,8 @@ public sealed class FeatureStatisticsTests
             Assert.Equal("v", metadata["k"]);
             Assert.Equal(50, back.Count);
             Assert.True(back.Sum.eq(stats.Sum).all().item<bool>() && back.Outer.eq(stats.Outer).all().item<bool>());
-            Assert.True(back.ProbabilitySum.eq(stats.ProbabilitySum).all().item<bool>() && back.ClassCounts.eq(stats.ClassCounts).all().item<bool>());
+            Assert.True(back.ProbabilitySum.eq(stats.ProbabilitySum).all().item<bool>() &&
+                back.ClassCounts.eq(stats.ClassCounts).all().item<bool>());
             Assert.Equal(stats.PlogpSum, back.PlogpSum);
         }
     }

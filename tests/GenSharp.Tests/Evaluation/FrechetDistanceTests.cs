@@ -95,7 +95,8 @@ public sealed class FrechetDistanceTests
         var (_, few) = KernelInceptionDistance.Compute(x, y, subsets: 10, subsetSize: 300, seed: 3);
         var (_, many) = KernelInceptionDistance.Compute(x, y, subsets: 200, subsetSize: 300, seed: 3);
         double ratio = few / many;
-        Assert.True(ratio > 0.5 && ratio < 2, $"std over 10 subsets {few}, over 200 subsets {many}: ratio {ratio:F2} should be near 1, not sqrt(20) = 4.5");
+        Assert.True(ratio > 0.5 && ratio < 2, $"std over 10 subsets {few}, over 200 subsets {many}: ratio {ratio:F2} should " +
+            $"be near 1, not sqrt(20) = 4.5");
     }
 
     [Fact]

@@ -72,7 +72,8 @@ public sealed class ExampleProgramsTests(ExampleBuild build) : IClassFixture<Exa
         using var a = PngFolder.Load(fromExample, channels: 1);
         using var b = PngFolder.Load(fromCli, channels: 1);
         Assert.Equal(new long[] { 6, 1, 28, 28 }, a.Images.shape);
-        Assert.True(a.Images.allclose(b.Images, rtol: 0, atol: 0), "the example's images differ from `gensharp sample --sampler dpmpp --steps 20`'s");
+        Assert.True(a.Images.allclose(b.Images, rtol: 0, atol: 0), "the example's images differ from `gensharp sample " +
+            "--sampler dpmpp --steps 20`'s");
     }
 
     [SkippableFact]

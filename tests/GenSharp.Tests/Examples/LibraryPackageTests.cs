@@ -56,7 +56,8 @@ public sealed class LibraryPackageTests(ITestOutputHelper output)
                 <configuration><packageSources><add key="gensharp-feed" value="{feed}" /></packageSources></configuration>
                 """);
             string bin = Path.Combine(project, "out");
-            var build = RepositoryTool.Run("dotnet", ["build", "Consumer.csproj", "-c", "Release", "-o", bin, "--nologo"], workingDirectory: project);
+            var build = RepositoryTool.Run("dotnet", ["build", "Consumer.csproj", "-c", "Release", "-o", bin,
+                "--nologo"], workingDirectory: project);
             Assert.True(build.ExitCode == 0, build.Out + build.Err);
             output.WriteLine($"dotnet build of a consumer of GenSharp {version}: {build.Seconds:F1} s");
 

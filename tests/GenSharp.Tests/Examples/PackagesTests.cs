@@ -7,8 +7,9 @@ namespace GenSharp.Tests.Examples;
 
 /// <summary>
 /// `dotnet pack` makes the GenSharp library and the GenSharp.Tool packages; the tool installs from a local folder feed with
-/// `dotnet tool install --tool-path` and runs `gensharp info` and the demo (a 2D DDPM trained, sampled and scored) from there. This is what proves the Debian
-/// load fix (GLIBCXX_3.4.32 marked weak in libLibTorchSharp.so, DEVELOPERS.md) travels inside the package: the installed tool
+/// `dotnet tool install --tool-path` and runs `gensharp info` and the demo (a 2D DDPM trained, sampled and scored) from there. This is what
+/// proves the Debian load fix (GLIBCXX_3.4.32 marked weak in libLibTorchSharp.so, DEVELOPERS.md) travels inside the package: the
+/// installed tool
 /// loads libtorch from its own folder, not from the repository's build output.
 /// </summary>
 [Collection("packages")] // both pack src/GenSharp with --no-build; never at the same time

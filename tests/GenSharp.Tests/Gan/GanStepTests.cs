@@ -9,7 +9,8 @@ namespace GenSharp.Tests.Gan;
 [Collection("training")]
 public sealed class GanStepTests
 {
-    private static readonly GanNetworksConfig Tiny = new(ZDim: 8, GeneratorHidden: 16, GeneratorChannels: 8, DiscriminatorChannels: 4, DiscriminatorHidden: 16);
+    private static readonly GanNetworksConfig Tiny = new(ZDim: 8, GeneratorHidden: 16, GeneratorChannels: 8,
+        DiscriminatorChannels: 4, DiscriminatorHidden: 16);
 
     private static float[] Flat(nn.Module m) => m.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
 

@@ -15,7 +15,8 @@ public sealed class GaussianDivergencesTests
         Assert.Equal(Math.Abs(theta - theta0), n.W1, 1e-6);
         Assert.Equal(GaussianDivergences.JsReduced(theta, theta0, e), n.Js, 1e-8);
         var g = GaussianDivergences.NumericalGradient(theta, theta0, e);
-        Assert.Equal(GaussianDivergences.KlGradientClosed(theta, theta0, e), g.Kl, 1e-5 * Math.Abs(GaussianDivergences.KlGradientClosed(theta, theta0, e)));
+        Assert.Equal(GaussianDivergences.KlGradientClosed(theta, theta0, e), g.Kl,
+            1e-5 * Math.Abs(GaussianDivergences.KlGradientClosed(theta, theta0, e)));
         Assert.Equal(Math.Sign(theta - theta0), g.W1, 1e-5);
         Assert.Equal(GaussianDivergences.JsGradientReduced(theta, theta0, e), g.Js, 1e-6);
     }

@@ -38,7 +38,8 @@ public sealed class HashDropoutTests
         using var scope = NewDisposeScope();
         var big = HashDropout.Mask([3, 100_001], ScalarType.Float32, 0.3, seed: 7).flatten();
         var small = HashDropout.Mask([1001], ScalarType.Float32, 0.3, seed: 7);
-        Assert.True(big[TensorIndex.Slice(0, 1001)].eq(small).all().item<bool>(), "a prefix of a larger mask (other chunking, vector vs scalar path) differs");
+        Assert.True(big[TensorIndex.Slice(0, 1001)].eq(small).all().item<bool>(), "a prefix of a larger mask (other chunking, " +
+            "vector vs scalar path) differs");
         var other = HashDropout.Mask([1001], ScalarType.Float32, 0.3, seed: 8);
         Assert.False(other.eq(small).all().item<bool>());
         var bf16 = HashDropout.Mask([1001], ScalarType.BFloat16, 0.3, seed: 7);

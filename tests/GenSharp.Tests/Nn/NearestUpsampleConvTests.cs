@@ -51,7 +51,8 @@ public sealed class NearestUpsampleConvTests
         using var scope = NewDisposeScope();
         var x = randn([2, 3, 4, 4], dtype: ScalarType.Float64);
         var weight = randn([5, 3, 3, 3], dtype: ScalarType.Float64);
-        var reference = nn.functional.conv2d(nn.functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest), weight, padding: [1, 1]);
+        var upsampled = nn.functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        var reference = nn.functional.conv2d(upsampled, weight, padding: [1, 1]);
         AssertClose(reference, NearestUpsampleConv.Forward(x, weight, null), 1e-10, "output");
     }
 

@@ -267,7 +267,8 @@ conv_out.bias 1
     [InlineData(32, 8, new int[0], 28, new int[0], 0.1, "at least one level")]
     [InlineData(32, 8, new[] { 1, 0 }, 28, new int[0], 0.1, "at least 1")]
     [InlineData(32, 8, new[] { 1, 2 }, 28, new int[0], 1.0, "dropout")]
-    public void InvalidConfigurationsAreConfigErrors(int ch, int groups, int[] mults, int resolution, int[] attention, double dropout, string message)
+    public void InvalidConfigurationsAreConfigErrors(int ch, int groups, int[] mults, int resolution, int[] attention,
+        double dropout, string message)
     {
         var config = new UNetConfig { Channels = ch, Groups = groups, Multipliers = mults, Height = resolution, Width = resolution,
             AttentionResolutions = attention, Dropout = dropout };

@@ -21,11 +21,13 @@ public sealed class PlotTests
     {
         var x = Enumerable.Range(0, 100).Select(i => (double)i).ToArray();
         string line = Temp("line.png");
-        new LinePlot { Title = "loss", LogY = true, Smooth = 5 }.Add(x, x.Select(v => Math.Exp(-v / 30) + 0.1).ToArray(), "loss").Save(line, 400, 300);
+        new LinePlot { Title = "loss", LogY = true, Smooth = 5 }
+            .Add(x, x.Select(v => Math.Exp(-v / 30) + 0.1).ToArray(), "loss").Save(line, 400, 300);
         AssertPng(line, 400, 300).Dispose();
 
         string scatter = Temp("scatter.png");
-        new ScatterPlot { Title = "points", Limits = (-5, 5, -5, 5) }.Add(x.Select(v => v / 20 - 2).ToArray(), x.Select(v => Math.Sin(v)).ToArray(), "a").Save(scatter, 300, 300);
+        new ScatterPlot { Title = "points", Limits = (-5, 5, -5, 5) }
+            .Add(x.Select(v => v / 20 - 2).ToArray(), x.Select(v => Math.Sin(v)).ToArray(), "a").Save(scatter, 300, 300);
         AssertPng(scatter, 300, 300).Dispose();
 
         var gx = new List<double>(); var gy = new List<double>(); var u = new List<double>(); var v = new List<double>();

@@ -79,7 +79,8 @@ public sealed class TensorBoardEventFileTests
     private static void AssertScalarsMatchMetrics(List<TfEventReader.Event> events, RunDirectory run)
     {
         Assert.Equal("brain.Event:2", events[0].FileVersion);
-        var scalars = events.SelectMany(e => e.Values.Where(v => v.SimpleValue is not null).Select(v => (e.Step, v.Tag, Value: v.SimpleValue!.Value)))
+        var scalars = events
+            .SelectMany(e => e.Values.Where(v => v.SimpleValue is not null).Select(v => (e.Step, v.Tag, Value: v.SimpleValue!.Value)))
             .ToList();
         var expected = new List<(long, string, float)>();
         foreach (var row in run.Metrics.ReadAll())

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Tests.Reliability;
 
-/// <summary>Items 4, 6 and 8: non-finite weights, out-of-range optimiser state and FIFO checkpoints are refused; partial ones never picked.</summary>
+/// <summary>Items 4, 6 and 8: non-finite weights, out-of-range optimiser state and FIFO checkpoints are refused; partial ones never
+/// picked.</summary>
 [Collection("training")]
 public sealed class CheckpointValidationTests
 {

@@ -72,7 +72,8 @@ public sealed class LibTorchSharpPatchTests
                 for (int k = 0; k < count; k++)
                 {
                     var aux = span[checked((int)va)..];
-                    result.Add((file, Str(strtab + BinaryPrimitives.ReadUInt32LittleEndian(aux[8..])), BinaryPrimitives.ReadUInt16LittleEndian(aux[4..])));
+                    result.Add((file, Str(strtab + BinaryPrimitives.ReadUInt32LittleEndian(aux[8..])),
+                        BinaryPrimitives.ReadUInt16LittleEndian(aux[4..])));
                     uint nextAux = BinaryPrimitives.ReadUInt32LittleEndian(aux[12..]);
                     if (nextAux == 0) break;
                     va += nextAux;

@@ -23,6 +23,7 @@ public sealed class NativeMemoryTests
 
         double mb = 1024.0 * 1024.0;
         Assert.True(afterFree - afterRelease > 256 * mb,
-            $"RSS {during / mb:F0} MB with the burst alive, {afterFree / mb:F0} MB after freeing it, {afterRelease / mb:F0} MB after releasing free pages");
+            $"RSS {during / mb:F0} MB with the burst alive, {afterFree / mb:F0} MB after freeing it, {afterRelease / mb:F0} " +
+            $"MB after releasing free pages");
     }
 }

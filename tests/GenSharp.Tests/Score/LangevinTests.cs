@@ -56,7 +56,8 @@ public sealed class LangevinTests
         Assert.Equal(Mu[0], mean[0].item<double>(), 0.04);
         Assert.Equal(Mu[1], mean[1].item<double>(), 0.05);
         var rel = ((cov - expected).abs() / expected[0, 0]).max().item<double>();
-        Assert.True(rel < 0.04, $"covariance {cov.data<double>().ToArray().Select(v => v.ToString("F3")).Aggregate((a, b) => a + " " + b)} vs {expected.data<double>().ToArray().Select(v => v.ToString("F3")).Aggregate((a, b) => a + " " + b)}");
+        string Text(Tensor m) => m.data<double>().ToArray().Select(v => v.ToString("F3")).Aggregate((a, b) => a + " " + b);
+        Assert.True(rel < 0.04, $"covariance {Text(cov)} vs {Text(expected)}");
         if (noise == LangevinNoise.Correct) // and the correct chain is close to Sigma itself
             Assert.Equal(Sigma[1, 1], cov[1, 1].item<double>(), 0.15);
         Assert.Equal(500, result.FunctionEvaluations);

@@ -182,9 +182,13 @@ public sealed class CheckpointTests
             case "rng unseeded": CheckpointFiles.Rewrite(path, (t, _) => SetRngField(t, 12, 0)); break;
             case "rng next 625": CheckpointFiles.Rewrite(path, (t, _) => SetRngField(t, 16, 625)); break;
             case "exp_avg wrong shape": CheckpointFiles.Rewrite(path, (t, _) => t["optim.0.exp_avg"] = zeros(3)); break;
-            case "exp_avg wrong dtype": CheckpointFiles.Rewrite(path, (t, _) => t["optim.0.exp_avg"] = t["optim.0.exp_avg"].to_type(ScalarType.Float64)); break;
+            case "exp_avg wrong dtype":
+                CheckpointFiles.Rewrite(path, (t, _) => t["optim.0.exp_avg"] = t["optim.0.exp_avg"].to_type(ScalarType.Float64)); break;
             case "model weight wrong dtype":
-                CheckpointFiles.Rewrite(path, (t, _) => { string k = t.Keys.First(k => k.StartsWith("model.", StringComparison.Ordinal)); t[k] = t[k].to_type(ScalarType.Float64); });
+                CheckpointFiles.Rewrite(path, (t, _) =>
+                {
+                    string k = t.Keys.First(k => k.StartsWith("model.", StringComparison.Ordinal)); t[k] = t[k].to_type(ScalarType.Float64);
+                });
                 break;
             case "data_offsets strings": CheckpointFiles.RewriteHeader(path, h => h["rng"]!["data_offsets"] = new JsonArray("0", "5056")); break;
             case "shape strings": CheckpointFiles.RewriteHeader(path, h => h["rng"]!["shape"] = new JsonArray("5056")); break;

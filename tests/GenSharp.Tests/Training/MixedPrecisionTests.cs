@@ -50,7 +50,8 @@ public sealed class MixedPrecisionTests(ITestOutputHelper output)
                 float a = fp32.Run(), b = bf16.Run();
                 errors.Add(Math.Abs(b - a) / a);
                 if (step == 0) // the first step's gradients, before the weights have drifted apart
-                    gradients = RelativeError(Flat(bf16.Model.parameters().Select(p => p.grad!)), Flat(fp32.Model.parameters().Select(p => p.grad!)));
+                    gradients = RelativeError(Flat(bf16.Model.parameters().Select(p => p.grad!)),
+                        Flat(fp32.Model.parameters().Select(p => p.grad!)));
             }
             return (errors, gradients);
         });

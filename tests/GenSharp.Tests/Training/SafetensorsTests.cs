@@ -51,7 +51,8 @@ public sealed class SafetensorsTests
     {
         string path = TempFile();
         AtomicFile.WriteAllText(path, "old");
-        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s => { s.Write("new, half"u8); throw new InvalidOperationException("crash"); }));
+        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path,
+            s => { s.Write("new, half"u8); throw new InvalidOperationException("crash"); }));
         Assert.Equal("old", File.ReadAllText(path));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!)); // no temp file left behind
     }
@@ -72,9 +73,12 @@ public sealed class SafetensorsTests
     {
         { """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", 4, "ends at byte 8 but the file holds 4" },     // truncated
         { """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", 12, "holds 12 data bytes" },                  // trailing bytes
-        { """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8, "duplicate tensor name 'a'" },
-        { """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}""", 12, "starts at byte 8, expected 4" },   // gap
-        { """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8, "expected 8" },             // overlap
+        { """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8,
+            "duplicate tensor name 'a'" },
+        { """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}""", 12,
+            "starts at byte 8, expected 4" },   // gap
+        { """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8,
+            "expected 8" },             // overlap
         { """{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}""", 8, "needs 12" },                                // size != shape x dtype
         { """{"a":{"dtype":"Q4","shape":[2],"data_offsets":[0,8]}}""", 8, "unknown dtype" },
         { """{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}""", 8, "non-negative integer" },

@@ -22,7 +22,8 @@ public sealed class TrainerTests
         using var g = new Generator(1, CPU);
         using var target = tensor(new float[] { 0.5f, -0.25f });
         // regress a constant: a loss with a known optimum of 0
-        Tensor Loss(long step) => (model.call(randn([64, 2], generator: g), randint(0, 100, [64], dtype: ScalarType.Int64, generator: g)) - target).pow(2).mean();
+        Tensor Loss(long step) =>
+            (model.call(randn([64, 2], generator: g), randint(0, 100, [64], dtype: ScalarType.Int64, generator: g)) - target).pow(2).mean();
 
         var live = new Dictionary<long, long>();
         var trainer = new Trainer(new TrainerConfig(1000, 64, GradClip: 1.0, LogEvery: 100, CheckpointEvery: 500), model, opt,

@@ -14,7 +14,8 @@ public sealed class ElboTests
         var logVar = tensor(new[] { -0.7, 0.4, 0.0, -2.0 }, dtype: ScalarType.Float64).reshape(1, 4);
         double closed = Elbo.GaussianKl(mu, logVar).item<double>();
         // 1/2 sum(mu^2 + sigma^2 - log sigma^2 - 1), by hand
-        double hand = 0.5 * new[] { (0.5, -0.7), (-1.2, 0.4), (0.0, 0.0), (2.0, -2.0) }.Sum(p => p.Item1 * p.Item1 + Math.Exp(p.Item2) - p.Item2 - 1);
+        double hand = 0.5 * new[] { (0.5, -0.7), (-1.2, 0.4), (0.0, 0.0), (2.0, -2.0) }.Sum(p => p.Item1 * p.Item1 +
+            Math.Exp(p.Item2) - p.Item2 - 1);
         Assert.Equal(hand, closed, 12);
 
         using var g = new Generator(5, CPU);
@@ -42,7 +43,8 @@ public sealed class ElboTests
         var x = tensor(new[] { 1.5, 0.2, 1.1 }, dtype: ScalarType.Float64);
         var cov = w.matmul(w.T) + s * s * eye(3, dtype: ScalarType.Float64);
         var r = (x - b).unsqueeze(1);
-        double logPx = (-0.5 * (r.T.matmul(linalg.solve(cov, r))).squeeze() - 0.5 * linalg.slogdet(cov).Item2 - 1.5 * Math.Log(2 * Math.PI)).item<double>();
+        double logPx = (-0.5 * (r.T.matmul(linalg.solve(cov, r))).squeeze() - 0.5 * linalg.slogdet(cov).Item2
+            - 1.5 * Math.Log(2 * Math.PI)).item<double>();
 
         var wtw = w.T.matmul(w).diagonal();                                      // diagonal: columns are orthogonal
         var postVar = 1 / (1 + wtw / (s * s));
@@ -64,7 +66,8 @@ public sealed class ElboTests
         var qMean = tensor(new[] { 0.3, -0.4 }, dtype: ScalarType.Float64);
         var qLogVar = tensor(new[] { -1.0, 0.5 }, dtype: ScalarType.Float64);
         var (elboQ, se1) = Estimate(qMean, qLogVar);
-        double klToPosterior = 0.5 * (qLogVar.exp() / postVar + (qMean - postMean).pow(2) / postVar - 1 + postVar.log() - qLogVar).sum().item<double>();
+        double klToPosterior = 0.5 * (qLogVar.exp() / postVar + (qMean - postMean).pow(2) / postVar - 1 +
+            postVar.log() - qLogVar).sum().item<double>();
         Assert.True(elboQ < logPx, $"ELBO {elboQ} must not exceed log p(x) {logPx}");
         Assert.True(Math.Abs(logPx - elboQ - klToPosterior) < 4 * se1, $"gap {logPx - elboQ} vs KL(q || posterior) {klToPosterior} (+- {se1})");
     }

@@ -28,7 +28,8 @@ public static class ToyMixtureFile
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("components", out var comps) || comps.ValueKind != JsonValueKind.Array)
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("components", out var comps) ||
+                comps.ValueKind != JsonValueKind.Array)
                 throw new DataFileException($"{path}: expected an object with a \"components\" array");
             int k = comps.GetArrayLength();
             if (k == 0) throw new DataFileException($"{path}: \"components\" is empty; give at least one component");

@@ -44,14 +44,16 @@ public sealed record ImageDdpmConfig : ImageRunConfig
     /// </summary>
     public SamplerSpec[] EvalSamplers { get; init; } = [];
 
-    /// <summary>Class conditioning with classifier-free guidance (<c>--condition class</c>); null (absent from config.json): unconditional.</summary>
+    /// <summary>Class conditioning with classifier-free guidance (<c>--condition class</c>); null (absent from config.json):
+    /// unconditional.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public ConditioningConfig? Conditioning { get; init; }
 
     public override ImageDdpmConfig Validate()
     {
         if (DataSpec.Parse(Training.Data) is DataSpec.Toy)
-            throw new ConfigException($"--data {Training.Data}: image DDPM needs images; use fashion-mnist or png:DIR (toy data trains the 2D DDPM)");
+            throw new ConfigException($"--data {Training.Data}: image DDPM needs images; use fashion-mnist or png:DIR " +
+                $"(toy data trains the 2D DDPM)");
         ValidateShared();
         GenSharp.Training.TrainingPrecision.Validate(Precision);
         Schedule.Validate();

@@ -34,7 +34,8 @@ public sealed class ImageDdpmModel : IDisposable
     {
         string kind = RunConfigFile.ReadKind(run);
         if (kind != ImageDdpmConfig.Kind)
-            throw new ConfigException($"{run.ConfigPath}: model '{kind}'; gensharp {verb} needs an image DDPM run (model '{ImageDdpmConfig.Kind}', " +
+            throw new ConfigException($"{run.ConfigPath}: model '{kind}'; gensharp {verb} needs an image DDPM run (model " +
+                $"'{ImageDdpmConfig.Kind}', " +
                 "made by gensharp train ddpm --data fashion-mnist or png:DIR), whose deterministic DDIM sampler maps noise to images and back");
         var config = ImageRunPipeline<ImageDdpmConfig, UNet>.ReadConfig(run);
         var network = ImageRunPipeline<ImageDdpmConfig, UNet>.LoadEma(new ImageDdpmRecipe(), run, config, device, out var sampler);

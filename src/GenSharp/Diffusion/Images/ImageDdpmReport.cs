@@ -43,8 +43,8 @@ internal static class ImageDdpmReport
         if (File.Exists(interpolation))
         {
             html.AddHeading("DDIM interpolation");
-            html.AddParagraph("Deterministic DDIM (eta = 0) decodes spherical interpolations slerp(z_a, z_b, w) between two start noises: a smooth " +
-                "row of images.");
+            html.AddParagraph("Deterministic DDIM (eta = 0) decodes spherical interpolations slerp(z_a, z_b, w) between two start noises: a " +
+                "smooth row of images.");
             html.AddImage(interpolation, "DDIM-50 decoding of slerp(z_a, z_b, w)");
         }
     }

@@ -12,7 +12,8 @@ namespace GenSharp.Gan.Theory;
 /// </summary>
 public static class DiracGanLab
 {
-    public sealed record Options(string Loss = "ns", double H = 0.1, int Steps = 300, double InstanceNoise = 0.5, double Theta0 = 1, double Psi0 = 0);
+    public sealed record Options(string Loss = "ns", double H = 0.1, int Steps = 300, double InstanceNoise = 0.5,
+        double Theta0 = 1, double Psi0 = 0);
 
     public sealed record Eigen(double Re, double Im, double Abs);
 

@@ -78,7 +78,8 @@ public sealed class TextTokens
         long length = characters.shape[1];
         var ids = characters.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
         return Enumerable.Range(0, (int)characters.shape[0])
-            .Select(i => new string(ids.Skip((int)(i * length)).Take((int)length).Where(id => id >= 2).Select(id => Alphabet[(int)id - 2]).ToArray()))
+            .Select(i => new string(ids.Skip((int)(i * length)).Take((int)length).Where(id => id >= 2)
+                .Select(id => Alphabet[(int)id - 2]).ToArray()))
             .ToArray();
     }
 }

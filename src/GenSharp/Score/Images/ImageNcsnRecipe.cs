@@ -31,8 +31,8 @@ public sealed class ImageNcsnRecipe : IImageFamily<ImageNcsnConfig, UNetScoreNet
         "trained by denoising score matching (or sliced score matching, --loss ssm|ssm-vr) with weight sigma^2 at one random level per " +
         "example, AdamW and EMA weights; pixels in [0, 1] as in " +
         "NCSNv2. Samples come from the EMA weights by annealed Langevin dynamics (NCSN Algorithm 1) with the final denoising step. Image metrics " +
-        "are computed in the feature space of GenSharp's own Fashion-MNIST classifier on samples mapped to [-1, 1], always beside the real-vs-real " +
-        "floor and a noise ceiling of the run's own data.",
+        "are computed in the feature space of GenSharp's own Fashion-MNIST classifier on samples mapped to [-1, 1], always beside the " +
+        "real-vs-real floor and a noise ceiling of the run's own data.",
         "Score matching loss (weight sigma^2; the run's objective is in its configuration)", "loss",
         "Loss per step, smoothed. DSM cannot reach 0 (its minimum is the conditional variance of the noise given x~); sliced score " +
         "matching equals the explicit objective minus an unknown constant, so it is negative at a good fit");

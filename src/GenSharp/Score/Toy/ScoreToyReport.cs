@@ -56,7 +56,8 @@ internal static class ScoreToyReport
             $"starts at sigma_1 = {F(results.Sigmas[0])}, where the modes merge, and tracks p_sigma down to sigma_L = {F(results.Sigmas[^1])} " +
             $"({results.Sigmas.Length} levels, gamma = {F(results.Gamma)}, T = {config.StepsPerLevel}, " +
             $"eps = {F(results.Eps)} ({results.EpsSource}), " +
-            $"variance ratio {F(results.VarianceRatio)}{(config.FinalDenoise ? ", final denoising step" : "")}); sigma_1: {results.SigmaMaxSource}.");
+            $"variance ratio {F(results.VarianceRatio)}{(config.FinalDenoise ? ", final denoising step" : "")}); " +
+            $"sigma_1: {results.SigmaMaxSource}.");
         html.AddTable(["sampler", "score", "fraction per component", "max weight error", "time", "network evaluations"],
             results.WeightErrors.Select(w => (IReadOnlyList<string>)[w.Sampler, w.Score, string.Join(", ", w.Fractions.Select(F)),
                 w.WeightErrorMax is { } e ? F(e) : "n/a (many components)", $"{w.Seconds:F1} s",

@@ -59,7 +59,8 @@ public sealed class ExactModelSamplingTests(ITestOutputHelper output)
         // 0.28 at K = 10, 0.07 at K = 100 with eta = 1), second order for DPM-Solver++(2M) (measured 0.19 at
         // K = 10, 0.02 at K = 25); plus 5 standard errors of the estimate.
         double discretisation = name == "dpmpp" ? 25.0 / (steps * steps) : (3 + 5 * eta) / steps;
-        output.WriteLine($"{sampler.Name}: mean [{string.Join(", ", m)}] std [{string.Join(", ", sd)}]; allowed relative error {discretisation:F3}; {result.Seconds:F2} s");
+        output.WriteLine($"{sampler.Name}: mean [{string.Join(", ", m)}] std [{string.Join(", ", sd)}]; allowed relative error " +
+            $"{discretisation:F3}; {result.Seconds:F2} s");
         for (int d = 0; d < Moderate.Dims; d++)
         {
             Assert.Equal(mean[d], m[d], Moderate.S[d] * (discretisation + 5 / Math.Sqrt(n)));
@@ -93,10 +94,12 @@ public sealed class ExactModelSamplingTests(ITestOutputHelper output)
         int[] steps = [10, 20, 50, 100, 250, 1000];
         var ddim = steps.Select(k => Error(new DdimSampler(diffusion, new DdimSamplerConfig(k)))).ToArray();
         output.WriteLine("DDIM eta=0 RMS error to the exact ODE solution: " + string.Join(", ", steps.Zip(ddim, (k, e) => $"{k}: {e:E3}")));
-        for (int i = 1; i < steps.Length; i++) Assert.True(ddim[i] < ddim[i - 1], $"DDIM error did not shrink from {steps[i - 1]} to {steps[i]} steps");
+        for (int i = 1; i < steps.Length; i++) Assert.True(ddim[i] < ddim[i - 1], $"DDIM error did not shrink from " +
+            $"{steps[i - 1]} to {steps[i]} steps");
         Assert.True(ddim[^1] < 0.01, $"DDIM-1000 error {ddim[^1]}");
 
-        var dpm = new[] { 10, 15, 20, 25 }.Select(k => Error(new DpmSolverPlusPlusSampler(diffusion, new DpmSolverPlusPlusSamplerConfig(k)))).ToArray();
+        var dpm = new[] { 10, 15, 20, 25 }.Select(k => Error(new DpmSolverPlusPlusSampler(diffusion,
+            new DpmSolverPlusPlusSamplerConfig(k)))).ToArray();
         output.WriteLine($"DPM-Solver++(2M) RMS error at 10/15/20/25 steps: {string.Join(", ", dpm.Select(e => e.ToString("E3")))}");
         Assert.True(dpm[2] < ddim[1], $"DPM-Solver++ 20 steps {dpm[2]} vs DDIM 20 steps {ddim[1]}");
         for (int i = 1; i < dpm.Length; i++) Assert.True(dpm[i] < dpm[i - 1]);
@@ -163,7 +166,8 @@ public sealed class ExactModelSamplingTests(ITestOutputHelper output)
         sampler.Sample(eps, [64, Data.Dims], g, CPU).Samples.Dispose();
         DisposeScopeManager.Statistics.Reset();
         using (var scope = NewDisposeScope())
-            sampler.Sample(eps, [64, Data.Dims], g, CPU, new SamplingObserver(recordAt: [199, 0])).Trajectory.Values.ToList().ForEach(t => t.Dispose());
+            sampler.Sample(eps, [64, Data.Dims], g, CPU, new SamplingObserver(recordAt: [199, 0]))
+                .Trajectory.Values.ToList().ForEach(t => t.Dispose());
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 }

@@ -94,7 +94,8 @@ public sealed class ToyDdpmRunTests
         Assert.Equal(4000, old.Training.FinalEvalSamples); // the final evaluation's, then called eval_samples
     }
 
-    /// <summary>A run on a user-defined mixture holds a copy of it, so eval and sample work after the original is gone and from any folder.</summary>
+    /// <summary>A run on a user-defined mixture holds a copy of it, so eval and sample work after the original is gone and from any
+    /// folder.</summary>
     [Fact]
     public void AMixtureRunIsSelfContained()
     {

@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 
 namespace GenSharp.Tests.Evaluation.Ocr;
 
-/// <summary>The committed CAPTCHA OCR (models/captcha-ocr-v1.safetensors, docs/captcha.md#ocr) and its feature space. Nothing is retrained.</summary>
+/// <summary>The committed CAPTCHA OCR (models/captcha-ocr-v1.safetensors, docs/captcha.md#ocr) and its feature space. Nothing is
+/// retrained.</summary>
 public sealed class CaptchaOcrTests
 {
     /// <summary>
