@@ -15,7 +15,8 @@ public sealed record CompareRequest(int N, long Seed, string Output, bool Quiet 
 /// seed with its own sampler, and is scored with the same feature network against the same held-out images: FD and KID beside the floor,
 /// precision and recall, the class histogram's entropy and largest share, conditional accuracy where the run is conditional, a classifier
 /// two-sample test against held-out real images, samples/s and network evaluations per sample, training CPU-seconds and the sampling
-/// network's parameter count. Writes compare.json, compare.html and one sample grid per run.
+/// network's parameter count. Writes compare.json, compare.html and one sample grid per run; each row is kept as it is scored
+/// (<see cref="ComparisonRowCache"/>), so an interrupted compare run again with the same --out scores only the runs still missing.
 /// </summary>
 public static class RunComparison
 {
@@ -46,8 +47,13 @@ public static class RunComparison
         var rows = new List<Dictionary<string, object?>>();
         for (int i = 0; i < runs.Count; i++)
         {
-            if (!request.Quiet) log.WriteLine($"compare: {names[i]} ({i + 1} of {runs.Count})");
-            rows.Add(Score(runs[i], names[i], request, device));
+            string key = ComparisonRowCache.Key(runs[i], request);
+            var kept = ComparisonRowCache.TryRead(request, names[i], key);
+            if (!request.Quiet)
+                log.WriteLine($"compare: {names[i]} ({i + 1} of {runs.Count}){(kept is null ? "" : ", scored before (rows/" + names[i] + ".json)")}");
+            var row = kept ?? Score(runs[i], names[i], request, device);
+            if (kept is null) ComparisonRowCache.Write(request, names[i], key, row);
+            rows.Add(row);
         }
         var json = new Dictionary<string, object?>
         {
