@@ -54,6 +54,15 @@ internal static class ComparisonReport
             scatter.Add([Math.Log10(Math.Max(D(rows[i], "samples_per_s") ?? 1e-3, 1e-3))], [D(rows[i], "fd")!.Value],
                 (front.Contains(i) ? "* " : "") + S(rows[i]["run"]), 6 + 14 * (float)(D(rows[i], "recall") ?? 0));
         var plot = scatter.Build();
+        plot.HideLegend(); // the legend hid points; each point is named beside it instead, so colours that repeat stay readable
+        foreach (int i in scored)
+        {
+            var label = plot.Add.Text((front.Contains(i) ? "* " : "") + S(rows[i]["run"]),
+                Math.Log10(Math.Max(D(rows[i], "samples_per_s") ?? 1e-3, 1e-3)), D(rows[i], "fd")!.Value);
+            label.LabelFontSize = 11;
+            label.LabelOffsetX = 8;
+        }
+        plot.Axes.Margins(0.05, 0.3, 0.08, 0.08); // room on the right for the fastest runs' names
         var frontPoints = front.Select(i => (X: Math.Log10(Math.Max(D(rows[i], "samples_per_s") ?? 1e-3, 1e-3)), Y: D(rows[i], "fd")!.Value))
             .OrderBy(p => p.X).ToList();
         if (frontPoints.Count > 1)
