@@ -22,9 +22,10 @@ internal static class ComparisonRowCache
         string? latest = Checkpoint.FindLatest(run.CheckpointsDir);
         string checkpoint = latest is null
             ? "none"
-            : FormattableString.Invariant($"{Path.GetFileName(latest)}:{new FileInfo(latest).Length}:{File.GetLastWriteTimeUtc(latest).Ticks}");
-        return FormattableString.Invariant(
-            $"{Path.GetFullPath(run.Root)}|{checkpoint}|n={request.N}|seed={request.Seed}|c2st={request.C2stEpochs}|{FeatureClassifierConfig.Version}");
+            : FormattableString.Invariant(
+                $"{Path.GetFileName(latest)}:{new FileInfo(latest).Length}:{File.GetLastWriteTimeUtc(latest).Ticks}");
+        return FormattableString.Invariant($"{Path.GetFullPath(run.Root)}|{checkpoint}|n={request.N}|seed={request.Seed}|")
+            + FormattableString.Invariant($"c2st={request.C2stEpochs}|{FeatureClassifierConfig.Version}");
     }
 
     /// <summary>The kept row of run <paramref name="name"/> when it was scored from <paramref name="key"/> and its grid exists; else null.</summary>

@@ -50,7 +50,10 @@ public static class RunComparison
             string key = ComparisonRowCache.Key(runs[i], request);
             var kept = ComparisonRowCache.TryRead(request, names[i], key);
             if (!request.Quiet)
-                log.WriteLine($"compare: {names[i]} ({i + 1} of {runs.Count}){(kept is null ? "" : ", scored before (rows/" + names[i] + ".json)")}");
+            {
+                string before = kept is null ? "" : $", scored before (rows/{names[i]}.json)";
+                log.WriteLine($"compare: {names[i]} ({i + 1} of {runs.Count}){before}");
+            }
             var row = kept ?? Score(runs[i], names[i], request, device);
             if (kept is null) ComparisonRowCache.Write(request, names[i], key, row);
             rows.Add(row);
